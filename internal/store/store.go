@@ -1,0 +1,233 @@
+// Package store declares what khabar keeps and how it asks for it: the
+// interfaces every backend implements and the sentinel errors they return.
+// store/sqlite (the default, embedded) and store/postgres implement them;
+// store/storetest is the one contract suite both must pass.
+//
+// Backends store analysed forms that khabar computes itself (package
+// analysis); they never rely on a database's own text analysis.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"khabar/internal/model"
+)
+
+// Sentinel errors. Backends wrap them with %w so callers test with errors.Is.
+var (
+	ErrNotFound = errors.New("store: not found")
+	ErrConflict = errors.New("store: already exists")
+	ErrInvalid  = errors.New("store: invalid value")
+)
+
+// Store is everything khabar keeps.
+type Store interface {
+	Sources
+	Articles
+	Stories
+	Tags
+	Searcher
+	Alerts
+	Settings
+
+	// Backup writes a consistent snapshot of the whole store to path.
+	Backup(ctx context.Context, path string) error
+	Close() error
+}
+
+// Sources keeps the feeds khabar polls.
+type Sources interface {
+	// AddSource stores s and sets s.ID. A URL already stored gives ErrConflict.
+	AddSource(ctx context.Context, s *model.Source) error
+	GetSource(ctx context.Context, id int64) (model.Source, error)
+	GetSourceByURL(ctx context.Context, url string) (model.Source, error)
+	// ListSources returns every source by id, with Articles counted.
+	ListSources(ctx context.Context) ([]model.Source, error)
+	// DeleteSource removes the source; its articles stay (SourceID kept, SourceName kept).
+	DeleteSource(ctx context.Context, id int64) error
+	// ClaimDueSources returns up to limit sources whose NextFetch is at or
+	// before now, and in the same transaction moves their NextFetch to
+	// now+lease, so that another worker sharing the store does not take them
+	// in the same round. The crawler later writes the real NextFetch with
+	// SaveFetchState.
+	ClaimDueSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error)
+	// SaveFetchState writes the polling state of s (ETag, LastModified,
+	// LastFetched, LastError, NextFetch, ErrorCount, Interval) and, when not
+	// empty, its Title, SiteURL and Language.
+	SaveFetchState(ctx context.Context, s model.Source) error
+}
+
+// IndexData is what analysis derived from an article for the store's
+// indexes. Terms are khabar's own analysed forms, space separated.
+type IndexData struct {
+	TitleTerms string // normalized, clitic-stripped, unstemmed forms of the title
+	TitleStems string // light stems of the title (names kept whole)
+	BodyTerms  string
+	BodyStems  string
+	// Phrases are the distinct normalized candidate keyphrases of the
+	// article; the store keeps their document frequencies (see Tags.DocFreq).
+	Phrases []string
+	// Bands are the LSH band keys of the article (dedup and cluster decide
+	// them); Candidates finds articles that share one.
+	Bands []uint64
+}
+
+// ArticleFilter selects articles for listings. Zero fields do not filter.
+type ArticleFilter struct {
+	SourceID int64
+	Tag      string // a keyword, matched on its normalized form
+	Entity   string // an entity's canonical name
+	StoryID  int64
+	Since    time.Time
+	Until    time.Time
+	Limit    int // 0 means 50
+	Offset   int
+}
+
+// Articles keeps articles, keyed by canonical URL.
+type Articles interface {
+	// SaveArticle inserts a by URL or, when the URL is stored, updates it in
+	// place (keeping its ID, and its story unless a.StoryID says otherwise).
+	// It sets a.ID and, in the same transaction, replaces the article's
+	// keywords, entities, search terms, LSH bands and phrase document
+	// frequencies from idx, and maintains stories: a.StoryID == 0 starts a
+	// new story whose first article is a (a.StoryID is set); otherwise a
+	// joins that story. created is true when the URL was new.
+	SaveArticle(ctx context.Context, a *model.Article, idx IndexData) (created bool, err error)
+	GetArticle(ctx context.Context, id int64) (model.Article, error)
+	GetArticleByURL(ctx context.Context, url string) (model.Article, error)
+	HasArticle(ctx context.Context, url string) (bool, error)
+	// ListArticles returns matching articles newest first (by Published,
+	// falling back to Fetched) and the total number matching.
+	ListArticles(ctx context.Context, f ArticleFilter) ([]model.Article, int, error)
+	// EachArticle calls fn for every article in ID order; an error from fn stops it.
+	EachArticle(ctx context.Context, fn func(*model.Article) error) error
+	CountArticles(ctx context.Context) (int, error)
+}
+
+// Candidate is a stored article that may be a copy of, or on the same
+// story as, a new one.
+type Candidate struct {
+	ID          int64
+	SourceID    int64
+	SourceName  string
+	StoryID     int64
+	DuplicateOf int64
+	Published   time.Time
+	ContentHash string
+	Signature   []uint64
+	Shared      int // how many of the asked bands it shares
+}
+
+// StoryFilter selects stories for listings.
+type StoryFilter struct {
+	Since  time.Time
+	Limit  int // 0 means 20
+	Offset int
+}
+
+// Stories reads the story clusters SaveArticle maintains.
+type Stories interface {
+	// GetStory returns the story with its Members, earliest first.
+	GetStory(ctx context.Context, id int64) (model.Story, error)
+	// ListStories returns stories by latest report first, each with its
+	// Members (earliest first, at most 10), and the total number.
+	ListStories(ctx context.Context, f StoryFilter) ([]model.Story, int, error)
+	// Candidates returns articles published (or fetched) since the given
+	// time that share at least one of bands, most shared first, at most limit.
+	Candidates(ctx context.Context, bands []uint64, since time.Time, limit int) ([]Candidate, error)
+	// ByContentHash returns the earliest article with that content hash.
+	ByContentHash(ctx context.Context, hash string) (model.Article, error)
+}
+
+// TermCount is a keyword or entity with a count, for tag clouds and trends.
+type TermCount struct {
+	Term  string
+	Type  string // entity type, for entities
+	Count int
+}
+
+// EntityInfo is what the store knows of one entity across articles.
+type EntityInfo struct {
+	Name     string
+	Type     string
+	Aliases  []string    // every surface form seen, most frequent first
+	Articles int         // number of articles that mention it
+	Related  []TermCount // entities appearing with it, most frequent first
+}
+
+// Tags keeps keyword and entity statistics.
+type Tags interface {
+	// DocFreq returns how many stored articles have each of the phrases
+	// (as given in IndexData.Phrases) and the number of articles in all.
+	DocFreq(ctx context.Context, phrases []string) (map[string]int, int, error)
+	// GetEntity returns ErrNotFound when no article mentions name.
+	GetEntity(ctx context.Context, name string) (EntityInfo, error)
+	// TopTags and TopEntities count articles published in [since, until).
+	TopTags(ctx context.Context, since, until time.Time, limit int) ([]TermCount, error)
+	TopEntities(ctx context.Context, since, until time.Time, limit int) ([]TermCount, error)
+	// ObserveNames records names seen in naming contexts (after a title,
+	// before an organisation word ...) so that recurring ones can be learnt.
+	ObserveNames(ctx context.Context, names []model.Entity) error
+	// LearnedNames returns names observed at least min times.
+	LearnedNames(ctx context.Context, min int) ([]model.Entity, error)
+}
+
+// Clause is one part of a text query. A single word has one Exact form and
+// may have a Stem; a quoted phrase has several Exact forms, matched in order.
+type Clause struct {
+	Exact []string // analysed unstemmed forms (IndexData.*Terms vocabulary)
+	Stem  string   // analysed stem (IndexData.*Stems vocabulary); "" for none
+}
+
+// TextQuery is a backend-neutral full-text query.
+type TextQuery struct {
+	Clauses []Clause
+	// Any matches articles with any clause instead of all (used for
+	// related reading).
+	Any          bool
+	SourceIDs    []int64
+	ExcludeIDs   []int64
+	ExcludeStory int64
+	Since        time.Time
+	Limit        int // 0 means 20
+	Offset       int
+}
+
+// Hit is one search result.
+type Hit struct {
+	ID    int64
+	Score float64
+}
+
+// Searcher is full-text search over the analysed forms in IndexData.
+//
+// Ranking contract (both backends): relevance counts a match of an exact
+// form higher than a match of a stem only, and a title match higher than a
+// body match; the final score is relevance / (1 + age_in_days/7), where age
+// is measured from the newest article in the store, so fresh relevant
+// articles come first. Hits come best first.
+type Searcher interface {
+	SearchText(ctx context.Context, q TextQuery) ([]Hit, int, error)
+}
+
+// Alerts keeps saved searches and what was delivered for them.
+type Alerts interface {
+	AddAlert(ctx context.Context, a *model.Alert) error
+	GetAlert(ctx context.Context, id int64) (model.Alert, error)
+	ListAlerts(ctx context.Context) ([]model.Alert, error)
+	DeleteAlert(ctx context.Context, id int64) error
+	// RecordDelivery marks articleID as delivered for alertID; first is
+	// false when it had been recorded before (so it is never sent twice).
+	RecordDelivery(ctx context.Context, alertID, articleID int64) (first bool, err error)
+	// Delivered lists the articles recorded for the alert, newest first.
+	Delivered(ctx context.Context, alertID int64, limit int) ([]model.Article, error)
+}
+
+// Settings is a small key-value table for instance state (admin token ...).
+type Settings interface {
+	GetSetting(ctx context.Context, key string) (string, error) // ErrNotFound when absent
+	SetSetting(ctx context.Context, key, value string) error
+}
