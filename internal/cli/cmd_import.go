@@ -1,0 +1,381 @@
+package cli
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"khabar/internal/arabic/dates"
+	"khabar/internal/ingest"
+	"khabar/internal/model"
+)
+
+// importRecord is one article in an import file. Field names follow the
+// common news-corpus layouts (SaudiNewsNet's among them).
+type importRecord struct {
+	URL           string          `json:"url"`
+	Title         string          `json:"title"`
+	Text          string          `json:"text"`
+	Content       string          `json:"content"`
+	Published     json.RawMessage `json:"published"`
+	Date          json.RawMessage `json:"date"`
+	DateExtracted json.RawMessage `json:"date_extracted"`
+	Source        string          `json:"source"`
+	Author        json.RawMessage `json:"author"`
+	Language      string          `json:"language"`
+}
+
+// recordAt is a decoded record or the error that stopped it, with where it was.
+type recordAt struct {
+	where string // file and line
+	rec   importRecord
+	err   error
+}
+
+func runImport(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "import")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usagef("want one file (.jsonl, .json or .zip)")
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := a.pipeline(ctx, st)
+	if err != nil {
+		return err
+	}
+	records := make(chan recordAt, 256)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(records)
+		readErr <- readImportFile(ctx, files[0], records)
+	}()
+
+	type job struct {
+		seq   int
+		where string
+		art   *model.Article
+		pr    *ingest.Prepared
+		err   error
+		ready chan struct{}
+	}
+	var (
+		imported, existing, bad int
+		start                   = time.Now()
+		lastShow                time.Time
+		showProgress            = isTerminal(a.stderr)
+	)
+	show := func(final bool) {
+		if !showProgress || (!final && time.Since(lastShow) < 200*time.Millisecond) {
+			return
+		}
+		lastShow = time.Now()
+		rate := float64(imported) / max(time.Since(start).Seconds(), 0.001)
+		fmt.Fprintf(a.stderr, "\r\033[Kimport: %d new, %d already stored, %d bad (%.0f/s)", imported, existing, bad, rate)
+	}
+	// Analysis runs on every core; commits happen one at a time, in the
+	// file's order, so that copies find the articles before them.
+	jobs := make(chan *job, 64)
+	ordered := make(chan *job, 64)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.pr, j.err = p.Prepare(ctx, j.art)
+				close(j.ready)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		defer close(ordered)
+		seq := 0
+		for r := range records {
+			if ctx.Err() != nil {
+				return
+			}
+			if r.err != nil {
+				j := &job{seq: seq, where: r.where, err: r.err, ready: make(chan struct{})}
+				close(j.ready)
+				ordered <- j
+				continue
+			}
+			art, err := r.rec.article()
+			j := &job{seq: seq, where: r.where, art: art, err: err, ready: make(chan struct{})}
+			seq++
+			if err == nil {
+				if ok, herr := st.HasArticle(ctx, art.URL); herr == nil && ok {
+					j.art = nil
+				}
+			}
+			if err != nil || j.art == nil {
+				close(j.ready)
+			} else {
+				jobs <- j
+			}
+			ordered <- j
+		}
+	}()
+	var firstFatal error
+	for j := range ordered {
+		<-j.ready
+		switch {
+		case j.err != nil:
+			bad++
+			fmt.Fprintf(a.stderr, "\r\033[Kkhabar import: %s: %v (skipped)\n", j.where, j.err)
+		case j.art == nil:
+			existing++
+		default:
+			created, err := p.Commit(ctx, j.pr)
+			if err != nil {
+				if firstFatal == nil {
+					firstFatal = err
+				}
+				bad++
+				fmt.Fprintf(a.stderr, "\r\033[Kkhabar import: %s: %v\n", j.where, err)
+				continue
+			}
+			if created {
+				imported++
+			} else {
+				existing++
+			}
+		}
+		show(false)
+	}
+	wg.Wait()
+	show(true)
+	if showProgress {
+		fmt.Fprintln(a.stderr)
+	}
+	if err := <-readErr; err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	fmt.Fprintf(a.stdout, "imported %d articles (%d already stored, %d bad records) in %s\n",
+		imported, existing, bad, time.Since(start).Round(time.Millisecond))
+	if firstFatal != nil {
+		return fmt.Errorf("some articles could not be saved: %w", firstFatal)
+	}
+	return nil
+}
+
+// readImportFile sends the records of a .jsonl, .json or .zip file.
+func readImportFile(ctx context.Context, path string, out chan<- recordAt) error {
+	if strings.EqualFold(filepath.Ext(path), ".zip") {
+		zr, err := zip.OpenReader(path)
+		if err != nil {
+			return fmt.Errorf("open %s: %w", path, err)
+		}
+		defer zr.Close()
+		for _, f := range zr.File {
+			if f.FileInfo().IsDir() || strings.HasPrefix(filepath.Base(f.Name), ".") {
+				continue
+			}
+			ext := strings.ToLower(filepath.Ext(f.Name))
+			if ext != ".json" && ext != ".jsonl" && ext != ".ndjson" {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", path, f.Name, err)
+			}
+			data, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", path, f.Name, err)
+			}
+			if err := readRecords(ctx, path+":"+f.Name, data, out); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return readRecords(ctx, path, data, out)
+}
+
+// readRecords decodes a JSON array or JSON Lines. A bad JSON Lines line is
+// reported and skipped; a syntax error inside an array stops that array,
+// since nothing after it can be trusted to be where it seems.
+func readRecords(ctx context.Context, name string, data []byte, out chan<- recordAt) error {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		lineOf := lineCounter(data)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if _, err := dec.Token(); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		for dec.More() {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			off := dec.InputOffset()
+			line := lineOf(int(off) + leadingSpace(data[off:]))
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				out <- recordAt{where: fmt.Sprintf("%s:%d", name, line), err: fmt.Errorf("invalid JSON, the rest of this array is skipped: %w", err)}
+				return nil
+			}
+			var r importRecord
+			err := json.Unmarshal(raw, &r)
+			out <- recordAt{where: fmt.Sprintf("%s:%d", name, line), rec: r, err: err}
+		}
+		return nil
+	}
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		var r importRecord
+		err := json.Unmarshal(line, &r)
+		if err != nil {
+			err = fmt.Errorf("invalid JSON: %w", err)
+		}
+		out <- recordAt{where: name + ":" + strconv.Itoa(n+1), rec: r, err: err}
+	}
+	return nil
+}
+
+func leadingSpace(b []byte) int {
+	n := 0
+	for n < len(b) && (b[n] == ' ' || b[n] == '\n' || b[n] == '\r' || b[n] == '\t' || b[n] == ',') {
+		n++
+	}
+	return n
+}
+
+// lineCounter returns a function giving the 1-based line of a byte offset;
+// offsets must not decrease between calls.
+func lineCounter(data []byte) func(off int) int {
+	pos, line := 0, 1
+	return func(off int) int {
+		off = min(off, len(data))
+		if off > pos {
+			line += bytes.Count(data[pos:off], []byte("\n"))
+			pos = off
+		}
+		return line
+	}
+}
+
+// article turns a record into an article, or says what is missing.
+func (r importRecord) article() (*model.Article, error) {
+	u, err := checkFeedURL(r.URL)
+	if r.URL == "" {
+		return nil, fmt.Errorf("record has no url")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("url: %w", err)
+	}
+	text := r.Text
+	if strings.TrimSpace(text) == "" {
+		text = r.Content
+	}
+	a := &model.Article{
+		URL:        u,
+		Title:      strings.TrimSpace(r.Title),
+		Text:       cleanParagraphs(text),
+		SourceName: strings.TrimSpace(r.Source),
+		Language:   r.Language,
+	}
+	if a.Title == "" && a.Text == "" {
+		return nil, fmt.Errorf("record %s has neither title nor text", u)
+	}
+	for _, raw := range []json.RawMessage{r.Published, r.Date, r.DateExtracted} {
+		if t, ok := parseRecordTime(raw); ok {
+			a.Published = t
+			break
+		}
+	}
+	a.Authors = parseAuthors(r.Author)
+	return a, nil
+}
+
+// cleanParagraphs trims each paragraph and joins them with a blank line.
+func cleanParagraphs(s string) string {
+	var paras []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+func parseRecordTime(raw json.RawMessage) (time.Time, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return time.Time{}, false
+	}
+	var n float64
+	if err := json.Unmarshal(raw, &n); err == nil && n > 0 {
+		if n > 1e12 {
+			return time.UnixMilli(int64(n)).UTC(), true
+		}
+		return time.Unix(int64(n), 0).UTC(), true
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil || strings.TrimSpace(s) == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, true
+		}
+	}
+	if r, ok := dates.Parse(s, dates.Options{Location: time.UTC}); ok {
+		return r.Time, true
+	}
+	return time.Time{}, false
+}
+
+func parseAuthors(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		if s = strings.TrimSpace(s); s != "" {
+			return []string{s}
+		}
+		return nil
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		var out []string
+		for _, x := range list {
+			if x = strings.TrimSpace(x); x != "" {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"khabar/internal/api"
+	"khabar/internal/model"
+	"khabar/internal/search"
+	"khabar/internal/web"
+)
+
+func runServe(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "serve")
+	addr := fs.String("addr", a.cfg.Addr, "listen address")
+	noCrawl := fs.Bool("no-crawl", false, "serve only; do not crawl on schedule")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.seedOutlets(ctx, st); err != nil {
+		return err
+	}
+	token, err := a.adminToken()
+	if err != nil {
+		return err
+	}
+	an, _, err := a.analysis(ctx, st)
+	if err != nil {
+		return err
+	}
+	svc := searchAdapter{search.New(st, an)}
+	checkToken := func(t string) bool {
+		return t != "" && subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1
+	}
+	apiH, err := api.New(api.Config{Store: st, Search: svc, Logger: a.log, CheckToken: checkToken})
+	if err != nil {
+		return err
+	}
+	webH, err := web.New(web.Config{Store: st, Search: svc, Logger: a.log})
+	if err != nil {
+		return err
+	}
+	var ready atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if !ready.Load() {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("/api/", apiH)
+	mux.Handle("/", webH)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	ready.Store(true)
+	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "data", a.cfg.DataDir, "crawl", !*noCrawl)
+	fmt.Fprintf(a.stdout, "khabar is serving on http://%s\n", ln.Addr())
+
+	crawlDone := make(chan struct{})
+	crawlCtx, stopCrawl := context.WithCancel(ctx)
+	defer stopCrawl()
+	if *noCrawl {
+		close(crawlDone)
+	} else {
+		c, err := a.crawler(ctx, st, nil)
+		if err != nil {
+			return err
+		}
+		go func() {
+			defer close(crawlDone)
+			for {
+				rep, err := c.RunOnce(crawlCtx)
+				if err != nil && !errors.Is(err, context.Canceled) {
+					a.log.Error("crawl", "err", err)
+				} else if rep.Sources > 0 {
+					a.log.Info("crawl round", "sources", rep.Sources, "new", rep.NewArticles, "errors", rep.Errors)
+				}
+				select {
+				case <-crawlCtx.Done():
+					return
+				case <-time.After(a.cfg.CrawlEvery):
+				}
+			}
+		}()
+	}
+
+	select {
+	case err := <-serveErr:
+		stopCrawl()
+		<-crawlDone
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	ready.Store(false)
+	stopCrawl()
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutCtx)
+	<-crawlDone
+	return err
+}
+
+// searchAdapter gives the web and API packages the search service in the
+// shape they declare.
+type searchAdapter struct{ s *search.Service }
+
+func (s searchAdapter) Search(ctx context.Context, q api.SearchRequest) (api.SearchResults, error) {
+	res, err := s.s.Search(ctx, search.Request{Query: q.Query, SourceIDs: q.SourceIDs, Limit: q.Limit, Offset: q.Offset})
+	if err != nil {
+		return api.SearchResults{}, err
+	}
+	out := api.SearchResults{Total: res.Total, Results: make([]api.SearchResult, 0, len(res.Results))}
+	for _, r := range res.Results {
+		out.Results = append(out.Results, api.SearchResult{
+			ID: r.ID, URL: r.URL, Title: r.Title, Snippet: r.Snippet,
+			Source: r.Source, Published: r.Published, Score: r.Score,
+		})
+	}
+	return out, nil
+}
+
+func (s searchAdapter) Related(ctx context.Context, a model.Article, limit int) ([]model.ArticleRef, error) {
+	return s.s.Related(ctx, a, limit)
+}

@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"khabar/internal/feed"
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+func runSources(ctx context.Context, a *app, args []string) error {
+	if len(args) == 0 {
+		return usagef("want a subcommand: add, list, remove, import or export")
+	}
+	switch args[0] {
+	case "add":
+		return sourcesAdd(ctx, a, args[1:])
+	case "list":
+		return sourcesList(ctx, a, args[1:])
+	case "remove", "rm":
+		return sourcesRemove(ctx, a, args[1:])
+	case "import":
+		return sourcesImport(ctx, a, args[1:])
+	case "export":
+		return sourcesExport(ctx, a, args[1:])
+	}
+	return usagef("unknown subcommand %q: want add, list, remove, import or export", args[0])
+}
+
+// checkFeedURL returns the URL cleaned, or an error naming what is wrong.
+func checkFeedURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a URL: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("%q is not an http or https URL", raw)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("%q has no host", raw)
+	}
+	u.Fragment = ""
+	return u.String(), nil
+}
+
+func addSource(ctx context.Context, st store.Store, rawURL, title string) (model.Source, error) {
+	u, err := checkFeedURL(rawURL)
+	if err != nil {
+		return model.Source{}, err
+	}
+	now := time.Now()
+	s := model.Source{URL: u, Title: strings.TrimSpace(title), NextFetch: now, CreatedAt: now}
+	if err := st.AddSource(ctx, &s); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return s, fmt.Errorf("source %s is already added", u)
+		}
+		return s, err
+	}
+	return s, nil
+}
+
+func sourcesAdd(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "sources add")
+	title := fs.String("title", "", "title of the source (default: the feed's own)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one URL, got %d arguments", len(pos))
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	s, err := addSource(ctx, st, pos[0], *title)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "added source %d: %s\n", s.ID, s.URL)
+	return nil
+}
+
+// sourceJSON is the shape of a source in `sources list --json`.
+type sourceJSON struct {
+	ID          int64      `json:"id"`
+	URL         string     `json:"url"`
+	Title       string     `json:"title"`
+	SiteURL     string     `json:"site_url,omitempty"`
+	Language    string     `json:"language,omitempty"`
+	LastError   string     `json:"last_error"`
+	LastFetched *time.Time `json:"last_fetched"`
+	NextFetch   *time.Time `json:"next_fetch"`
+	Articles    int        `json:"articles"`
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func sourcesList(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "sources list")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	srcs, err := st.ListSources(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]sourceJSON, 0, len(srcs))
+		for _, s := range srcs {
+			out = append(out, sourceJSON{
+				ID: s.ID, URL: s.URL, Title: s.Title, SiteURL: s.SiteURL, Language: s.Language,
+				LastError: s.LastError, LastFetched: timeOrNil(s.LastFetched),
+				NextFetch: timeOrNil(s.NextFetch), Articles: s.Articles,
+			})
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tARTICLES\tLAST FETCH\tTITLE\tURL\tERROR")
+	for _, s := range srcs {
+		last := "never"
+		if !s.LastFetched.IsZero() {
+			last = s.LastFetched.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.Articles, last, s.Title, s.URL, s.LastError)
+	}
+	return tw.Flush()
+}
+
+func sourcesRemove(ctx context.Context, a *app, args []string) error {
+	if len(args) != 1 {
+		return usagef("want one source id")
+	}
+	id, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil {
+		return usagef("source id %q is not a number", args[0])
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.DeleteSource(ctx, id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no source with id %d", id)
+		}
+		return err
+	}
+	fmt.Fprintf(a.stdout, "removed source %d\n", id)
+	return nil
+}
+
+func sourcesImport(ctx context.Context, a *app, args []string) error {
+	if len(args) != 1 {
+		return usagef("want one OPML file")
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	outs, err := feed.ParseOPML(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	added, skipped := 0, 0
+	for _, o := range outs {
+		if _, err := addSource(ctx, st, o.XMLURL, o.Title); err != nil {
+			skipped++
+			fmt.Fprintf(a.stderr, "skipped %q: %v\n", o.XMLURL, err)
+			continue
+		}
+		added++
+	}
+	fmt.Fprintf(a.stdout, "imported %d sources, skipped %d\n", added, skipped)
+	return nil
+}
+
+func sourcesExport(ctx context.Context, a *app, args []string) error {
+	if len(args) != 0 {
+		return usagef("takes no arguments; it writes OPML to standard output")
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	srcs, err := st.ListSources(ctx)
+	if err != nil {
+		return err
+	}
+	outs := make([]feed.Outline, 0, len(srcs))
+	for _, s := range srcs {
+		outs = append(outs, feed.Outline{Title: s.Title, XMLURL: s.URL, HTMLURL: s.SiteURL})
+	}
+	return feed.WriteOPML(a.stdout, "khabar sources", outs)
+}

@@ -1,0 +1,243 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"khabar/internal/arabic"
+	"khabar/internal/arabic/dates"
+	"khabar/internal/keywords"
+	"khabar/internal/model"
+)
+
+// eachLine calls fn for every line of r, whatever its length, without the
+// line ending.
+func eachLine(r io.Reader, fn func(line string) error) error {
+	br := bufio.NewReaderSize(r, 1<<16)
+	for {
+		line, err := br.ReadString('\n')
+		if len(line) > 0 || err == nil {
+			line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+			if ferr := fn(line); ferr != nil {
+				return ferr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func runNormalize(ctx context.Context, a *app, args []string) error {
+	if len(args) > 0 {
+		return usagef("reads lines on standard input; takes no arguments")
+	}
+	w := bufio.NewWriter(a.stdout)
+	defer w.Flush()
+	return eachLine(a.stdin, func(line string) error {
+		_, err := fmt.Fprintln(w, arabic.Normalize(line))
+		return err
+	})
+}
+
+func runDates(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "dates")
+	nowFlag := fs.String("now", "", "the time relative dates count from (RFC 3339; default: now)")
+	tzFlag := fs.String("tz", "UTC", "zone of dates that name none (IANA name such as Asia/Riyadh, or UTC)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(*tzFlag)
+	if err != nil {
+		return usagef("--tz %q: %v", *tzFlag, err)
+	}
+	now := time.Now().In(loc)
+	if *nowFlag != "" {
+		now, err = time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			return usagef("--now %q is not RFC 3339: %v", *nowFlag, err)
+		}
+	}
+	opts := dates.Options{Now: now, Location: loc}
+	w := bufio.NewWriter(a.stdout)
+	defer w.Flush()
+	return eachLine(a.stdin, func(line string) error {
+		out := "-"
+		if r, ok := dates.Parse(line, opts); ok {
+			out = r.Time.Format(time.RFC3339)
+		}
+		_, err := fmt.Fprintln(w, out)
+		return err
+	})
+}
+
+func runKeywords(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "keywords")
+	top := fs.Int("top", 10, "keyphrases per file")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("want at least one plain-text file")
+	}
+	if *top < 1 {
+		return usagef("--top must be at least 1, got %d", *top)
+	}
+	st, err := a.storeIfExists(ctx)
+	if err != nil {
+		return err
+	}
+	an, rec, err := a.analysis(ctx, st)
+	if err != nil {
+		return err
+	}
+	var stats keywords.Stats
+	if st != nil {
+		if n, err := st.CountArticles(ctx); err == nil && n > 0 {
+			stats = storeStatsCLI{ctx: ctx, a: a}
+		}
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetEscapeHTML(false)
+	failed := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "khabar keywords: %v\n", err)
+			failed++
+			continue
+		}
+		text := strings.ToValidUTF8(string(data), "\uFFFD")
+		toks := an.Analyze(text)
+		ents := rec.Recognize(text, toks)
+		kws := keywords.Extract(text, toks, ents, stats, *top)
+		if kws == nil {
+			kws = []string{}
+		}
+		if err := enc.Encode(struct {
+			File     string   `json:"file"`
+			Keywords []string `json:"keywords"`
+		}{f, kws}); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be read", failed, len(files))
+	}
+	return nil
+}
+
+type storeStatsCLI struct {
+	ctx context.Context
+	a   *app
+}
+
+func (s storeStatsCLI) DocFreq(phrases []string) (map[string]int, int) {
+	df, n, err := s.a.st.DocFreq(s.ctx, phrases)
+	if err != nil {
+		return nil, 0
+	}
+	return df, n
+}
+
+func runEntities(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "entities")
+	conll := fs.Bool("conll", false, "read one token per line (blank line between sentences), print `token TAG`")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := a.storeIfExists(ctx)
+	if err != nil {
+		return err
+	}
+	an, rec, err := a.analysis(ctx, st)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(a.stdout)
+	defer w.Flush()
+	if *conll {
+		var sent []string
+		flush := func() error {
+			if len(sent) == 0 {
+				return nil
+			}
+			tags := rec.TagCoNLL(sent)
+			for i, tok := range sent {
+				tag := "O"
+				if i < len(tags) && tags[i] != "" {
+					tag = tags[i]
+				}
+				if tok == "" {
+					tok = "_"
+				}
+				if _, err := fmt.Fprintf(w, "%s %s\n", tok, tag); err != nil {
+					return err
+				}
+			}
+			sent = sent[:0]
+			return nil
+		}
+		err := eachLine(a.stdin, func(line string) error {
+			// A token line may carry other columns (a gold tag, a POS):
+			// the token is the first field.
+			fields := strings.Fields(line)
+			if len(fields) == 0 {
+				if err := flush(); err != nil {
+					return err
+				}
+				_, err := fmt.Fprintln(w)
+				return err
+			}
+			sent = append(sent, strings.ToValidUTF8(fields[0], "\uFFFD"))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return flush()
+	}
+	// Without --conll: the entities of the text on standard input, as JSON.
+	data, err := io.ReadAll(a.stdin)
+	if err != nil {
+		return err
+	}
+	text := strings.ToValidUTF8(string(data), "\uFFFD")
+	ents := rec.Recognize(text, an.Analyze(text))
+	if ents == nil {
+		ents = []model.Entity{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(ents)
+}
+
+func runBackup(ctx context.Context, a *app, args []string) error {
+	if len(args) != 1 {
+		return usagef("want the file to write")
+	}
+	if _, err := os.Stat(args[0]); err == nil {
+		return fmt.Errorf("%s exists; choose a new file", args[0])
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.Backup(ctx, args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "wrote %s\n", args[0])
+	return nil
+}

@@ -1,0 +1,440 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"khabar/internal/extract"
+	"khabar/internal/feed"
+	"khabar/internal/fetch"
+	"khabar/internal/model"
+	"khabar/internal/sanitize"
+	"khabar/internal/store"
+)
+
+// Fetcher is the HTTP side the crawler needs (fetch.Client implements it).
+type Fetcher interface {
+	Get(ctx context.Context, url string, cond fetch.Conditional) (*fetch.Response, error)
+}
+
+// CrawlConfig tunes a Crawler.
+type CrawlConfig struct {
+	Workers  int           // sources crawled at once; pacing per host is the fetcher's
+	MaxItems int           // items taken from one feed per fetch
+	Lease    time.Duration // how long a claimed source is kept from other workers
+	Log      *slog.Logger
+	Now      func() time.Time
+	// Progress, when set, is called after each source with the running totals.
+	Progress func(p Progress)
+}
+
+// Progress is the state of a running crawl.
+type Progress struct {
+	SourcesDone, SourcesTotal int
+	NewArticles               int
+	Errors                    int
+	Current                   string
+}
+
+// Report sums up one crawl round.
+type Report struct {
+	Sources     int
+	NewArticles int
+	Updated     int
+	NotModified int
+	Errors      int
+}
+
+// Crawler fetches due sources and ingests their new items.
+type Crawler struct {
+	st  store.Store
+	fc  Fetcher
+	p   *Pipeline
+	cfg CrawlConfig
+
+	mu   sync.Mutex
+	seen map[string]string // item URL → canonical URL stored, so pages are not refetched
+}
+
+// NewCrawler returns a Crawler; zero config fields take defaults.
+func NewCrawler(st store.Store, fc Fetcher, p *Pipeline, cfg CrawlConfig) *Crawler {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.MaxItems <= 0 {
+		cfg.MaxItems = 200
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 10 * time.Minute
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Crawler{st: st, fc: fc, p: p, cfg: cfg, seen: map[string]string{}}
+}
+
+// Polling bounds: a source is polled about as often as it publishes, within these.
+const (
+	minInterval     = 10 * time.Minute
+	defaultInterval = 30 * time.Minute
+	maxInterval     = 6 * time.Hour
+	backoffBase     = 5 * time.Minute
+	backoffMax      = 24 * time.Hour
+)
+
+// RunOnce crawls every source due now, once, and returns when all are done
+// or ctx ends. A failing source is recorded on that source (LastError) and
+// the crawl goes on.
+func (c *Crawler) RunOnce(ctx context.Context) (Report, error) {
+	var rep Report
+	srcs, err := c.st.ClaimDueSources(ctx, c.cfg.Now(), c.cfg.Lease, 100000)
+	if err != nil {
+		return rep, fmt.Errorf("ingest: claim due sources: %w", err)
+	}
+	rep.Sources = len(srcs)
+	prog := Progress{SourcesTotal: len(srcs)}
+	var mu sync.Mutex
+	jobs := make(chan model.Source)
+	var wg sync.WaitGroup
+	for range min(c.cfg.Workers, max(len(srcs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for src := range jobs {
+				r := c.crawlSource(ctx, src)
+				mu.Lock()
+				rep.NewArticles += r.NewArticles
+				rep.Updated += r.Updated
+				rep.NotModified += r.NotModified
+				rep.Errors += r.Errors
+				prog.SourcesDone++
+				prog.NewArticles = rep.NewArticles
+				prog.Errors = rep.Errors
+				prog.Current = src.URL
+				if c.cfg.Progress != nil {
+					c.cfg.Progress(prog)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, s := range srcs {
+		select {
+		case jobs <- s:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return rep, ctx.Err()
+}
+
+// crawlSource fetches one feed and its new items, then writes the source's
+// polling state. Its Report counts one error when the source failed.
+func (c *Crawler) crawlSource(ctx context.Context, src model.Source) Report {
+	var rep Report
+	log := c.cfg.Log.With("source_id", src.ID, "url", src.URL)
+	start := c.cfg.Now()
+	resp, err := c.fc.Get(ctx, src.URL, fetch.Conditional{ETag: src.ETag, LastModified: src.LastModified})
+	src.LastFetched = start
+	if err != nil {
+		c.fail(ctx, &src, err, log)
+		rep.Errors++
+		return rep
+	}
+	if resp.NotModified {
+		rep.NotModified++
+		src.LastError = ""
+		src.ErrorCount = 0
+		c.schedule(&src, nil)
+		c.saveState(ctx, src, log)
+		return rep
+	}
+	f, err := feed.Parse(resp.Body, resp.URL)
+	if err != nil {
+		// A web page instead of a feed: follow the feed it announces.
+		if links := feed.Discover(resp.Body, resp.URL); len(links) > 0 {
+			if r2, err2 := c.fc.Get(ctx, links[0], fetch.Conditional{}); err2 == nil {
+				if f2, err3 := feed.Parse(r2.Body, r2.URL); err3 == nil {
+					f, err = f2, nil
+					log.Info("feed discovered on page", "feed", links[0])
+				}
+			}
+		}
+		if err != nil {
+			c.fail(ctx, &src, fmt.Errorf("parse feed: %w", err), log)
+			rep.Errors++
+			return rep
+		}
+	}
+	src.ETag, src.LastModified = resp.ETag, resp.LastModified
+	if src.Title == "" || src.Title == src.URL {
+		src.Title = strings.TrimSpace(f.Title)
+	}
+	if src.SiteURL == "" {
+		src.SiteURL = f.SiteURL
+	}
+	if src.Language == "" {
+		src.Language = f.Language
+	}
+	items := f.Items
+	if len(items) > c.cfg.MaxItems {
+		items = items[:c.cfg.MaxItems]
+	}
+	var pageErrs []string
+	failed := 0
+	for _, it := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		created, err := c.ingestItem(ctx, src, it)
+		if created {
+			rep.NewArticles++
+		}
+		if err != nil {
+			failed++
+			if len(pageErrs) < 3 {
+				pageErrs = append(pageErrs, err.Error())
+			}
+			log.Warn("item failed", "item", it.URL, "err", err)
+		}
+	}
+	src.ErrorCount = 0
+	src.LastError = ""
+	if failed > 0 {
+		src.LastError = fmt.Sprintf("%d of %d items failed: %s", failed, len(items), strings.Join(pageErrs, "; "))
+		if failed == len(items) {
+			rep.Errors++
+		}
+	}
+	c.schedule(&src, items)
+	c.saveState(ctx, src, log)
+	log.Info("source crawled", "items", len(items), "new", rep.NewArticles, "failed", failed)
+	return rep
+}
+
+// ingestItem stores one feed item, fetching its page unless the article is
+// already stored. created reports a new article; err may be set with
+// created true when the page failed and the article was stored from the
+// feed's own text.
+func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item) (bool, error) {
+	link := strings.TrimSpace(it.URL)
+	if link == "" {
+		return false, errors.New("item has no link")
+	}
+	if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false, fmt.Errorf("item link %q is not an http(s) URL", link)
+	}
+	c.mu.Lock()
+	_, known := c.seen[link]
+	c.mu.Unlock()
+	if known {
+		return false, nil
+	}
+	if ok, err := c.st.HasArticle(ctx, link); err != nil {
+		return false, err
+	} else if ok {
+		c.remember(link, link)
+		return false, nil
+	}
+	a := &model.Article{
+		URL:        link,
+		GUID:       it.GUID,
+		SourceID:   src.ID,
+		SourceName: sourceName(src),
+		Title:      strings.TrimSpace(it.Title),
+		Authors:    it.Authors,
+		Published:  it.Published,
+		Modified:   it.Updated,
+		Image:      it.Image,
+		Language:   src.Language,
+	}
+	if it.Summary != "" {
+		a.Summary = sanitize.HTML(it.Summary, link)
+	}
+	feedText := sanitize.Text(firstNonEmpty(it.Content, it.Summary))
+	resp, err := c.fc.Get(ctx, link, fetch.Conditional{})
+	var pageErr error
+	if err != nil {
+		pageErr = fmt.Errorf("fetch %s: %w", link, err)
+	} else {
+		res, err := extract.Extract(resp.Body, resp.URL, extract.Options{Now: c.cfg.Now(), Location: time.UTC})
+		if err != nil {
+			pageErr = fmt.Errorf("extract %s: %w", link, err)
+		} else {
+			merge(a, res, resp.URL)
+		}
+	}
+	if a.Text == "" {
+		a.Text = feedText
+	}
+	if a.Text == "" && a.Title == "" {
+		if pageErr != nil {
+			return false, pageErr
+		}
+		return false, fmt.Errorf("%s: no text found", link)
+	}
+	if a.URL != link {
+		if ok, err := c.st.HasArticle(ctx, a.URL); err == nil && ok {
+			c.remember(link, a.URL)
+			return false, nil
+		}
+	}
+	created, err := c.p.Ingest(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	c.remember(link, a.URL)
+	return created, pageErr
+}
+
+func (c *Crawler) remember(link, canonical string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.seen) > 200000 {
+		c.seen = map[string]string{}
+	}
+	c.seen[link] = canonical
+}
+
+// merge lays the page's extraction over the feed's item: the page wins for
+// the body and what it states; the feed's values are fallbacks.
+func merge(a *model.Article, res *extract.Result, finalURL string) {
+	if canon := res.URL; canon != "" && sameSite(canon, finalURL) {
+		a.URL = canon
+	} else if finalURL != "" {
+		a.URL = finalURL
+	}
+	if res.Title != "" {
+		a.Title = res.Title
+	}
+	if res.Text != "" {
+		a.Text = res.Text
+	}
+	if res.HTML != "" {
+		a.HTML = sanitize.HTML(res.HTML, a.URL)
+	}
+	if len(res.Authors) > 0 {
+		a.Authors = res.Authors
+	}
+	if !res.Published.IsZero() {
+		a.Published = res.Published
+	}
+	if !res.Modified.IsZero() {
+		a.Modified = res.Modified
+	}
+	if res.Language != "" {
+		a.Language = res.Language
+	}
+	if res.Image != "" {
+		a.Image = res.Image
+	}
+	a.SiteName = res.SiteName
+	a.Agency = res.Agency
+}
+
+// sameSite reports whether a canonical URL stays on the fetched page's
+// registrable host, so a page cannot claim another outlet's URL.
+func sameSite(canon, page string) bool {
+	cu, err1 := url.Parse(canon)
+	pu, err2 := url.Parse(page)
+	if err1 != nil || err2 != nil || (cu.Scheme != "http" && cu.Scheme != "https") {
+		return false
+	}
+	ch := strings.TrimPrefix(cu.Hostname(), "www.")
+	ph := strings.TrimPrefix(pu.Hostname(), "www.")
+	return ch == ph || strings.HasSuffix(ch, "."+ph) || strings.HasSuffix(ph, "."+ch)
+}
+
+func (c *Crawler) fail(ctx context.Context, src *model.Source, err error, log *slog.Logger) {
+	src.ErrorCount++
+	src.LastError = err.Error()
+	next := c.cfg.Now().Add(fetch.Backoff(src.ErrorCount, backoffBase, backoffMax))
+	var se *fetch.StatusError
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		if ra := c.cfg.Now().Add(se.RetryAfter); ra.After(next) {
+			next = ra
+		}
+	}
+	src.NextFetch = next
+	log.Warn("source failed", "err", err, "next_fetch", next)
+	c.saveState(ctx, *src, log)
+}
+
+// schedule sets NextFetch from how often the source publishes: the median
+// gap between its recent items, within [minInterval, maxInterval].
+func (c *Crawler) schedule(src *model.Source, items []feed.Item) {
+	iv := src.Interval
+	if len(items) > 0 {
+		iv = publishingInterval(items)
+	}
+	if iv <= 0 {
+		iv = defaultInterval
+	}
+	src.Interval = iv
+	src.NextFetch = c.cfg.Now().Add(iv)
+}
+
+func publishingInterval(items []feed.Item) time.Duration {
+	var ts []time.Time
+	for _, it := range items {
+		if !it.Published.IsZero() {
+			ts = append(ts, it.Published)
+		}
+	}
+	if len(ts) < 3 {
+		return defaultInterval
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].After(ts[j]) })
+	if len(ts) > 20 {
+		ts = ts[:20]
+	}
+	gaps := make([]time.Duration, 0, len(ts)-1)
+	for i := 1; i < len(ts); i++ {
+		gaps = append(gaps, ts[i-1].Sub(ts[i]))
+	}
+	sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
+	iv := gaps[len(gaps)/2]
+	return min(max(iv, minInterval), maxInterval)
+}
+
+func (c *Crawler) saveState(ctx context.Context, src model.Source, log *slog.Logger) {
+	// The state must be written even when the crawl is being cancelled,
+	// or the source would stay leased with a stale error.
+	ctx = context.WithoutCancel(ctx)
+	if err := c.st.SaveFetchState(ctx, src); err != nil {
+		log.Error("save source state", "err", err)
+	}
+}
+
+func sourceName(s model.Source) string {
+	if s.Title != "" {
+		return s.Title
+	}
+	if u, err := url.Parse(s.URL); err == nil && u.Host != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	return s.URL
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,227 @@
+// Package ingest is khabar's pipeline for one article and the crawler that
+// feeds it: analysis (language, tokens, entities, keyphrases), duplicate
+// and story assignment, and saving with the index data the store needs.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"khabar/internal/analysis"
+	"khabar/internal/arabic"
+	"khabar/internal/cluster"
+	"khabar/internal/entities"
+	"khabar/internal/keywords"
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+// PipelineConfig tunes a Pipeline.
+type PipelineConfig struct {
+	Log      *slog.Logger
+	Now      func() time.Time
+	Keywords int             // keyphrases per article; 0 means 8
+	Cluster  cluster.Options // zero means cluster.DefaultOptions()
+}
+
+// Pipeline analyses articles and saves them. Prepare is safe to call from
+// several goroutines; Commit serializes itself, because a copy's story can
+// only be decided once the article before it is stored.
+type Pipeline struct {
+	st  store.Store // nil: analysis only (khabar extract without a store)
+	an  *analysis.Analyzer
+	rec *entities.Recognizer
+	cfg PipelineConfig
+
+	commitMu sync.Mutex
+}
+
+// NewPipeline returns a Pipeline. st may be nil for analysis alone.
+func NewPipeline(st store.Store, an *analysis.Analyzer, rec *entities.Recognizer, cfg PipelineConfig) *Pipeline {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Keywords <= 0 {
+		cfg.Keywords = 8
+	}
+	if cfg.Cluster.Window == 0 {
+		cfg.Cluster = cluster.DefaultOptions()
+	}
+	return &Pipeline{st: st, an: an, rec: rec, cfg: cfg}
+}
+
+// Prepared is an analysed article ready to commit.
+type Prepared struct {
+	Article  *model.Article
+	Index    store.IndexData
+	features cluster.Features
+	names    []model.Entity // names seen in naming contexts, for learning
+}
+
+// storeStats lets keywords read document frequencies from the store.
+type storeStats struct {
+	ctx context.Context
+	st  store.Store
+}
+
+func (s storeStats) DocFreq(phrases []string) (map[string]int, int) {
+	df, n, err := s.st.DocFreq(s.ctx, phrases)
+	if err != nil {
+		return nil, 0
+	}
+	return df, n
+}
+
+// Analyse fills a's language, keywords and entities (what `khabar extract`
+// shows) without saving it.
+func (p *Pipeline) Analyse(ctx context.Context, a *model.Article) error {
+	_, err := p.Prepare(ctx, a)
+	return err
+}
+
+// Prepare analyses a: language, entities, keyphrases, search forms and the
+// features that place it among copies and stories.
+func (p *Pipeline) Prepare(ctx context.Context, a *model.Article) (*Prepared, error) {
+	a.Title = strings.TrimSpace(a.Title)
+	a.Text = strings.TrimSpace(a.Text)
+	if a.URL == "" {
+		return nil, fmt.Errorf("ingest: article has no URL")
+	}
+	if a.Language == "" {
+		a.Language = arabic.DetectLanguage(a.Title + "\n" + a.Text)
+	}
+	full := a.Title + "\n\n" + a.Text
+	bodyToks := p.an.Analyze(a.Text)
+	titleToks := p.an.Analyze(a.Title)
+	allToks := p.an.Analyze(full)
+
+	a.Entities = p.rec.Recognize(full, allToks)
+	var stats keywords.Stats
+	if p.st != nil {
+		stats = storeStats{ctx: ctx, st: p.st}
+	}
+	a.Keywords = keywords.Extract(full, allToks, a.Entities, stats, p.cfg.Keywords)
+
+	idx := store.IndexData{Phrases: keywords.Candidates(allToks)}
+	idx.TitleTerms, idx.TitleStems = forms(titleToks)
+	idx.BodyTerms, idx.BodyStems = forms(bodyToks)
+
+	normBody := arabic.Normalize(a.Text)
+	var titleWords, bodyWords, extra []string
+	for _, t := range titleToks {
+		titleWords = append(titleWords, t.Norm)
+	}
+	for _, t := range bodyToks {
+		bodyWords = append(bodyWords, t.Norm)
+	}
+	for _, k := range a.Keywords {
+		extra = append(extra, arabic.Normalize(k))
+	}
+	for _, e := range a.Entities {
+		extra = append(extra, arabic.Normalize(e.Name))
+	}
+	terms := cluster.TopicTerms(titleWords, bodyWords, extra, arabic.IsStopWord)
+	pub := a.Published
+	if pub.IsZero() {
+		pub = p.cfg.Now()
+	}
+	f := cluster.NewFeatures(normBody, terms, a.SourceID, pub)
+	a.ContentHash = f.Text.Hash
+	idx.Bands = f.Bands()
+	return &Prepared{
+		Article:  a,
+		Index:    idx,
+		features: f,
+		names:    p.rec.NameObservations(full, allToks),
+	}, nil
+}
+
+func forms(toks []analysis.Token) (terms, stems string) {
+	var tb, sb strings.Builder
+	for _, t := range toks {
+		if t.Stop || t.Norm == "" {
+			continue
+		}
+		if tb.Len() > 0 {
+			tb.WriteByte(' ')
+			sb.WriteByte(' ')
+		}
+		tb.WriteString(t.Norm)
+		stem := t.Stem
+		if stem == "" {
+			stem = t.Norm
+		}
+		sb.WriteString(stem)
+	}
+	return tb.String(), sb.String()
+}
+
+// candidateLimit bounds how many stored articles one new article is
+// compared with.
+const candidateLimit = 200
+
+// Commit places the prepared article among copies and stories and saves
+// it. An article already stored keeps its story unless its text changed.
+func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
+	if p.st == nil {
+		return false, fmt.Errorf("ingest: no store to commit to")
+	}
+	p.commitMu.Lock()
+	defer p.commitMu.Unlock()
+	a := pr.Article
+	if a.Fetched.IsZero() {
+		a.Fetched = p.cfg.Now()
+	}
+	var existing *model.Article
+	if old, err := p.st.GetArticleByURL(ctx, a.URL); err == nil {
+		existing = &old
+	}
+	if existing != nil && existing.ContentHash == a.ContentHash {
+		// Same text: keep its place.
+		a.DuplicateOf, a.StoryID, a.Signature = existing.DuplicateOf, existing.StoryID, existing.Signature
+	} else {
+		cands, err := p.st.Candidates(ctx, pr.Index.Bands, p.cfg.Cluster.Since(pr.features.Published), candidateLimit)
+		if err != nil {
+			return false, fmt.Errorf("ingest: candidates for %s: %w", a.URL, err)
+		}
+		cc := make([]cluster.Candidate, 0, len(cands))
+		for _, c := range cands {
+			if existing != nil && c.ID == existing.ID {
+				continue
+			}
+			cc = append(cc, cluster.Candidate{
+				ID: c.ID, SourceID: c.SourceID, StoryID: c.StoryID, DuplicateOf: c.DuplicateOf,
+				Published: c.Published, ContentHash: c.ContentHash, Signature: c.Signature, Shared: c.Shared,
+			})
+		}
+		d := cluster.Decide(pr.features, cc, p.cfg.Cluster)
+		a.DuplicateOf, a.StoryID = d.DuplicateOf, d.StoryID
+		a.Signature = cluster.Pack(pr.features, d.StoryStart)
+	}
+	created, err := p.st.SaveArticle(ctx, a, pr.Index)
+	if err != nil {
+		return false, fmt.Errorf("ingest: save %s: %w", a.URL, err)
+	}
+	if len(pr.names) > 0 {
+		if err := p.st.ObserveNames(ctx, pr.names); err != nil {
+			p.cfg.Log.Warn("observe names", "err", err)
+		}
+	}
+	return created, nil
+}
+
+// Ingest prepares and commits one article.
+func (p *Pipeline) Ingest(ctx context.Context, a *model.Article) (bool, error) {
+	pr, err := p.Prepare(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	return p.Commit(ctx, pr)
+}

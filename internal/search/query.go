@@ -1,0 +1,124 @@
+// Package search turns what a reader types into a backend-neutral
+// store.TextQuery, runs it on the store's Searcher capability, and builds
+// highlighted snippets from the articles' original text.
+//
+// Every word is analysed exactly as the indexer analysed the articles
+// (package analysis), so a query finds an article whatever letter variants,
+// digits or clitics either uses; a known name is kept out of the stemmer on
+// both sides, so لبنان never finds لبن.
+package search
+
+import (
+	"strings"
+	"unicode"
+
+	"khabar/internal/analysis"
+	"khabar/internal/store"
+)
+
+// Query is a parsed reader query.
+type Query struct {
+	Clauses []store.Clause
+	// Words are every analysed form that counts as a match, for highlighting.
+	Norms map[string]bool
+	Stems map[string]bool
+}
+
+// Parse splits q into quoted phrases and single words and analyses them.
+// Stop words are dropped unless the query has nothing else; a phrase keeps
+// its stop words out too, as the index does not hold them.
+func Parse(an *analysis.Analyzer, q string) Query {
+	out := Query{Norms: map[string]bool{}, Stems: map[string]bool{}}
+	var words []analysis.Token
+	var stops []analysis.Token
+	for _, part := range splitQuoted(q) {
+		toks := an.Analyze(part.text)
+		if part.phrase {
+			var exact []string
+			for _, t := range toks {
+				if t.Stop || t.Norm == "" {
+					continue
+				}
+				exact = append(exact, t.Norm)
+				out.Norms[t.Norm] = true
+			}
+			switch len(exact) {
+			case 0:
+			case 1:
+				// A quoted single word matches that exact form only.
+				out.Clauses = append(out.Clauses, store.Clause{Exact: exact})
+			default:
+				out.Clauses = append(out.Clauses, store.Clause{Exact: exact})
+			}
+			continue
+		}
+		for _, t := range toks {
+			if t.Norm == "" {
+				continue
+			}
+			if t.Stop {
+				stops = append(stops, t)
+				continue
+			}
+			words = append(words, t)
+		}
+	}
+	if len(words) == 0 && len(out.Clauses) == 0 {
+		words = stops
+	}
+	seen := map[string]bool{}
+	for _, t := range words {
+		if seen[t.Norm] {
+			continue
+		}
+		seen[t.Norm] = true
+		c := store.Clause{Exact: []string{t.Norm}}
+		if t.Stem != "" && t.Stem != t.Norm {
+			c.Stem = t.Stem
+			out.Stems[t.Stem] = true
+		}
+		out.Norms[t.Norm] = true
+		out.Clauses = append(out.Clauses, c)
+	}
+	return out
+}
+
+type queryPart struct {
+	text   string
+	phrase bool
+}
+
+// splitQuoted separates "quoted phrases" (straight or typographic quotes,
+// and the « » guillemets Arabic writers use) from the words around them.
+// An unclosed quote runs to the end of the query.
+func splitQuoted(q string) []queryPart {
+	var parts []queryPart
+	var b strings.Builder
+	in := false
+	flush := func() {
+		if s := strings.TrimSpace(b.String()); s != "" {
+			parts = append(parts, queryPart{text: s, phrase: in})
+		}
+		b.Reset()
+	}
+	for _, r := range q {
+		switch {
+		case r == '"' || r == '“' || r == '”' || r == '«' || r == '»':
+			open := r == '"' && !in || r == '“' || r == '«'
+			closeQ := r == '"' && in || r == '”' || r == '»'
+			if open && !in {
+				flush()
+				in = true
+			} else if closeQ && in {
+				flush()
+				in = false
+			}
+		case unicode.IsControl(r):
+			b.WriteRune(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	flush()
+	return parts
+}
