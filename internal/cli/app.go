@@ -8,16 +8,23 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
+	"khabar/internal/alerts"
 	"khabar/internal/analysis"
 	"khabar/internal/config"
 	"khabar/internal/entities"
 	"khabar/internal/fetch"
 	"khabar/internal/ingest"
+	"khabar/internal/metrics"
 	"khabar/internal/model"
 	"khabar/internal/outlets"
 	"khabar/internal/store"
@@ -32,13 +39,15 @@ type app struct {
 	stderr io.Writer
 	log    *slog.Logger
 
-	st  store.Store
-	an  *analysis.Analyzer
-	rec *entities.Recognizer
+	st       store.Store
+	an       *analysis.Analyzer
+	rec      *entities.Recognizer
+	notifier *alerts.Notifier
+	reg      *metrics.Registry
 }
 
 func newApp(cfg config.Config, stdin io.Reader, stdout, stderr io.Writer) *app {
-	return &app{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr, log: newLogger(cfg, stderr)}
+	return &app{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr, log: newLogger(cfg, stderr), reg: metrics.New()}
 }
 
 func (a *app) close() {
@@ -107,7 +116,40 @@ func (a *app) pipeline(ctx context.Context, st store.Store) (*ingest.Pipeline, e
 	if err != nil {
 		return nil, err
 	}
-	return ingest.NewPipeline(st, an, rec, ingest.PipelineConfig{Log: a.log}), nil
+	n := a.alerts(st, an)
+	onNew := func(ctx context.Context, art *model.Article) {
+		a.reg.Add("khabar_articles_ingested_total", "Articles stored for the first time.", 1)
+		if _, err := n.Check(ctx, art); err != nil {
+			a.log.Warn("alerts", "article_id", art.ID, "err", err)
+		}
+	}
+	return ingest.NewPipeline(st, an, rec, ingest.PipelineConfig{Log: a.log, OnNew: onNew}), nil
+}
+
+// alerts returns the notifier that delivers saved searches.
+func (a *app) alerts(st store.Store, an *analysis.Analyzer) *alerts.Notifier {
+	if a.notifier == nil {
+		a.notifier = alerts.New(alerts.Config{
+			Store:    st,
+			Analyzer: an,
+			Client:   a.webhookClient(),
+			SMTP:     alerts.SMTP{Addr: a.cfg.SMTPAddr, From: a.cfg.SMTPFrom, User: a.cfg.SMTPUser, Password: a.cfg.SMTPPassword},
+			Log:      a.log,
+		})
+	}
+	return a.notifier
+}
+
+// waitAlerts lets deliveries under way finish, for at most d.
+func (a *app) waitAlerts(d time.Duration) {
+	if a.notifier == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	if err := a.notifier.Wait(ctx); err != nil {
+		a.log.Warn("alerts not all delivered", "err", err)
+	}
 }
 
 func (a *app) fetcher() *fetch.Client {
@@ -129,11 +171,24 @@ func (a *app) crawler(ctx context.Context, st store.Store, progress func(ingest.
 	if err != nil {
 		return nil, err
 	}
-	return ingest.NewCrawler(st, a.fetcher(), p, ingest.CrawlConfig{
+	var queued atomic.Int64
+	a.reg.GaugeFunc("khabar_crawl_queue_depth", "Sources claimed in this crawl round and not crawled yet.", func() float64 {
+		return float64(queued.Load())
+	})
+	report := func(p ingest.Progress) {
+		queued.Store(int64(p.SourcesTotal - p.SourcesDone))
+		if p.CurrentFailed {
+			a.reg.Add("khabar_source_errors_total", "Crawls of a source that failed.", 1, "source", p.Current)
+		}
+		if progress != nil {
+			progress(p)
+		}
+	}
+	return ingest.NewCrawler(st, instrumented{a.fetcher(), a.reg}, p, ingest.CrawlConfig{
 		Workers:  a.cfg.Workers,
 		MaxItems: a.cfg.MaxItems,
 		Log:      a.log,
-		Progress: progress,
+		Progress: report,
 	}), nil
 }
 
@@ -213,4 +268,50 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// instrumented counts and times every fetch.
+type instrumented struct {
+	f   ingest.Fetcher
+	reg *metrics.Registry
+}
+
+func (i instrumented) Get(ctx context.Context, url string, cond fetch.Conditional) (*fetch.Response, error) {
+	start := time.Now()
+	resp, err := i.f.Get(ctx, url, cond)
+	result := "ok"
+	switch {
+	case err != nil:
+		result = "error"
+	case resp.NotModified:
+		result = "not_modified"
+	}
+	i.reg.ObserveSince("khabar_fetch_duration_seconds", "Time to fetch one URL.", start)
+	i.reg.Add("khabar_fetches_total", "URLs fetched, by result.", 1, "result", result)
+	return resp, err
+}
+
+// webhookClient posts alert webhooks. Like the crawler, it refuses
+// loopback, private and metadata addresses at dial time unless private
+// networks are allowed, so an alert cannot be aimed at the local network.
+func (a *app) webhookClient() *http.Client {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	if !a.cfg.AllowPrivate {
+		d.Control = func(network, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil {
+				return fmt.Errorf("webhook: dial address %q is not an IP address", address)
+			}
+			if why := fetch.CheckAddress(ip); why != "" {
+				return fmt.Errorf("%w: webhook refused to connect to %s, which is %s; set KHABAR_ALLOW_PRIVATE_NETWORKS=true to allow it", fetch.ErrBlockedAddress, ip, why)
+			}
+			return nil
+		}
+	}
+	tr := &http.Transport{DialContext: d.DialContext, TLSHandshakeTimeout: 5 * time.Second, ResponseHeaderTimeout: 10 * time.Second}
+	return &http.Client{Transport: tr, Timeout: 15 * time.Second}
 }

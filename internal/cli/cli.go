@@ -47,6 +47,7 @@ func commands() map[string]command {
 		"dates":     {"parse the date on each line of standard input", runDates},
 		"keywords":  {"print the keyphrases of plain-text files, as JSON Lines", runKeywords},
 		"entities":  {"tag tokens with named-entity BIO tags (--conll)", runEntities},
+		"alerts":    {"add, list or remove saved-search alerts", runAlerts},
 		"backup":    {"write a consistent snapshot of the store to a file", runBackup},
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"khabar/internal/ingest"
 )
@@ -31,6 +32,7 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	rep, err := c.RunOnce(ctx)
+	a.waitAlerts(time.Minute)
 	if progress != nil {
 		fmt.Fprintln(a.stderr)
 	}

@@ -74,17 +74,17 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetEscapeHTML(false)
 	failed := 0
+	if len(files) == 1 {
+		if results[0].Error != "" {
+			return fmt.Errorf("%s: %s", files[0], results[0].Error)
+		}
+		results[0].File = ""
+		enc.SetIndent("", "  ")
+	}
 	for i := range results {
 		if results[i].Error != "" {
 			failed++
 			fmt.Fprintf(a.stderr, "khabar extract: %s: %s\n", files[i], results[i].Error)
-		}
-		if len(files) == 1 {
-			if failed > 0 {
-				return fmt.Errorf("%s: %s", files[0], results[0].Error)
-			}
-			results[i].File = ""
-			enc.SetIndent("", "  ")
 		}
 		if err := enc.Encode(results[i]); err != nil {
 			return err

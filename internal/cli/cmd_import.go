@@ -161,6 +161,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		show(false)
 	}
 	wg.Wait()
+	a.waitAlerts(time.Minute)
 	show(true)
 	if showProgress {
 		fmt.Fprintln(a.stderr)

@@ -60,8 +60,16 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("/api/", apiH)
-	mux.Handle("/", webH)
+	a.reg.GaugeFunc("khabar_articles", "Articles stored.", func() float64 {
+		n, err := st.CountArticles(context.Background())
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+	mux.Handle("GET /metrics", a.reg.Handler())
+	mux.Handle("/api/", a.reg.Instrument("api", apiH))
+	mux.Handle("/", a.reg.Instrument("web", webH))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -122,6 +130,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	defer cancel()
 	err = srv.Shutdown(shutCtx)
 	<-crawlDone
+	a.waitAlerts(15 * time.Second)
 	return err
 }
 

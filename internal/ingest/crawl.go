@@ -40,7 +40,8 @@ type Progress struct {
 	SourcesDone, SourcesTotal int
 	NewArticles               int
 	Errors                    int
-	Current                   string
+	Current                   string // URL of the source just crawled
+	CurrentFailed             bool   // whether it failed
 }
 
 // Report sums up one crawl round.
@@ -121,6 +122,7 @@ func (c *Crawler) RunOnce(ctx context.Context) (Report, error) {
 				prog.NewArticles = rep.NewArticles
 				prog.Errors = rep.Errors
 				prog.Current = src.URL
+				prog.CurrentFailed = r.Errors > 0
 				if c.cfg.Progress != nil {
 					c.cfg.Progress(prog)
 				}

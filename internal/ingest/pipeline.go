@@ -26,6 +26,8 @@ type PipelineConfig struct {
 	Now      func() time.Time
 	Keywords int             // keyphrases per article; 0 means 8
 	Cluster  cluster.Options // zero means cluster.DefaultOptions()
+	// OnNew, when set, is called after a new article is saved (alerts).
+	OnNew func(ctx context.Context, a *model.Article)
 }
 
 // Pipeline analyses articles and saves them. Prepare is safe to call from
@@ -91,9 +93,6 @@ func (p *Pipeline) Analyse(ctx context.Context, a *model.Article) error {
 func (p *Pipeline) Prepare(ctx context.Context, a *model.Article) (*Prepared, error) {
 	a.Title = strings.TrimSpace(a.Title)
 	a.Text = strings.TrimSpace(a.Text)
-	if a.URL == "" {
-		return nil, fmt.Errorf("ingest: article has no URL")
-	}
 	if a.Language == "" {
 		a.Language = arabic.DetectLanguage(a.Title + "\n" + a.Text)
 	}
@@ -173,9 +172,12 @@ func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
 	if p.st == nil {
 		return false, fmt.Errorf("ingest: no store to commit to")
 	}
+	a := pr.Article
+	if a.URL == "" {
+		return false, fmt.Errorf("ingest: article has no URL")
+	}
 	p.commitMu.Lock()
 	defer p.commitMu.Unlock()
-	a := pr.Article
 	if a.Fetched.IsZero() {
 		a.Fetched = p.cfg.Now()
 	}
@@ -213,6 +215,9 @@ func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
 		if err := p.st.ObserveNames(ctx, pr.names); err != nil {
 			p.cfg.Log.Warn("observe names", "err", err)
 		}
+	}
+	if created && p.cfg.OnNew != nil {
+		p.cfg.OnNew(ctx, a)
 	}
 	return created, nil
 }
