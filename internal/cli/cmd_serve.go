@@ -12,6 +12,7 @@ import (
 
 	"khabar/internal/api"
 	"khabar/internal/model"
+	"khabar/internal/ratelimit"
 	"khabar/internal/search"
 	"khabar/internal/web"
 )
@@ -67,8 +68,13 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		}
 		return float64(n)
 	})
+	limited := func(h http.Handler) http.Handler { return h }
+	if a.cfg.RateLimit > 0 {
+		limited = ratelimit.New(a.cfg.RateLimit, a.cfg.RateBurst).Middleware
+	}
 	mux.Handle("GET /metrics", a.reg.Handler())
-	mux.Handle("/api/", a.reg.Instrument("api", apiH))
+	mux.Handle("/api/", limited(a.reg.Instrument("api", apiH)))
+	mux.Handle("GET /search", limited(a.reg.Instrument("search", webH)))
 	mux.Handle("/", a.reg.Instrument("web", webH))
 
 	ln, err := net.Listen("tcp", *addr)

@@ -37,6 +37,8 @@ type Config struct {
 	SMTPUser      string        // KHABAR_SMTP_USER
 	SMTPPassword  string        // KHABAR_SMTP_PASSWORD
 	RespectRobots bool          // KHABAR_RESPECT_ROBOTS (default true)
+	RateLimit     float64       // KHABAR_RATE_LIMIT: search and API requests per second per client; 0 disables
+	RateBurst     int           // KHABAR_RATE_BURST: requests a client may send at once
 }
 
 // Default returns the configuration used when nothing is set.
@@ -53,6 +55,8 @@ func Default() Config {
 		MaxBodyBytes:  16 << 20,
 		MaxItems:      200,
 		RespectRobots: true,
+		RateLimit:     10,
+		RateBurst:     40,
 	}
 }
 
@@ -139,6 +143,10 @@ func (c *Config) Apply(vars map[string]string) error {
 			c.SMTPPassword = v
 		case "KHABAR_RESPECT_ROBOTS":
 			c.RespectRobots, err = parseBool(v)
+		case "KHABAR_RATE_LIMIT":
+			c.RateLimit, err = strconv.ParseFloat(v, 64)
+		case "KHABAR_RATE_BURST":
+			c.RateBurst, err = strconv.Atoi(v)
 		default:
 			return fmt.Errorf("config: unknown setting %s", k)
 		}
@@ -168,6 +176,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: max body bytes must be at least 1024, got %d", c.MaxBodyBytes)
 	case c.MaxItems < 1:
 		return fmt.Errorf("config: max items must be at least 1, got %d", c.MaxItems)
+	case c.RateLimit < 0:
+		return fmt.Errorf("config: rate limit must not be negative, got %g", c.RateLimit)
+	case c.RateLimit > 0 && c.RateBurst < 1:
+		return fmt.Errorf("config: rate burst must be at least 1, got %d", c.RateBurst)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
