@@ -48,8 +48,12 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(files) != 1 {
-		return usagef("want one file (.jsonl, .json or .zip)")
+	if len(files) == 0 {
+		return usagef("want at least one file (.jsonl, .json or .zip) or folder of them")
+	}
+	files, err = expandImportPaths(files)
+	if err != nil {
+		return err
 	}
 	st, err := a.store(ctx)
 	if err != nil {
@@ -63,7 +67,13 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(records)
-		readErr <- readImportFile(ctx, files[0], records)
+		for _, f := range files {
+			if err := readImportFile(ctx, f, records); err != nil {
+				readErr <- err
+				return
+			}
+		}
+		readErr <- nil
 	}()
 
 	type job struct {
@@ -178,6 +188,38 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("some articles could not be saved: %w", firstFatal)
 	}
 	return nil
+}
+
+// expandImportPaths replaces each folder by the import files in it, sorted.
+func expandImportPaths(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, err
+		}
+		n := len(out)
+		for _, e := range entries {
+			switch strings.ToLower(filepath.Ext(e.Name())) {
+			case ".zip", ".json", ".jsonl", ".ndjson":
+				if !e.IsDir() {
+					out = append(out, filepath.Join(p, e.Name()))
+				}
+			}
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("%s holds no .zip, .json or .jsonl file", p)
+		}
+	}
+	return out, nil
 }
 
 // readImportFile sends the records of a .jsonl, .json or .zip file.
