@@ -1,0 +1,223 @@
+// Package analysis turns text into tokens for indexing, search, keywords
+// and entity recognition. It follows bleve's pipeline (character filter →
+// tokenizer → token filters) but fixes the pipeline instead of registering
+// stages by name: words are cut from the original text, so every token
+// keeps its byte offsets for highlighting, and each word is then normalized
+// (package arabic), stripped of clitics and lightly stemmed, with known
+// names kept out of the stemmer.
+package analysis
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"khabar/internal/arabic"
+)
+
+// Token is one word of a text.
+type Token struct {
+	Text       string // the word as written, Text == original[Start:End]
+	Start, End int    // byte offsets in the original text
+	// Norm is the normalized word with its proclitics (و ف ب ك ل, ال, لل)
+	// removed but not stemmed: the exact search term.
+	Norm string
+	// Stem is the light stem of Norm; it equals Norm for known names.
+	Stem     string
+	Stop     bool // a stop word, left out of IndexForms
+	Sentence int  // index of the sentence (arabic.SplitSentences) holding the word
+}
+
+// Names is a set of known names (places, people, organizations) that the
+// stemmer must leave whole. Has receives arabic.Normalize()d single words:
+// a token and the candidate forms of it that clitic stripping considers
+// (without a leading و ف ب ك ل, with and without the article ال), so a set
+// that holds البحرين or بحرين protects والبحرين too. Has must be safe for
+// concurrent use if the Analyzer is shared.
+type Names interface {
+	Has(norm string) bool
+}
+
+// Options configure an Analyzer.
+type Options struct {
+	Names Names // nil: only the built-in names of package arabic
+}
+
+// Analyzer cuts text into tokens. It holds no mutable state, so one
+// Analyzer is safe for concurrent use.
+type Analyzer struct {
+	known arabic.Known
+}
+
+// New returns an Analyzer.
+func New(opts Options) *Analyzer {
+	a := &Analyzer{}
+	if opts.Names != nil {
+		names := opts.Names
+		a.known = func(w string) bool { return names.Has(w) }
+	}
+	return a
+}
+
+// Analyze returns the tokens of text in order. Words are runs of letters,
+// combining marks and digits (tatweel and invisible format characters such
+// as ZWNJ inside a word are part of it); a run of digits next to Arabic
+// letters is its own token (2024م → 2024, م). A written form that
+// normalizes to several words (the ligature ﷺ) gives one token per word,
+// all with the same offsets; one that normalizes to nothing gives none.
+func (a *Analyzer) Analyze(text string) []Token {
+	sentences := arabic.SplitSentences(text)
+	tokens := make([]Token, 0, len(text)/8)
+	sent := 0
+	for _, w := range words(text) {
+		for sent < len(sentences)-1 && w.start >= sentences[sent].End {
+			sent++
+		}
+		raw := text[w.start:w.end]
+		// Keep the hamza on alef until the clitics are off, so that ألعاب
+		// is not read as the article ال + عاب.
+		h := arabic.NormalizeKeepHamza(raw)
+		if h == "" {
+			continue
+		}
+		for part := range strings.SplitSeq(h, " ") {
+			// A compatibility character can normalize to a space and a
+			// combining mark (ͺ); a mark cannot start a word.
+			if part = strings.TrimLeftFunc(part, unicode.IsMark); part != "" {
+				tokens = append(tokens, a.token(raw, w.start, w.end, part, sent))
+			}
+		}
+	}
+	return tokens
+}
+
+func (a *Analyzer) token(raw string, start, end int, h string, sent int) Token {
+	norm := arabic.StripClitics(h, a.known)
+	n := h // the whole word, normalized, for the stop list
+	if strings.Contains(h, "أ") {
+		n = strings.ReplaceAll(h, "أ", "ا")
+	}
+	return Token{
+		Text:     raw,
+		Start:    start,
+		End:      end,
+		Norm:     norm,
+		Stem:     arabic.Stem(norm, a.known),
+		Stop:     arabic.IsStopWord(norm) || arabic.IsStopWord(n),
+		Sentence: sent,
+	}
+}
+
+// IndexForms returns the space-joined Norm and Stem forms of the non-stop
+// tokens of text, in order: the two vocabularies the search index keeps.
+func (a *Analyzer) IndexForms(text string) (terms, stems string) {
+	var t, s strings.Builder
+	t.Grow(len(text))
+	s.Grow(len(text))
+	for _, tok := range a.Analyze(text) {
+		if tok.Stop {
+			continue
+		}
+		if t.Len() > 0 {
+			t.WriteByte(' ')
+			s.WriteByte(' ')
+		}
+		t.WriteString(tok.Norm)
+		s.WriteString(tok.Stem)
+	}
+	return t.String(), s.String()
+}
+
+type span struct{ start, end int }
+
+// Rune classes of the tokenizer.
+const (
+	classSep    = iota // separates words
+	classLetter        // a letter
+	classMark          // a combining mark: continues the word it follows
+	classDigit
+	classJoiner // invisible format characters: inside a word only
+)
+
+// lowClasses caches the class of every rune below U+0800 (Latin, Greek,
+// Cyrillic, Hebrew, Arabic), where the unicode tables would be searched for
+// almost every rune of a text.
+var lowClasses = func() (t [0x800]uint8) {
+	for r := range rune(len(t)) {
+		t[r] = uint8(slowClass(r))
+	}
+	return t
+}()
+
+func class(r rune, size int) int {
+	if r < 0x800 {
+		if r == utf8.RuneError && size == 1 {
+			return classSep
+		}
+		return int(lowClasses[r])
+	}
+	if r == utf8.RuneError && size == 1 {
+		return classSep
+	}
+	return slowClass(r)
+}
+
+func slowClass(r rune) int {
+	switch {
+	case unicode.IsDigit(r):
+		return classDigit
+	case unicode.IsLetter(r):
+		return classLetter
+	case unicode.IsMark(r):
+		return classMark
+	case unicode.Is(unicode.Cf, r):
+		return classJoiner
+	}
+	return classSep
+}
+
+func isArabicLetter(r rune) bool {
+	return r >= 0x600 && r <= 0x6FF || r >= 0x750 && r <= 0x77F || r >= 0x8A0 && r <= 0x8FF ||
+		r >= 0xFB50 && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFF
+}
+
+// words returns the byte spans of the words of text.
+func words(text string) []span {
+	var out []span
+	start, end := -1, -1 // current word; end is after its last letter or digit
+	var prevClass int
+	var prevArabic bool
+	flush := func() {
+		if start >= 0 && end > start {
+			out = append(out, span{start, end})
+		}
+		start, end = -1, -1
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		c := class(r, size)
+		switch c {
+		case classSep:
+			flush()
+		case classJoiner:
+			// part of the word only if a letter or digit follows
+		case classMark:
+			if start >= 0 {
+				end = i + size // a mark continues whatever it follows
+			}
+		case classLetter, classDigit:
+			ar := c == classLetter && isArabicLetter(r)
+			if start >= 0 && (prevClass == classDigit && ar || prevClass == classLetter && prevArabic && c == classDigit) {
+				flush() // 2024م, م2024
+			}
+			if start < 0 {
+				start = i
+			}
+			end = i + size
+			prevClass, prevArabic = c, ar
+		}
+		i += size
+	}
+	flush()
+	return out
+}
