@@ -96,10 +96,15 @@ func (p *Pipeline) Prepare(ctx context.Context, a *model.Article) (*Prepared, er
 	if a.Language == "" {
 		a.Language = arabic.DetectLanguage(a.Title + "\n" + a.Text)
 	}
+	// One analysis of title and text together; the title's tokens are
+	// those that start before the text does.
 	full := a.Title + "\n\n" + a.Text
-	bodyToks := p.an.Analyze(a.Text)
-	titleToks := p.an.Analyze(a.Title)
 	allToks := p.an.Analyze(full)
+	split := 0
+	for split < len(allToks) && allToks[split].Start < len(a.Title) {
+		split++
+	}
+	titleToks, bodyToks := allToks[:split], allToks[split:]
 
 	a.Entities = p.rec.Recognize(full, allToks)
 	var stats keywords.Stats
