@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sharedDir finds ../shared beside the repository, or skips.
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir, _ := os.Getwd()
+	for range 6 {
+		p := filepath.Join(dir, "..", "shared")
+		if st, err := os.Stat(filepath.Join(p, "corpora")); err == nil && st.IsDir() {
+			return p
+		}
+		dir = filepath.Dir(dir)
+	}
+	tb.Skip("../shared is absent: the SaudiNewsNet corpus is not here")
+	return ""
+}
+
+// peakRSS is this process's peak resident memory in bytes (VmHWM).
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// BenchmarkImportSaudiNewsNet imports the 31,030 SaudiNewsNet articles,
+// with the whole analysis, into a fresh store, and reports articles per
+// second and the process's peak memory. Run it alone:
+//
+//	go test -run '^$' -bench ImportSaudiNewsNet -benchtime 1x ./internal/cli
+func BenchmarkImportSaudiNewsNet(b *testing.B) {
+	zips := filepath.Join(sharedDir(b), "corpora", "saudinewsnet", "zips")
+	for b.Loop() {
+		data := b.TempDir()
+		start := time.Now()
+		code := Run(context.Background(), []string{"--data", data, "import", zips}, []string{"KHABAR_LOG_LEVEL=error"},
+			strings.NewReader(""), io.Discard, io.Discard)
+		if code != 0 {
+			b.Fatalf("import exited %d", code)
+		}
+		el := time.Since(start)
+		b.ReportMetric(31030/el.Seconds(), "articles/s")
+		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-MiB")
+		if st, err := os.Stat(filepath.Join(data, "khabar.db")); err == nil {
+			b.ReportMetric(float64(st.Size())/(1<<20), "db-MiB")
+		}
+	}
+}
