@@ -147,6 +147,9 @@ func (p *parser) matchAt(i int) (found, bool) {
 		if f, ok := p.dayWord(i, i); ok {
 			return f, true
 		}
+		if f, ok := p.lastPeriod(i); ok {
+			return f, true
+		}
 		if f, ok := p.relative(i, i, false); ok {
 			return f, true
 		}
@@ -902,7 +905,7 @@ func (p *parser) zoneAt(k int) (*time.Location, int, bool) {
 	var loc *time.Location
 	w := p.word(j)
 	switch {
-	case w == "بتوقيت" || w == "توقيت" || w == "بالتوقيت" || w == "التوقيت" || w == "حسب":
+	case w == "بتوقيت" || w == "توقيت" || w == "بالتوقيت" || w == "التوقيت" || w == "حسب" || w == "بحسب" || w == "وفق":
 		j++
 		for n := 0; n < 2 && p.isWord(j, "التوقيت", "توقيت", "دوله", "مدينه", "العاصمه", "عاصمه"); n++ {
 			j++

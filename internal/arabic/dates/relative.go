@@ -262,3 +262,29 @@ func (p *parser) dayWordAt(start, k int, c *clock) (found, bool) {
 	}
 	return found{start: start, end: j, res: res, weak: !d.hasTime}, true
 }
+
+// periodWords are the periods of "الأسبوع الماضي".
+var periodWords = map[string]unit{"الاسبوع": uWeek, "الشهر": uMonth, "العام": uYear, "السنه": uYear}
+
+// lastPeriod reads "الأسبوع الماضي", "الشهر الماضي", "العام الماضي": the
+// period before the current one, as its start would be read one unit back.
+func (p *parser) lastPeriod(i int) (found, bool) {
+	u, ok := periodWords[p.word(i)]
+	if !ok || !p.isWord(i+1, "الماضي", "الماضيه", "المنصرم", "الفائت", "المنصرمه", "الفائته") {
+		return found{}, false
+	}
+	now := p.opts.Now
+	var t time.Time
+	prec := PrecisionDay
+	switch u {
+	case uWeek:
+		t = time.Date(now.Year(), now.Month(), now.Day()-7, 0, 0, 0, 0, now.Location())
+	case uMonth:
+		t = time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, now.Location())
+		prec = PrecisionMonth
+	default:
+		t = time.Date(now.Year()-1, 1, 1, 0, 0, 0, 0, now.Location())
+		prec = PrecisionYear
+	}
+	return found{start: i, end: i + 2, res: Result{Time: t, Precision: prec}}, true
+}

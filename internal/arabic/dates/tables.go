@@ -233,6 +233,9 @@ var placeZones = func() map[string]*time.Location {
 	add("Europe/London", 0, "لندن بريطانيا")
 	add("Europe/Paris", 1, "باريس فرنسا")
 	add("America/New_York", -5, "واشنطن نيويورك")
+	add("Europe/Berlin", 1, "برلين المانيا")
+	add("Asia/Shanghai", 8, "بكين الصين")
+	add("Asia/Dubai", 4, "الخليج")
 	return m
 }()
 
