@@ -1,0 +1,365 @@
+// Package entities finds the people, places, organizations and other named
+// things (events, laws, prizes) an Arabic news article mentions, with one
+// canonical name per thing and the surface forms seen.
+//
+// Recognition is by gazetteer and context rules, not by a statistical
+// model: the gazetteers (data/) hold country, region and city names derived
+// from mledoze/countries and Unicode CLDR, and lists curated for khabar of
+// well-known organizations, places and people with their aliases, titles,
+// given names, and the head nouns that introduce organizations, places and
+// events. The rules read a name after a title ("اللواء يحيى رسول"), after a
+// given name ("ألن مكاري"), after an organization, place or event head noun
+// ("قناة الحرة", "مدينة تدمر", "كأس العالم"), and within an article join a
+// surname used alone ("مكاري") to the full name. Precision is preferred to
+// recall: these names become tags shown to readers.
+//
+// The package is pure: no I/O; a Recognizer is immutable and safe for
+// concurrent use.
+package entities
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"khabar/internal/analysis"
+	"khabar/internal/arabic"
+	"khabar/internal/entities/lex"
+	"khabar/internal/model"
+)
+
+// maxWords caps the words examined per article, so that a huge text costs
+// bounded time; news articles are far shorter.
+const maxWords = 20000
+
+// Options configure a Recognizer.
+type Options struct {
+	// Learned are names the store has seen recur in naming contexts (see
+	// NameObservations); they are added to the built-in gazetteers.
+	Learned []model.Entity
+}
+
+// Recognizer finds entities. It is immutable and safe for concurrent use.
+type Recognizer struct {
+	g *gazetteer
+}
+
+// New returns a Recognizer over the built-in gazetteers and opts.Learned.
+func New(opts Options) *Recognizer {
+	return &Recognizer{g: base().withLearned(opts.Learned)}
+}
+
+// nameSet implements analysis.Names.
+type nameSet map[string]struct{}
+
+func (s nameSet) Has(norm string) bool {
+	_, ok := s[norm]
+	return ok
+}
+
+// Names returns the known names the stemmer must leave whole: the
+// normalized forms of every gazetteer name and of their distinctive single
+// words, with and without the article.
+func (r *Recognizer) Names() analysis.Names {
+	return nameSet(r.g.names)
+}
+
+// word is one token as the rules see it.
+type word struct {
+	text       string   // as written
+	norm       string   // arabic.Normalize(text), clitics kept
+	forms      []string // norm and its clitic-stripped forms
+	start, end int      // byte offsets (Recognize) or token index (TagCoNLL)
+	brk        bool     // a sentence or punctuation boundary follows
+	skip       bool     // not an Arabic word: never part of an entity
+	flags      uint8    // union of the trigger flags of its forms
+}
+
+// span is an entity mention over words [i, j).
+type span struct {
+	i, j  int
+	typ   string
+	canon string // canonical name when a gazetteer gave one
+	form  string // the clitic-stripped form of the first word used
+	// how the span was found, for NameObservations
+	context bool
+}
+
+// newWord makes a word of text; its forms are appended to buf, which the
+// caller shares between words to save allocations.
+func (g *gazetteer) newWord(text string, buf *[]string) word {
+	w := word{text: text, norm: arabic.Normalize(text)}
+	if w.norm == "" || strings.Contains(w.norm, " ") || !lex.HasArabic(w.norm) {
+		w.skip = true
+		return w
+	}
+	start := len(*buf)
+	*buf = lex.AppendCliticForms(*buf, w.norm)
+	w.forms = (*buf)[start:len(*buf):len(*buf)]
+	for _, f := range w.forms {
+		w.flags |= g.flags[f]
+	}
+	return w
+}
+
+// wordsFromTokens builds words from analysis tokens, marking a boundary
+// where the text between two tokens holds anything but spaces (punctuation,
+// quotes, brackets) or the sentence changes.
+func (g *gazetteer) wordsFromTokens(text string, tokens []analysis.Token) []word {
+	if len(tokens) > maxWords {
+		tokens = tokens[:maxWords]
+	}
+	ws := make([]word, 0, len(tokens))
+	buf := make([]string, 0, len(tokens))
+	// Words recur in an article: analyse each written form once.
+	seen := make(map[string]int32, len(tokens)/2) // written form → index in ws
+	for k, t := range tokens {
+		if k > 0 && t.Start == tokens[k-1].Start {
+			continue // one written form normalized to several words
+		}
+		var w word
+		if at, ok := seen[t.Text]; ok {
+			w = ws[at]
+			w.brk = false
+		} else {
+			w = g.newWord(t.Text, &buf)
+			seen[t.Text] = int32(len(ws))
+		}
+		w.start, w.end = t.Start, t.End
+		if k+1 < len(tokens) {
+			next := tokens[k+1]
+			if next.Sentence != t.Sentence || gapBreaks(text, t.End, next.Start) {
+				w.brk = true
+			}
+		} else {
+			w.brk = true
+		}
+		ws = append(ws, w)
+	}
+	return ws
+}
+
+// gapBreaks reports whether text[a:b] separates two words by more than
+// white space. Offsets outside text count as a break.
+func gapBreaks(text string, a, b int) bool {
+	if a < 0 || b > len(text) || a > b {
+		return true
+	}
+	for _, r := range text[a:b] {
+		if r == '\n' || !unicode.IsSpace(r) {
+			if unicode.Is(unicode.Cf, r) {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// splitWords is the fallback tokenizer used when Recognize gets no tokens:
+// runs of letters, marks and digits.
+func splitWords(text string) []analysis.Token {
+	var out []analysis.Token
+	start := -1
+	for i, r := range text {
+		in := unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			out = append(out, analysis.Token{Text: text[start:i], Start: start, End: i})
+			start = -1
+		}
+		if len(out) >= maxWords {
+			return out
+		}
+	}
+	if start >= 0 {
+		out = append(out, analysis.Token{Text: text[start:], Start: start, End: len(text)})
+	}
+	return out
+}
+
+// Recognize returns the entities of text, most mentioned first. tokens are
+// text's analysis tokens; when nil, text is split on non-letters.
+func (r *Recognizer) Recognize(text string, tokens []analysis.Token) []model.Entity {
+	if tokens == nil {
+		tokens = splitWords(text)
+	}
+	ws := r.g.wordsFromTokens(text, tokens)
+	spans := r.g.find(ws)
+	spans = r.g.joinSurnames(ws, spans)
+	return r.g.collect(ws, spans, func(sp span) string {
+		return spanText(text, ws, sp)
+	})
+}
+
+// spanText is the surface form of sp in text, its proclitics stripped and
+// its letters standard.
+func spanText(text string, ws []word, sp span) string {
+	first := ws[sp.i]
+	lead := lex.StripClitics(first.text, sp.form)
+	if sp.j-sp.i == 1 {
+		return lex.Standard(lead)
+	}
+	end := ws[sp.j-1].end
+	if first.end > len(text) || end > len(text) || first.end > end {
+		return lex.Standard(lead)
+	}
+	rest := strings.Join(strings.Fields(text[first.end:end]), " ")
+	return lex.Standard(lead + " " + rest)
+}
+
+// TagCoNLL tags one sentence given as tokens with BIO tags (B-PERS, I-LOC,
+// O ...), one tag per token. Tokens that are not Arabic words (empty,
+// punctuation, Latin, digits) get O and end any entity.
+func (r *Recognizer) TagCoNLL(sentence []string) []string {
+	return r.TagCoNLLDocument([][]string{sentence})[0]
+}
+
+// surnameWindow is how many sentences a surname seen in a full name keeps
+// tagging the surname alone, in TagCoNLLDocument.
+const surnameWindow = 25
+
+// TagCoNLLDocument tags the sentences of one document, one tag slice per
+// sentence, like TagCoNLL; in addition a surname seen in a full name
+// ("ألن مكاري") tags the surname alone ("مكاري") in the sentences that follow.
+func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
+	out := make([][]string, len(sentences))
+	seen := map[string]int{} // surname → index of the last sentence naming it in full
+	for si, sentence := range sentences {
+		tags := make([]string, len(sentence))
+		for i := range tags {
+			tags[i] = "O"
+		}
+		out[si] = tags
+		n := min(len(sentence), maxWords)
+		ws := make([]word, n)
+		buf := make([]string, 0, 2*n)
+		for i := 0; i < n; i++ {
+			ws[i] = r.g.newWord(strings.TrimSpace(sentence[i]), &buf)
+			ws[i].start, ws[i].end = i, i+1
+			if ws[i].skip && i > 0 {
+				ws[i-1].brk = true
+			}
+		}
+		spans := r.g.find(ws)
+		for _, s := range surnames(ws, spans) {
+			seen[s] = si
+		}
+		spans = addSurnames(ws, spans, func(f string) bool {
+			last, ok := seen[f]
+			return ok && si-last <= surnameWindow
+		})
+		for _, sp := range spans {
+			for k := sp.i; k < sp.j; k++ {
+				if k == sp.i {
+					tags[k] = "B-" + sp.typ
+				} else {
+					tags[k] = "I-" + sp.typ
+				}
+			}
+		}
+	}
+	return out
+}
+
+// NameObservations returns the names text introduces in strong naming
+// contexts — a person after a title, an organization after its head noun, a
+// place after a place noun — that the gazetteers do not know yet. The store
+// counts them across articles and feeds recurring ones back as
+// Options.Learned.
+func (r *Recognizer) NameObservations(text string, tokens []analysis.Token) []model.Entity {
+	if tokens == nil {
+		tokens = splitWords(text)
+	}
+	ws := r.g.wordsFromTokens(text, tokens)
+	var ctx []span
+	for _, sp := range r.g.find(ws) {
+		if sp.context && sp.canon == "" {
+			ctx = append(ctx, sp)
+		}
+	}
+	return r.g.collect(ws, ctx, func(sp span) string { return spanText(text, ws, sp) })
+}
+
+// collect groups spans into entities: one per canonical name (persons also
+// by surname), mentions in order of first appearance, entities by number
+// of mentions and then first appearance.
+func (g *gazetteer) collect(ws []word, spans []span, surface func(span) string) []model.Entity {
+	type agg struct {
+		ent      model.Entity
+		count    int
+		first    int
+		gazCanon bool
+		seen     map[string]bool
+	}
+	var list []*agg
+	byKey := map[string]*agg{}
+	for _, sp := range spans {
+		s := surface(sp)
+		if s == "" {
+			continue
+		}
+		k := sp.typ + "|" + key(s)
+		if sp.canon != "" {
+			k = sp.typ + "|" + key(sp.canon)
+		}
+		if sp.typ == model.EntityPerson && sp.canon == "" {
+			k = sp.typ + "|~" + g.surnameKey(ws, sp)
+		}
+		a := byKey[k]
+		if a == nil {
+			a = &agg{ent: model.Entity{Type: sp.typ}, first: sp.i, seen: map[string]bool{}}
+			byKey[k] = a
+			list = append(list, a)
+		}
+		a.count++
+		if !a.seen[s] {
+			a.seen[s] = true
+			a.ent.Mentions = append(a.ent.Mentions, s)
+		}
+		switch {
+		case sp.canon != "":
+			a.ent.Name, a.gazCanon = sp.canon, true
+		case !a.gazCanon && better(s, a.ent.Name):
+			a.ent.Name = s
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].count != list[j].count {
+			return list[i].count > list[j].count
+		}
+		return list[i].first < list[j].first
+	})
+	out := make([]model.Entity, 0, len(list))
+	for _, a := range list {
+		a.ent.Name = lex.Standard(a.ent.Name)
+		out = append(out, a.ent)
+	}
+	return out
+}
+
+// better reports whether s is a more complete name than cur: more words,
+// then more letters.
+func better(s, cur string) bool {
+	if cur == "" {
+		return true
+	}
+	ns, nc := len(strings.Fields(s)), len(strings.Fields(cur))
+	if ns != nc {
+		return ns > nc
+	}
+	return utf8.RuneCountInString(s) > utf8.RuneCountInString(cur)
+}
+
+// surnameKey is the normalized last word of a person span, which joins
+// "ألن مكاري", "إيان مكاري" and "مكاري" within an article.
+func (g *gazetteer) surnameKey(ws []word, sp span) string {
+	last := ws[sp.j-1]
+	if sp.j-sp.i == 1 {
+		return sp.form
+	}
+	return last.norm
+}

@@ -1,0 +1,238 @@
+package keywords
+
+import (
+	"archive/zip"
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"khabar/internal/analysis"
+	"khabar/internal/model"
+)
+
+// akecKey folds a phrase the way ../shared/eval/kpscore does (letter
+// variants, marks, the article on each word), so that weights can be
+// compared without running kpscore for each setting.
+func akecKey(s string) string {
+	fold := map[rune]rune{'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ى': 'ي', 'ی': 'ي', 'ک': 'ك', 'ة': 'ه', 'ؤ': 'و', 'ئ': 'ي'}
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.Is(unicode.Mn, r) || r == 'ـ' || unicode.Is(unicode.Cf, r) {
+			continue
+		}
+		if f, ok := fold[r]; ok {
+			r = f
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToLower(r))
+		} else {
+			space = true
+		}
+	}
+	words := strings.Fields(b.String())
+	for i, w := range words {
+		for _, p := range []string{"وال", "بال", "كال", "فال", "لل", "ال"} {
+			if strings.HasPrefix(w, p) && len([]rune(w))-len([]rune(p)) >= 2 {
+				w = strings.TrimPrefix(w, p)
+				break
+			}
+		}
+		words[i] = w
+	}
+	return strings.Join(words, " ")
+}
+
+func readGold(t *testing.T, path string) map[string][]string {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	gold := map[string][]string{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		id, rest, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "\ufeff"), " : ")
+		if !ok {
+			continue
+		}
+		for _, p := range strings.Split(rest, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				gold[strings.TrimSpace(id)] = append(gold[strings.TrimSpace(id)], p)
+			}
+		}
+	}
+	return gold
+}
+
+// f1At10 is kpscore's F1@10 (macro P and R, then F1).
+func f1At10(gold, pred map[string][]string) (p, r, f float64) {
+	for id, g := range gold {
+		all := map[string]bool{}
+		for _, x := range g {
+			all[akecKey(x)] = true
+		}
+		ps := pred[id]
+		if len(ps) > 10 {
+			ps = ps[:10]
+		}
+		got := map[string]bool{}
+		hits := 0
+		for _, x := range ps {
+			k := akecKey(x)
+			got[k] = true
+			if all[k] {
+				hits++
+			}
+		}
+		p += float64(hits) / 10
+		top := g
+		if len(top) > 10 {
+			top = top[:10]
+		}
+		found := 0
+		for _, x := range top {
+			if got[akecKey(x)] {
+				found++
+			}
+		}
+		r += float64(found) / float64(len(top))
+	}
+	n := float64(len(gold))
+	p, r = p/n, r/n
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return p, r, f
+}
+
+// TestSweepWeights tries ranking weights on akec-dev (set KHABAR_SWEEP=1).
+func TestSweepWeights(t *testing.T) {
+	if os.Getenv("KHABAR_SWEEP") == "" {
+		t.Skip("set KHABAR_SWEEP=1 to sweep the ranking weights on akec-dev")
+	}
+	docs, goldPath := readAKEC(t)
+	gold := readGold(t, goldPath)
+	stats := &corpusStats{df: map[string]int{}}
+	toks := make([][]analysis.Token, len(docs))
+	ents := make([][]model.Entity, len(docs))
+	for i, d := range docs {
+		toks[i] = an.Analyze(d.text)
+		ents[i] = rec.Recognize(d.text, toks[i])
+		stats.add(Candidates(toks[i]))
+	}
+	if os.Getenv("KHABAR_SWEEP_SNN") != "" {
+		for _, a := range sampleArticles(t, 1000) {
+			stats.add(Candidates(an.Analyze(a)))
+		}
+		for _, a := range snnArticles(t, 3000) {
+			stats.add(Candidates(an.Analyze(a)))
+		}
+		t.Logf("stats over %d documents", stats.docs)
+	}
+	run := func(w weights) float64 {
+		pred := map[string][]string{}
+		for i, d := range docs {
+			pred[d.id] = extract(d.text, toks[i], ents[i], stats, 10, w)
+		}
+		p, r, f := f1At10(gold, pred)
+		t.Logf("%+v P=%.3f R=%.3f F1=%.3f", w, p, r, f)
+		return f
+	}
+	best := defaultWeights
+	bestF := run(best)
+	// coordinate ascent over a few values per weight
+	for round := 0; round < 2; round++ {
+		for _, field := range []*float64{&best.multiRecurring, &best.pair, &best.long, &best.title, &best.entity, &best.position} {
+			orig := *field
+			for _, m := range []float64{0.5, 0.75, 1.25, 1.5, 2} {
+				*field = orig * m
+				if f := run(best); f > bestF+0.001 {
+					bestF, orig = f, *field
+				}
+			}
+			*field = orig
+		}
+	}
+	t.Logf("best %+v F1=%.3f", best, bestF)
+}
+
+// TestCandidateRecall reports how many gold top-10 phrases are candidates at
+// all (KHABAR_SWEEP=1): the ceiling of any ranking.
+func TestCandidateRecall(t *testing.T) {
+	if os.Getenv("KHABAR_SWEEP") == "" {
+		t.Skip("set KHABAR_SWEEP=1")
+	}
+	docs, goldPath := readAKEC(t)
+	gold := readGold(t, goldPath)
+	total, found := 0, 0
+	missed := map[int]int{}
+	var examples []string
+	for _, d := range docs {
+		toks := an.Analyze(d.text)
+		have := map[string]bool{}
+		scan(d.text, toks, nil, func(o occurrence) {
+			have[akecKey(display(d.text, toks, firstWord(toks, o.i), o.i, o.j))] = true
+		})
+		g := gold[d.id]
+		if len(g) > 10 {
+			g = g[:10]
+		}
+		for _, p := range g {
+			total++
+			if have[akecKey(p)] {
+				found++
+			} else {
+				missed[len(strings.Fields(p))]++
+				if len(examples) < 60 {
+					examples = append(examples, p)
+				}
+			}
+		}
+	}
+	t.Logf("gold top-10 phrases that are candidates: %d of %d; missed by length %v", found, total, missed)
+	t.Logf("examples: %q", examples)
+}
+
+// snnArticles reads up to n articles from the SaudiNewsNet zips in ../shared
+// (research only: read in place).
+func snnArticles(t testing.TB, n int) []string {
+	files, _ := filepath.Glob(filepath.Join(sharedDir(t), "corpora", "saudinewsnet", "zips", "*.zip"))
+	var out []string
+	for _, f := range files {
+		zr, err := zip.OpenReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, zf := range zr.File {
+			rc, err := zf.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var arts []struct{ Title, Content string }
+			err = json.NewDecoder(rc).Decode(&arts)
+			rc.Close()
+			if err != nil {
+				t.Fatalf("%s: %v", zf.Name, err)
+			}
+			for _, a := range arts {
+				if len(out) == n {
+					zr.Close()
+					return out
+				}
+				out = append(out, a.Title+"\n"+a.Content)
+			}
+		}
+		zr.Close()
+	}
+	return out
+}
