@@ -168,45 +168,57 @@ func runEntities(ctx context.Context, a *app, args []string) error {
 	w := bufio.NewWriter(a.stdout)
 	defer w.Flush()
 	if *conll {
-		var sent []string
-		flush := func() error {
-			if len(sent) == 0 {
-				return nil
-			}
-			tags := rec.TagCoNLL(sent)
-			for i, tok := range sent {
-				tag := "O"
-				if i < len(tags) && tags[i] != "" {
-					tag = tags[i]
-				}
-				if tok == "" {
-					tok = "_"
-				}
-				if _, err := fmt.Fprintf(w, "%s %s\n", tok, tag); err != nil {
-					return err
-				}
-			}
-			sent = sent[:0]
-			return nil
+		// The whole input is read first: names join across the sentences
+		// of one document (a surname alone after the full name).
+		type line struct {
+			tok      string
+			sentence int // -1 for a blank line
 		}
-		err := eachLine(a.stdin, func(line string) error {
+		var lines []line
+		var sents [][]string
+		var cur []string
+		err := eachLine(a.stdin, func(l string) error {
 			// A token line may carry other columns (a gold tag, a POS):
 			// the token is the first field.
-			fields := strings.Fields(line)
+			fields := strings.Fields(l)
 			if len(fields) == 0 {
-				if err := flush(); err != nil {
-					return err
+				if len(cur) > 0 {
+					sents = append(sents, cur)
+					cur = nil
 				}
-				_, err := fmt.Fprintln(w)
-				return err
+				lines = append(lines, line{sentence: -1})
+				return nil
 			}
-			sent = append(sent, strings.ToValidUTF8(fields[0], "\uFFFD"))
+			cur = append(cur, strings.ToValidUTF8(fields[0], "\uFFFD"))
+			lines = append(lines, line{tok: cur[len(cur)-1], sentence: len(sents)})
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		return flush()
+		if len(cur) > 0 {
+			sents = append(sents, cur)
+		}
+		tags := rec.TagCoNLLDocument(sents)
+		pos := map[int]int{}
+		for _, l := range lines {
+			if l.sentence < 0 {
+				if _, err := fmt.Fprintln(w); err != nil {
+					return err
+				}
+				continue
+			}
+			i := pos[l.sentence]
+			pos[l.sentence]++
+			tag := "O"
+			if l.sentence < len(tags) && i < len(tags[l.sentence]) && tags[l.sentence][i] != "" {
+				tag = tags[l.sentence][i]
+			}
+			if _, err := fmt.Fprintf(w, "%s %s\n", l.tok, tag); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	// Without --conll: the entities of the text on standard input, as JSON.
 	data, err := io.ReadAll(a.stdin)
