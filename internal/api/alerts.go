@@ -1,0 +1,229 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+// AlertJSON is a saved search and where it is delivered.
+type AlertJSON struct {
+	ID        int64      `json:"id"`
+	Query     string     `json:"query"`
+	Sources   []int64    `json:"sources"`
+	Entities  []string   `json:"entities"`
+	Webhook   string     `json:"webhook"`
+	Email     string     `json:"email"`
+	Feed      string     `json:"feed"` // path of the alert's RSS feed
+	CreatedAt *time.Time `json:"created_at"`
+}
+
+func alertJSON(a model.Alert) AlertJSON {
+	return AlertJSON{ID: a.ID, Query: a.Query, Sources: nonNil(a.SourceIDs), Entities: nonNil(a.Entities),
+		Webhook: a.Webhook, Email: a.Email, Feed: fmt.Sprintf("/feeds/alerts/%d.xml", a.ID), CreatedAt: timePtr(a.CreatedAt)}
+}
+
+// authorize checks the bearer token of a request that reads or changes
+// private data (alerts hold webhook URLs and addresses).
+func (s *server) authorize(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.CheckToken == nil {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "writes are disabled on this server"}
+	}
+	token, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	token = strings.TrimSpace(token)
+	if !found || token == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="khabar"`)
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "an Authorization: Bearer token is required"}
+	}
+	if !s.cfg.CheckToken(token) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="khabar", error="invalid_token"`)
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "the bearer token is not valid"}
+	}
+	return nil
+}
+
+// decodeBody reads a bounded JSON object into v, refusing unknown fields
+// so that a misspelt field is an error rather than silently ignored.
+func decodeBody(r *http.Request, v any, shape string) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "body: must be a JSON object " + shape + ": " + err.Error()}
+	}
+	return nil
+}
+
+func (s *server) listAlerts(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorize(w, r); err != nil {
+		return err
+	}
+	as, err := s.cfg.Store.ListAlerts(r.Context())
+	if err != nil {
+		return fmt.Errorf("api: list alerts: %w", err)
+	}
+	out := make([]AlertJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, alertJSON(a))
+	}
+	return ok(w, r, struct {
+		Alerts []AlertJSON `json:"alerts"`
+		Total  int         `json:"total"`
+	}{out, len(out)})
+}
+
+func (s *server) getAlert(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorize(w, r); err != nil {
+		return err
+	}
+	id, err := parseID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.cfg.Store.GetAlert(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound(fmt.Sprintf("alert %d", id))
+	}
+	if err != nil {
+		return fmt.Errorf("api: get alert %d: %w", id, err)
+	}
+	return ok(w, r, alertJSON(a))
+}
+
+func (s *server) alertArticles(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorize(w, r); err != nil {
+		return err
+	}
+	id, err := parseID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := ParsePage(r.URL.Query(), DefaultLimit, MaxLimit)
+	if err != nil {
+		return err
+	}
+	if _, err := s.cfg.Store.GetAlert(r.Context(), id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound(fmt.Sprintf("alert %d", id))
+		}
+		return fmt.Errorf("api: get alert %d: %w", id, err)
+	}
+	as, err := s.cfg.Store.Delivered(r.Context(), id, p.Limit)
+	if err != nil {
+		return fmt.Errorf("api: delivered for alert %d: %w", id, err)
+	}
+	return ok(w, r, struct {
+		Articles []ArticleItemJSON `json:"articles"`
+	}{itemsJSON(as)})
+}
+
+func (s *server) deleteAlert(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorize(w, r); err != nil {
+		return err
+	}
+	id, err := parseID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.cfg.Store.GetAlert(r.Context(), id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound(fmt.Sprintf("alert %d", id))
+		}
+		return fmt.Errorf("api: get alert %d: %w", id, err)
+	}
+	if err := s.cfg.Store.DeleteAlert(r.Context(), id); err != nil {
+		return fmt.Errorf("api: delete alert %d: %w", id, err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// AlertInput is the body of POST /api/v1/alerts.
+type AlertInput struct {
+	Query    string   `json:"query"`
+	Sources  []int64  `json:"sources"`
+	Entities []string `json:"entities"`
+	Webhook  string   `json:"webhook"`
+	Email    string   `json:"email"`
+}
+
+func (s *server) addAlert(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorize(w, r); err != nil {
+		return err
+	}
+	var in AlertInput
+	if err := decodeBody(r, &in, `{"query": ..., "sources": [...], "entities": [...], "webhook": ..., "email": ...}`); err != nil {
+		return err
+	}
+	a, err := NewAlert(r.Context(), s.cfg.Store, s.cfg.Search, in)
+	if err != nil {
+		return err
+	}
+	a.CreatedAt = s.now()
+	if err := s.cfg.Store.AddAlert(r.Context(), &a); err != nil {
+		return fmt.Errorf("api: add alert: %w", err)
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/alerts/%d", a.ID))
+	writeJSON(w, r, http.StatusCreated, alertJSON(a), false)
+	return nil
+}
+
+// NewAlert checks an alert before it is stored and returns it: the query
+// must parse (the searcher runs it once), sources must exist, the webhook
+// must be an http(s) URL and the email an address. Errors the caller
+// made are *Error values whose message starts with the field's name.
+func NewAlert(ctx context.Context, st store.Sources, se Searcher, in AlertInput) (model.Alert, error) {
+	a := model.Alert{Query: strings.TrimSpace(in.Query)}
+	if a.Query == "" {
+		return a, badParam("query", "is required")
+	}
+	if utf8.RuneCountInString(a.Query) > 500 {
+		return a, badParam("query", "must be at most 500 characters")
+	}
+	for _, id := range in.Sources {
+		if _, err := st.GetSource(ctx, id); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return a, badParam("sources", fmt.Sprintf("no source with id %d", id))
+			}
+			return a, fmt.Errorf("api: alert source %d: %w", id, err)
+		}
+		a.SourceIDs = append(a.SourceIDs, id)
+	}
+	for _, e := range in.Entities {
+		if e = strings.TrimSpace(e); e == "" {
+			return a, badParam("entities", "must not hold empty names")
+		}
+		a.Entities = append(a.Entities, e)
+	}
+	if in.Webhook != "" {
+		u, err := ValidateFeedURL(in.Webhook)
+		if err != nil {
+			return a, badParam("webhook", err.Error())
+		}
+		a.Webhook = u
+	}
+	if in.Email != "" {
+		addr, err := mail.ParseAddress(in.Email)
+		if err != nil {
+			return a, badParam("email", "is not an email address: "+err.Error())
+		}
+		a.Email = addr.Address
+	}
+	_, err := se.Search(ctx, SearchRequest{Query: a.Query, SourceIDs: a.SourceIDs, Limit: 1})
+	if errors.Is(err, store.ErrInvalid) {
+		return a, badParam("query", err.Error())
+	}
+	if err != nil {
+		return a, fmt.Errorf("api: check alert query: %w", err)
+	}
+	return a, nil
+}

@@ -1,0 +1,229 @@
+package web
+
+import (
+	"github.com/hablullah/go-hijri"
+
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Strings is every piece of interface text, one field per string, so that a
+// template naming a missing string fails the template test instead of
+// rendering nothing.
+type Strings struct {
+	Lang, Dir                                       string
+	SiteName, Tagline                               string
+	SkipToContent, MainNav                          string
+	Home, Sources, Search, SearchLabel              string
+	SearchPlaceholder, SearchButton                 string
+	Published, Updated, Source, Agency, Author      string
+	Keywords, Entities, ReadAlso, OtherVersions     string
+	AllVersions, OriginalArticle, CopyOf            string
+	TopStories, Latest, Trending, TrendingTags      string
+	TrendingEntities                                string
+	Outlets, Versions, FirstReport, LastReport      string
+	Results, NoResults, Page, PrevPage              string
+	NextPage, Pagination                            string
+	AllSources, FeedURL, Site, LastFetch            string
+	NextFetch, Articles, Failing, Working           string
+	NeverFetched, ErrorLabel, SourcesFailing        string
+	Tag, NoArticles, Entity, Aliases                string
+	AppearsWith, Story, StoryVersions               string
+	Persons, Places, Orgs, Others                   string
+	NotFoundTitle, NotFoundText, BackHome           string
+	ErrorTitle, ErrorText                           string
+	Feeds, FeedRSS, FeedAtom, FeedJSON              string
+	Language, OtherLang, Digits                     string
+	DigitsArab, DigitsLatn, APIDocs                 string
+	SearchEmpty, SourceFilter, AnySource            string
+	AddSource, ImportOPML, ExportOPML               string
+	Token, TitleOptional, AddButton                 string
+	ImportButton, OPMLFile                          string
+	WritesDisabled, BadToken                        string
+	SourceExists, SourceAdded                       string
+	Imported, AlreadyThere, Refused                 string
+	PerDay, Status                                  string
+	Alerts, AlertsIntro, AlertQuery, Webhook, Email string
+	CreateAlert, AlertCreated, AlertFeed, AlertThis string
+	QueryTooLong, InvalidQuery                      string
+	Months                                          [12]string
+}
+
+// Interface languages. Arabic is the default; English is offered for
+// readers and operators who do not read Arabic.
+var (
+	stringsAR = &Strings{
+		Lang: "ar", Dir: "rtl",
+		SiteName: "خبر", Tagline: "الأخبار العربية من مصادرها، في مكان واحد",
+		SkipToContent: "انتقل إلى المحتوى", MainNav: "القائمة الرئيسية",
+		Home: "الرئيسية", Sources: "المصادر", Search: "بحث", SearchLabel: "ابحث في الأخبار",
+		SearchPlaceholder: "اكتب كلمات البحث", SearchButton: "ابحث",
+		Published: "تاريخ النشر", Updated: "آخر تحديث", Source: "المصدر", Agency: "نقلاً عن", Author: "الكاتب",
+		Keywords: "كلمات دلالية", Entities: "أسماء في الخبر", ReadAlso: "اقرأ أيضاً", OtherVersions: "تغطيات أخرى للخبر",
+		AllVersions: "كل التغطيات", OriginalArticle: "اقرأ المقال في موقعه الأصلي", CopyOf: "هذا المقال نسخة من",
+		TopStories: "أبرز القصص", Latest: "آخر الأخبار", Trending: "الأكثر تداولاً",
+		TrendingTags: "مواضيع", TrendingEntities: "أسماء",
+		Outlets: "عدد المصادر", Versions: "عدد التغطيات", FirstReport: "أول تقرير", LastReport: "آخر تقرير",
+		Results: "عدد النتائج", NoResults: "لا توجد نتائج لهذا البحث.", Page: "صفحة", PrevPage: "السابق",
+		NextPage: "التالي", Pagination: "التنقل بين الصفحات",
+		AllSources: "كل المصادر", FeedURL: "رابط التغذية", Site: "الموقع", LastFetch: "آخر جلب",
+		NextFetch: "الجلب التالي", Articles: "المقالات", Failing: "متعطل", Working: "يعمل",
+		NeverFetched: "لم يُجلب بعد", ErrorLabel: "الخطأ", SourcesFailing: "مصادر متعطلة",
+		Tag: "كلمة دلالية", NoArticles: "لا توجد مقالات هنا بعد.", Entity: "اسم", Aliases: "يُذكر أيضاً باسم",
+		AppearsWith: "يَرِد مع", Story: "قصة", StoryVersions: "تغطيات القصة",
+		Persons: "أشخاص", Places: "أماكن", Orgs: "هيئات ومنظمات", Others: "أخرى",
+		NotFoundTitle: "الصفحة غير موجودة", NotFoundText: "لم نجد ما تبحث عنه. ربما حُذف أو أن الرابط غير صحيح.",
+		BackHome:   "العودة إلى الرئيسية",
+		ErrorTitle: "حدث خطأ", ErrorText: "تعذر عرض هذه الصفحة الآن. حاول مرة أخرى بعد قليل.",
+		Feeds: "تغذيات", FeedRSS: "RSS", FeedAtom: "Atom", FeedJSON: "JSON Feed",
+		Language: "اللغة", OtherLang: "English", Digits: "الأرقام", DigitsArab: "٠١٢٣", DigitsLatn: "0123",
+		APIDocs:     "واجهة البرمجة",
+		SearchEmpty: "اكتب كلمة أو أكثر للبحث في كل المقالات.", SourceFilter: "المصدر", AnySource: "كل المصادر",
+		AddSource: "إضافة مصدر", ImportOPML: "استيراد قائمة OPML", ExportOPML: "تصدير المصادر (OPML)",
+		Token: "رمز الإدارة", TitleOptional: "الاسم (اختياري)", AddButton: "أضف", ImportButton: "استورد", OPMLFile: "ملف OPML",
+		WritesDisabled: "الإضافة معطلة على هذا الخادم.", BadToken: "رمز الإدارة غير صحيح.", SourceExists: "المصدر موجود من قبل",
+		SourceAdded: "أضيف المصدر", Imported: "أضيف", AlreadyThere: "موجود من قبل", Refused: "مرفوض", PerDay: "الأعمدة: المقالات يومياً في الأسبوعين الأخيرين.", Status: "الحالة",
+		Alerts: "التنبيهات", AlertsIntro: "احفظ بحثاً ليصلك كل مقال جديد يطابقه مرة واحدة: عبر رابط ويب أو البريد أو تغذية RSS.",
+		AlertQuery: "عبارة البحث", Webhook: "رابط ويب يستقبل المقالات (اختياري)", Email: "البريد الإلكتروني (اختياري)",
+		CreateAlert: "أنشئ التنبيه", AlertCreated: "أُنشئ التنبيه", AlertFeed: "تغذية التنبيه", AlertThis: "أنشئ تنبيهاً لهذا البحث",
+		QueryTooLong: "عبارة البحث طويلة جداً: ٥٠٠ حرف على الأكثر.", InvalidQuery: "تعذر فهم عبارة البحث",
+		Months: [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
+	}
+	stringsEN = &Strings{
+		Lang: "en", Dir: "ltr",
+		SiteName: "Khabar", Tagline: "Arabic news from its sources, in one place",
+		SkipToContent: "Skip to content", MainNav: "Main menu",
+		Home: "Home", Sources: "Sources", Search: "Search", SearchLabel: "Search the news",
+		SearchPlaceholder: "Search words", SearchButton: "Search",
+		Published: "Published", Updated: "Updated", Source: "Source", Agency: "Via", Author: "By",
+		Keywords: "Tags", Entities: "Names in this story", ReadAlso: "Read also", OtherVersions: "Other coverage",
+		AllVersions: "All coverage", OriginalArticle: "Read the original article", CopyOf: "This article is a copy of",
+		TopStories: "Top stories", Latest: "Latest news", Trending: "Trending",
+		TrendingTags: "Topics", TrendingEntities: "Names",
+		Outlets: "Outlets", Versions: "Versions", FirstReport: "First report", LastReport: "Latest report",
+		Results: "Results", NoResults: "No results for this search.", Page: "Page", PrevPage: "Previous",
+		NextPage: "Next", Pagination: "Pagination",
+		AllSources: "All sources", FeedURL: "Feed URL", Site: "Site", LastFetch: "Last fetch",
+		NextFetch: "Next fetch", Articles: "Articles", Failing: "Failing", Working: "Working",
+		NeverFetched: "Not fetched yet", ErrorLabel: "Error", SourcesFailing: "failing sources",
+		Tag: "Tag", NoArticles: "No articles here yet.", Entity: "Name", Aliases: "Also known as",
+		AppearsWith: "Appears with", Story: "Story", StoryVersions: "Coverage of this story",
+		Persons: "People", Places: "Places", Orgs: "Organizations", Others: "Other",
+		NotFoundTitle: "Page not found", NotFoundText: "We could not find what you are looking for.",
+		BackHome:   "Back to the home page",
+		ErrorTitle: "Something went wrong", ErrorText: "This page cannot be shown right now. Please try again shortly.",
+		Feeds: "Feeds", FeedRSS: "RSS", FeedAtom: "Atom", FeedJSON: "JSON Feed",
+		Language: "Language", OtherLang: "العربية", Digits: "Digits", DigitsArab: "٠١٢٣", DigitsLatn: "0123",
+		APIDocs:     "API",
+		SearchEmpty: "Type one or more words to search every article.", SourceFilter: "Source", AnySource: "All sources",
+		AddSource: "Add a source", ImportOPML: "Import an OPML list", ExportOPML: "Export sources (OPML)",
+		Token: "Admin token", TitleOptional: "Name (optional)", AddButton: "Add", ImportButton: "Import", OPMLFile: "OPML file",
+		WritesDisabled: "Adding sources is disabled on this server.", BadToken: "The admin token is wrong.", SourceExists: "This source exists already",
+		SourceAdded: "Source added", Imported: "Added", AlreadyThere: "Already there", Refused: "Refused", PerDay: "Bars: articles per day over the last two weeks.", Status: "Status",
+		Alerts: "Alerts", AlertsIntro: "Save a search to receive each new matching article once: by webhook, email or an RSS feed.",
+		AlertQuery: "Search", Webhook: "Webhook URL (optional)", Email: "Email (optional)",
+		CreateAlert: "Create the alert", AlertCreated: "Alert created", AlertFeed: "Alert feed", AlertThis: "Create an alert for this search",
+		QueryTooLong: "The search is too long: 500 characters at most.", InvalidQuery: "The search could not be understood",
+		Months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	}
+)
+
+// Digit systems for displayed numbers.
+const (
+	DigitsArab = "arab" // Arabic-Indic: ٠١٢٣٤٥٦٧٨٩
+	DigitsLatn = "latn" // Western: 0123456789
+)
+
+// ToArabicDigits replaces ASCII digits with Arabic-Indic ones.
+func ToArabicDigits(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) * 2)
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			r = '٠' + (r - '0')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// FormatDate writes t as a day, a month name and a year ("٢ مارس ٢٠٢٤",
+// "2 مارس 2024", "2 March 2024"), adding the time of day (", 14:05") when
+// withTime is set and t is not exactly midnight, which is how dates known
+// only to the day are stored. The zero time gives "".
+func FormatDate(t time.Time, s *Strings, digits string, loc *time.Location, withTime bool) string {
+	if t.IsZero() {
+		return ""
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	hasTime := hasClock(t)
+	t = t.In(loc)
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(t.Day()))
+	b.WriteByte(' ')
+	b.WriteString(s.Months[t.Month()-1])
+	b.WriteByte(' ')
+	b.WriteString(strconv.Itoa(t.Year()))
+	if withTime && hasTime {
+		if s.Lang == "ar" {
+			b.WriteString("، ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(t.Format("15:04"))
+	}
+	if digits == DigitsArab {
+		return ToArabicDigits(b.String())
+	}
+	return b.String()
+}
+
+// hasClock reports whether t carries a time of day: dates known only to
+// the day are stored at midnight UTC.
+func hasClock(t time.Time) bool {
+	t = t.UTC()
+	return t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0
+}
+
+// zoneLabel names loc for readers: "GMT" for UTC (as Arabic news sites
+// print it), else its abbreviation such as "+03".
+func zoneLabel(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	name, off := t.In(loc).Zone()
+	if off == 0 {
+		return "GMT"
+	}
+	return name
+}
+
+// hijriMonths are the months of the Islamic calendar.
+var hijriMonths = [12]string{"محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
+	"رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"}
+
+// FormatHijri writes the Umm al-Qura (Saudi official) date of t's day in
+// loc, e.g. "٢١ شعبان ١٤٤٥هـ"; "" for the zero time and outside the
+// calendar's tables (1937-2077).
+func FormatHijri(t time.Time, digits string, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	t = t.In(loc)
+	// The converter takes the UTC day; pass the local day at noon.
+	h, err := hijri.CreateUmmAlQuraDate(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC))
+	if err != nil || h.Month < 1 || h.Month > 12 {
+		return ""
+	}
+	s := strconv.FormatInt(h.Day, 10) + " " + hijriMonths[h.Month-1] + " " + strconv.FormatInt(h.Year, 10) + "هـ"
+	if digits == DigitsArab {
+		return ToArabicDigits(s)
+	}
+	return s
+}

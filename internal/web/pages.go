@@ -1,0 +1,663 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"khabar/internal/api"
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+// Base is what every page has: the interface strings, the reader's
+// choices and the layout's links. Page structs embed it.
+type Base struct {
+	T        *Strings
+	Title    string // the page's own title, "" on the home page
+	Path     string // the current path and query, for the language switch
+	CSS      string
+	Query    string // the search box's value
+	Digits   string
+	FeedRSS  string // the page's feeds, when it has them
+	FeedAtom string
+	FeedJSON string
+	loc      *time.Location
+}
+
+type pageData interface{ base() *Base }
+
+func (b *Base) base() *Base { return b }
+
+// Date formats t as a date ("٢ مارس ٢٠٢٤").
+func (b *Base) Date(t time.Time) string { return FormatDate(t, b.T, b.Digits, b.loc, false) }
+
+// DateTime formats t as a date with its time of day and zone when known
+// ("٢ مارس ٢٠٢٤، ٠٩:٣٠ GMT").
+func (b *Base) DateTime(t time.Time) string {
+	s := FormatDate(t, b.T, b.Digits, b.loc, true)
+	if s != "" && hasClock(t) {
+		s += " " + zoneLabel(t, b.loc)
+	}
+	return s
+}
+
+// Hijri formats t's day in the Umm al-Qura calendar, on Arabic pages only.
+func (b *Base) Hijri(t time.Time) string {
+	if b.T.Lang != "ar" {
+		return ""
+	}
+	return FormatHijri(t, b.Digits, b.loc)
+}
+
+// Num formats n in the page's digits.
+func (b *Base) Num(n int) string {
+	s := strconv.Itoa(n)
+	if b.Digits == DigitsArab {
+		return ToArabicDigits(s)
+	}
+	return s
+}
+
+// List joins names with the interface language's comma.
+func (b *Base) List(xs []string) string {
+	if b.T.Lang == "ar" {
+		return strings.Join(xs, "، ")
+	}
+	return strings.Join(xs, ", ")
+}
+
+// Here reports whether the page is at path p, for aria-current.
+func (b *Base) Here(p string) bool {
+	path, _, _ := strings.Cut(b.Path, "?")
+	return path == p
+}
+
+// OtherLang is the code of the language the switch offers.
+func (b *Base) OtherLang() string {
+	if b.T.Lang == "ar" {
+		return "en"
+	}
+	return "ar"
+}
+
+// SettingsURL returns the link that sets a preference and comes back here.
+func (b *Base) SettingsURL(key, value string) string {
+	return "/settings?" + url.Values{key: {value}, "next": {b.Path}}.Encode()
+}
+
+func (s *Server) newBase(r *http.Request, title string) Base {
+	t := stringsAR
+	lang := r.URL.Query().Get("lang")
+	if lang == "" {
+		if c, err := r.Cookie("lang"); err == nil {
+			lang = c.Value
+		}
+	}
+	if lang == "en" {
+		t = stringsEN
+	}
+	digits := s.cfg.Digits
+	if t.Lang != "ar" {
+		digits = DigitsLatn
+	}
+	if c, err := r.Cookie("digits"); err == nil && (c.Value == DigitsArab || c.Value == DigitsLatn) {
+		digits = c.Value
+	}
+	if v := r.URL.Query().Get("digits"); v == DigitsArab || v == DigitsLatn {
+		digits = v
+	}
+	return Base{T: t, Title: title, Path: r.URL.RequestURI(), CSS: s.cssPath, Digits: digits, loc: s.loc}
+}
+
+func (b *Base) setFeeds(rss string) {
+	b.FeedRSS = rss
+	stem, q, _ := strings.Cut(rss, "?")
+	stem = strings.TrimSuffix(stem, ".xml")
+	if q != "" {
+		q = "?" + q
+	}
+	b.FeedAtom, b.FeedJSON = stem+".atom"+q, stem+".json"+q
+}
+
+// Pager links the pages of a listing.
+type Pager struct {
+	Page, Pages int
+	Prev, Next  string // "" at the ends
+}
+
+// pageParam reads ?page= (1-based); anything else than a positive number is page 1.
+func pageParam(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 || n > 100000 {
+		return 1
+	}
+	return n
+}
+
+func newPager(r *http.Request, page, size, total int) Pager {
+	p := Pager{Page: page, Pages: (total + size - 1) / size}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Del("page")
+		if n > 1 {
+			q.Set("page", strconv.Itoa(n))
+		}
+		if len(q) == 0 {
+			return r.URL.Path
+		}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < p.Pages {
+		p.Next = link(page + 1)
+	}
+	return p
+}
+
+// Item is an article in a listing.
+type Item struct {
+	ID        int64
+	Title     string
+	Source    string
+	Published time.Time
+	Excerpt   string
+	Language  string
+	Versions  int // other versions in its story, 0 when unknown or alone
+	StoryID   int64
+}
+
+func itemOf(a model.Article) Item {
+	text := a.Text
+	if text == "" {
+		text = htmlText(a.Summary)
+	}
+	when := a.Published
+	if when.IsZero() {
+		when = a.Fetched
+	}
+	return Item{ID: a.ID, Title: a.Title, Source: a.SourceName, Published: when, Excerpt: api.Excerpt(text, 180),
+		Language: a.Language, StoryID: a.StoryID}
+}
+
+func itemsOf(as []model.Article) []Item {
+	out := make([]Item, 0, len(as))
+	for _, a := range as {
+		out = append(out, itemOf(a))
+	}
+	return out
+}
+
+// StoryItem is a story on the home page.
+type StoryItem struct {
+	model.Story
+	Others []model.ArticleRef // members after the first, at most three
+}
+
+type homePage struct {
+	Base
+	Stories  []StoryItem
+	Items    []Item // the latest articles, one per story
+	Pager    Pager
+	Tags     []Trend
+	Entities []Trend
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := &homePage{Base: s.newBase(r, "")}
+	p.setFeeds("/feeds/latest.xml")
+	page := pageParam(r)
+	shown := map[int64]int{} // story id → number of articles, for stories on this page
+	if page == 1 {
+		stories, _, err := s.cfg.Store.ListStories(ctx, store.StoryFilter{Limit: 20})
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("web: home stories: %w", err))
+			return
+		}
+		for _, st := range stories {
+			if st.Articles < 2 || len(p.Stories) == 6 {
+				continue
+			}
+			si := StoryItem{Story: st}
+			if len(st.Members) > 1 {
+				si.Others = st.Members[1:min(len(st.Members), 4)]
+			}
+			p.Stories = append(p.Stories, si)
+			shown[st.ID] = st.Articles
+		}
+		// Trends help but are not the page: a failure is logged, not shown.
+		if p.Tags, p.Entities, err = s.trends(ctx, 10); err != nil {
+			s.log.Warn("web: trends failed", "err", err)
+		}
+	}
+	as, total, err := s.cfg.Store.ListArticles(ctx, store.ArticleFilter{Limit: s.pageSize, Offset: (page - 1) * s.pageSize})
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: home articles: %w", err))
+		return
+	}
+	// Group by story: one line per story, the newest version, with the
+	// number of other versions when the story is known to have them.
+	seen := map[int64]bool{}
+	for _, a := range as {
+		if a.StoryID != 0 {
+			if seen[a.StoryID] {
+				continue
+			}
+			seen[a.StoryID] = true
+		}
+		it := itemOf(a)
+		if n := shown[a.StoryID]; n > 1 {
+			it.Versions = n - 1
+		}
+		p.Items = append(p.Items, it)
+	}
+	p.Pager = newPager(r, page, s.pageSize, total)
+	if page > 1 && len(as) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// EntityGroup is the entities of one type on an article page.
+type EntityGroup struct {
+	Label string
+	Names []string
+}
+
+type articlePage struct {
+	Base
+	Article    model.Article
+	Paragraphs []string
+	Groups     []EntityGroup
+	Related    []model.ArticleRef
+	Story      *model.Story // set when the story has other versions
+	Others     []model.ArticleRef
+	Original   *model.ArticleRef // what this article copies, when known
+}
+
+func (s *Server) article(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.notFound(w, r)
+		return
+	}
+	a, err := s.cfg.Store.GetArticle(ctx, id)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: article %d: %w", id, err))
+		return
+	}
+	p := &articlePage{Base: s.newBase(r, a.Title), Article: a, Paragraphs: paragraphs(a.Text)}
+	if len(p.Paragraphs) == 0 && a.Summary != "" {
+		p.Paragraphs = paragraphs(htmlText(a.Summary))
+	}
+	p.Groups = groupEntities(a.Entities, p.T)
+	// Related reading (a search) runs beside the story lookup (the store).
+	var relErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Related, relErr = s.cfg.Search.Related(ctx, a, 5) })
+	defer wg.Wait() // also on the early returns below: p is not shared after
+	if a.StoryID != 0 {
+		st, err := s.cfg.Store.GetStory(ctx, a.StoryID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			s.fail(w, r, fmt.Errorf("web: story of article %d: %w", id, err))
+			return
+		case st.Articles > 1:
+			p.Story = &st
+			for _, m := range st.Members {
+				if m.ID != a.ID && len(p.Others) < 5 {
+					p.Others = append(p.Others, m)
+				}
+				if m.ID == a.DuplicateOf {
+					p.Original = &m
+				}
+			}
+		}
+	}
+	wg.Wait()
+	if relErr != nil {
+		// Related reading is a help, not the page: log and show the rest.
+		s.log.Warn("web: related reading failed", "article", id, "err", relErr)
+		p.Related = nil
+	}
+	s.render(w, r, http.StatusOK, "article", p)
+}
+
+// Outlet names the article's outlet: its source, its site, or its host.
+func (p *articlePage) Outlet() string {
+	switch {
+	case p.Article.SourceName != "":
+		return p.Article.SourceName
+	case p.Article.SiteName != "":
+		return p.Article.SiteName
+	}
+	if u, err := url.Parse(p.Article.URL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return p.Article.URL
+}
+
+func groupEntities(es []model.Entity, t *Strings) []EntityGroup {
+	order := []struct{ typ, label string }{
+		{model.EntityPerson, t.Persons}, {model.EntityPlace, t.Places}, {model.EntityOrg, t.Orgs}, {model.EntityMisc, t.Others},
+	}
+	var out []EntityGroup
+	for _, o := range order {
+		g := EntityGroup{Label: o.label}
+		for _, e := range es {
+			if e.Type == o.typ || (o.typ == model.EntityMisc && !knownType(e.Type)) {
+				g.Names = append(g.Names, e.Name)
+			}
+		}
+		if len(g.Names) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func knownType(t string) bool {
+	return t == model.EntityPerson || t == model.EntityPlace || t == model.EntityOrg
+}
+
+// paragraphs splits plain text into its paragraphs: blank-line separated,
+// or line separated when the text has no blank lines.
+func paragraphs(text string) []string {
+	sep := "\n\n"
+	if !strings.Contains(text, sep) {
+		sep = "\n"
+	}
+	var out []string
+	for _, p := range strings.Split(text, sep) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// htmlText returns the text of an HTML fragment (feed summaries).
+func htmlText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.TrimSpace(b.String())
+		case html.TextToken:
+			b.Write(z.Text())
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			b.WriteByte(' ')
+		}
+	}
+}
+
+// safeSnippet re-checks a search snippet: text is escaped anew and the
+// only markup kept is <mark>, so a searcher bug cannot inject HTML.
+func safeSnippet(s string) template.HTML {
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	open := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			for ; open > 0; open-- {
+				b.WriteString("</mark>")
+			}
+			return template.HTML(b.String())
+		case html.TextToken:
+			b.WriteString(html.EscapeString(string(z.Text())))
+		case html.StartTagToken:
+			if name, _ := z.TagName(); string(name) == "mark" {
+				b.WriteString("<mark>")
+				open++
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "mark" && open > 0 {
+				b.WriteString("</mark>")
+				open--
+			}
+		}
+	}
+}
+
+// maxQuery is the longest query accepted, in characters.
+const maxQuery = 500
+
+type searchPage struct {
+	Base
+	Results  []api.SearchResult
+	Total    int
+	Pager    Pager
+	Sources  []model.Source
+	SourceID int64
+	Error    string
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	p := &searchPage{Base: s.newBase(r, "")}
+	p.Title = p.T.Search
+	p.Query = q
+	srcs, err := s.cfg.Store.ListSources(ctx)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: search sources: %w", err))
+		return
+	}
+	p.Sources = srcs
+	if q == "" {
+		s.render(w, r, http.StatusOK, "search", p)
+		return
+	}
+	p.Title = q + " - " + p.T.Search
+	if utf8.RuneCountInString(q) > maxQuery {
+		p.Error = p.T.QueryTooLong
+		s.render(w, r, http.StatusBadRequest, "search", p)
+		return
+	}
+	req := api.SearchRequest{Query: q, Limit: 20}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("source"), 10, 64); err == nil && id > 0 {
+		p.SourceID = id
+		req.SourceIDs = []int64{id}
+	}
+	page := pageParam(r)
+	req.Offset = (page - 1) * req.Limit
+	res, err := s.cfg.Search.Search(ctx, req)
+	if errors.Is(err, store.ErrInvalid) {
+		p.Error = p.T.InvalidQuery + " (" + err.Error() + ")"
+		s.render(w, r, http.StatusBadRequest, "search", p)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: search %q: %w", q, err))
+		return
+	}
+	p.Results, p.Total = res.Results, res.Total
+	p.Pager = newPager(r, page, req.Limit, res.Total)
+	feedQ := url.Values{"q": {q}}
+	if p.SourceID != 0 {
+		feedQ.Set("source", strconv.FormatInt(p.SourceID, 10))
+	}
+	p.setFeeds("/feeds/search.xml?" + feedQ.Encode())
+	s.render(w, r, http.StatusOK, "search", p)
+}
+
+type sourcesPage struct {
+	Base
+	Sources  []model.Source
+	Activity map[int64]Activity
+	Failing  int
+	Notice   *Notice
+	CanWrite bool // the add and import forms are shown
+}
+
+func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
+	s.sourcesWith(w, r, http.StatusOK, nil)
+}
+
+// sourcesWith renders the sources page with the outcome of a form.
+func (s *Server) sourcesWith(w http.ResponseWriter, r *http.Request, status int, n *Notice) {
+	srcs, err := s.cfg.Store.ListSources(r.Context())
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: sources: %w", err))
+		return
+	}
+	p := &sourcesPage{Base: s.newBase(r, ""), Sources: srcs, Notice: n, CanWrite: s.cfg.CheckToken != nil}
+	p.Title = p.T.Sources
+	p.Path = "/sources"
+	ids := make([]int64, 0, len(srcs))
+	for _, x := range srcs {
+		ids = append(ids, x.ID)
+	}
+	if p.Activity, err = s.activity(r.Context(), ids); err != nil {
+		s.log.Warn("web: source activity failed", "err", err)
+	}
+	for _, x := range srcs {
+		if x.LastError != "" {
+			p.Failing++
+		}
+	}
+	s.render(w, r, status, "sources", p)
+}
+
+type listPage struct {
+	Base
+	Heading  string
+	Kind     string // the heading's label: tag, entity ...
+	Items    []Item
+	Total    int
+	Pager    Pager
+	Source   *model.Source
+	Entity   *store.EntityInfo
+	TypeName string
+}
+
+func (s *Server) listing(w http.ResponseWriter, r *http.Request, p *listPage, f store.ArticleFilter) bool {
+	page := pageParam(r)
+	f.Limit, f.Offset = s.pageSize, (page-1)*s.pageSize
+	as, total, err := s.cfg.Store.ListArticles(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: list articles: %w", err))
+		return false
+	}
+	p.Items, p.Total, p.Pager = itemsOf(as), total, newPager(r, page, s.pageSize, total)
+	return true
+}
+
+func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
+	tag := strings.TrimSpace(r.PathValue("tag"))
+	p := &listPage{Base: s.newBase(r, tag), Heading: tag}
+	p.Kind = p.T.Tag
+	p.setFeeds("/feeds/tags/" + url.PathEscape(tag) + ".xml")
+	if !s.listing(w, r, p, store.ArticleFilter{Tag: tag}) {
+		return
+	}
+	status := http.StatusOK
+	if p.Total == 0 {
+		// The page still renders (with its empty state) but says the tag is unknown.
+		status = http.StatusNotFound
+	}
+	s.render(w, r, status, "list", p)
+}
+
+func (s *Server) entity(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimSpace(r.PathValue("name"))
+	info, err := s.cfg.Store.GetEntity(r.Context(), name)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: entity %q: %w", name, err))
+		return
+	}
+	if len(info.Related) > 15 {
+		info.Related = info.Related[:15]
+	}
+	p := &listPage{Base: s.newBase(r, info.Name), Heading: info.Name, Entity: &info}
+	p.Kind = p.T.Entity
+	for _, g := range groupEntities([]model.Entity{{Name: info.Name, Type: info.Type}}, p.T) {
+		p.TypeName = g.Label
+	}
+	p.setFeeds("/feeds/entities/" + url.PathEscape(info.Name) + ".xml")
+	if !s.listing(w, r, p, store.ArticleFilter{Entity: info.Name}) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "list", p)
+}
+
+func (s *Server) source(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.notFound(w, r)
+		return
+	}
+	src, err := s.cfg.Store.GetSource(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: source %d: %w", id, err))
+		return
+	}
+	title := src.Title
+	if title == "" {
+		title = src.URL
+	}
+	p := &listPage{Base: s.newBase(r, title), Heading: title, Source: &src}
+	p.Kind = p.T.Source
+	p.setFeeds(fmt.Sprintf("/feeds/sources/%d.xml", id))
+	if !s.listing(w, r, p, store.ArticleFilter{SourceID: id}) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "list", p)
+}
+
+// storyPageSize is how many versions a story page lists.
+const storyPageSize = 50
+
+type storyPage struct {
+	Base
+	Story   model.Story
+	Members []model.ArticleRef // this page's versions, earliest first
+	Pager   Pager
+}
+
+func (s *Server) story(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.notFound(w, r)
+		return
+	}
+	st, err := s.cfg.Store.GetStory(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: story %d: %w", id, err))
+		return
+	}
+	p := &storyPage{Base: s.newBase(r, st.Title), Story: st}
+	p.setFeeds(fmt.Sprintf("/feeds/stories/%d.xml", id))
+	// A story can grow large; its versions are paged like any listing.
+	page := pageParam(r)
+	p.Pager = newPager(r, page, storyPageSize, len(st.Members))
+	if from := (page - 1) * storyPageSize; from < len(st.Members) {
+		p.Members = st.Members[from:min(len(st.Members), from+storyPageSize)]
+	} else if page > 1 {
+		s.notFound(w, r)
+		return
+	}
+	s.render(w, r, http.StatusOK, "story", p)
+}
+
+type errorPage struct{ Base }

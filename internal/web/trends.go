@@ -1,0 +1,196 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"khabar/internal/store"
+)
+
+// statsTTL is how long trend and per-source counts are reused: they cost
+// a few dozen queries and change slowly.
+const statsTTL = 5 * time.Minute
+
+// trendDays is the history a trend is compared with (and its sparkline spans).
+const trendDays = 7
+
+// Trend is a term rising in the last day against the week before.
+type Trend struct {
+	Term, Type string
+	Count      int     // articles in the last 24 hours
+	Before     float64 // articles per day over the week before
+	Days       []int   // articles per day, oldest first, the last day last
+	Spark      template.HTML
+}
+
+// Activity is a source's articles per day, oldest first.
+type Activity struct {
+	Days  []int
+	Total int
+	Spark template.HTML
+}
+
+// statsCache keeps the last computed trends and source activity.
+type statsCache struct {
+	mu       sync.Mutex
+	trendsAt time.Time
+	tags     []Trend
+	entities []Trend
+	actAt    time.Time
+	activity map[int64]Activity
+}
+
+// anchor is the end of the trend windows: now, or the newest article's date
+// when the store holds only older news (an imported archive), so that
+// trends mean something there too.
+func (s *Server) anchor(ctx context.Context) (time.Time, error) {
+	now := s.now()
+	as, _, err := s.cfg.Store.ListArticles(ctx, store.ArticleFilter{Limit: 1})
+	if err != nil {
+		return now, err
+	}
+	if len(as) == 1 && !as[0].Published.IsZero() && as[0].Published.Before(now.Add(-24*time.Hour)) {
+		return as[0].Published.Add(time.Second), nil
+	}
+	return now, nil
+}
+
+// trends returns the rising tags and entities, at most n of each.
+func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err error) {
+	c := &s.stats
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.trendsAt.IsZero() && s.now().Sub(c.trendsAt) < statsTTL {
+		return c.tags, c.entities, nil
+	}
+	end, err := s.anchor(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("web: trend anchor: %w", err)
+	}
+	// days[i] counts each term over day i, 0 the oldest, trendDays the last 24 hours.
+	count := func(top func(context.Context, time.Time, time.Time, int) ([]store.TermCount, error)) ([]Trend, error) {
+		days := make([]map[[2]string]int, trendDays+1)
+		for i := range days {
+			until := end.Add(-time.Duration(trendDays-i) * 24 * time.Hour)
+			ts, err := top(ctx, until.Add(-24*time.Hour), until, 500)
+			if err != nil {
+				return nil, err
+			}
+			days[i] = map[[2]string]int{}
+			for _, t := range ts {
+				days[i][[2]string{t.Term, t.Type}] = t.Count
+			}
+		}
+		var out []Trend
+		for k, cnt := range days[trendDays] {
+			tr := Trend{Term: k[0], Type: k[1], Count: cnt, Days: make([]int, trendDays+1)}
+			sum := 0
+			for i := range days {
+				tr.Days[i] = days[i][k]
+				if i < trendDays {
+					sum += tr.Days[i]
+				}
+			}
+			tr.Before = float64(sum) / trendDays
+			tr.Spark = sparkline(tr.Days, 16)
+			out = append(out, tr)
+		}
+		// Rising first: today's count against the week's daily mean, with
+		// +1 smoothing so that a single mention of a new name does not
+		// outrank a story every outlet carries.
+		score := func(t Trend) float64 { return float64(t.Count) / (1 + t.Before) * math.Log1p(float64(t.Count)) }
+		slices.SortFunc(out, func(a, b Trend) int {
+			if d := score(b) - score(a); d != 0 {
+				return int(math.Copysign(1, d))
+			}
+			return strings.Compare(a.Term, b.Term)
+		})
+		return out[:min(len(out), n)], nil
+	}
+	if tags, err = count(s.cfg.Store.TopTags); err != nil {
+		return nil, nil, fmt.Errorf("web: trending tags: %w", err)
+	}
+	if ents, err = count(s.cfg.Store.TopEntities); err != nil {
+		return nil, nil, fmt.Errorf("web: trending entities: %w", err)
+	}
+	c.trendsAt, c.tags, c.entities = s.now(), tags, ents
+	return tags, ents, nil
+}
+
+// activityDays is the span of the per-source chart.
+const activityDays = 14
+
+// activity counts each source's articles per day over the last two weeks.
+func (s *Server) activity(ctx context.Context, ids []int64) (map[int64]Activity, error) {
+	c := &s.stats
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fresh := !c.actAt.IsZero() && s.now().Sub(c.actAt) < statsTTL
+	if fresh {
+		for _, id := range ids {
+			if _, ok := c.activity[id]; !ok {
+				fresh = false // a source added since
+			}
+		}
+	}
+	if fresh {
+		return c.activity, nil
+	}
+	end, err := s.anchor(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("web: activity anchor: %w", err)
+	}
+	out := make(map[int64]Activity, len(ids))
+	for _, id := range ids {
+		a := Activity{Days: make([]int, activityDays)}
+		for i := range a.Days {
+			until := end.Add(-time.Duration(activityDays-1-i) * 24 * time.Hour)
+			_, n, err := s.cfg.Store.ListArticles(ctx, store.ArticleFilter{SourceID: id, Since: until.Add(-24 * time.Hour), Until: until, Limit: 1})
+			if err != nil {
+				return nil, fmt.Errorf("web: activity of source %d: %w", id, err)
+			}
+			a.Days[i] = n
+			a.Total += n
+		}
+		a.Spark = sparkline(a.Days, 16)
+		out[id] = a
+	}
+	c.actAt, c.activity = s.now(), out
+	return out, nil
+}
+
+// sparkline draws counts (oldest first) as a small inline SVG bar chart:
+// one path of vertical strokes 4 units wide, 5 apart, heights in whole
+// units, so that sixty of them stay light. Only numbers reach the markup,
+// so it is safe HTML by construction. Bars run left to right, oldest
+// first, in both page directions, as charts of time do in Arabic print.
+func sparkline(counts []int, h int) template.HTML {
+	if len(counts) == 0 {
+		return ""
+	}
+	w := 5*len(counts) - 1
+	peak := slices.Max(counts)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="spark" width="%d" height="%d" viewBox="0 0 %d %d" aria-hidden="true"><path d="M2 %d`, w, h, w, h, h)
+	prev := 0
+	for i, c := range counts {
+		bh := 1 // a hairline marks empty days
+		if peak > 0 {
+			bh = max(1, int(math.Round(float64(h*c)/float64(peak))))
+		}
+		if i > 0 {
+			b.WriteString("m5 " + strconv.Itoa(prev))
+		}
+		b.WriteString("v-" + strconv.Itoa(bh))
+		prev = bh
+	}
+	b.WriteString(`"/></svg>`)
+	return template.HTML(b.String())
+}

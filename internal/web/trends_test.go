@@ -1,0 +1,185 @@
+package web
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"khabar/internal/api/apitest"
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+func TestTrendsRankRisingTerms(t *testing.T) {
+	st := apitest.NewStore()
+	ctx := context.Background()
+	src := model.Source{URL: "https://s.example/feed", Title: "س"}
+	if err := st.AddSource(ctx, &src); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	add := func(ago time.Duration, kw string) {
+		n++
+		a := model.Article{URL: "https://s.example/" + strconv.Itoa(n), SourceID: src.ID, SourceName: "س", Title: "t",
+			Published: testNow.Add(-ago), Keywords: []string{kw}, Entities: []model.Entity{{Name: kw, Type: "LOC"}}}
+		if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// "steady" appears 3 times every day; "rising" 4 times today only.
+	for d := range 8 {
+		for range 3 {
+			add(time.Duration(d)*24*time.Hour+time.Hour, "steady")
+		}
+	}
+	for range 4 {
+		add(2*time.Hour, "rising")
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags, ents, err := s.trends(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ts := range [][]Trend{tags, ents} {
+		if len(ts) != 2 || ts[0].Term != "rising" || ts[1].Term != "steady" {
+			t.Fatalf("trends %+v", ts)
+		}
+		if ts[0].Count != 4 || ts[0].Before != 0 || ts[1].Count != 3 || ts[1].Before != 3 {
+			t.Errorf("counts %+v", ts)
+		}
+		if got := ts[1].Days; len(got) != trendDays+1 || got[0] != 3 || got[trendDays] != 3 {
+			t.Errorf("steady days %v", got)
+		}
+		if !strings.HasPrefix(string(ts[0].Spark), `<svg class="spark"`) || strings.Count(string(ts[0].Spark), "v-") != trendDays+1 {
+			t.Errorf("spark %s", ts[0].Spark)
+		}
+	}
+	act, err := s.activity(ctx, []int64{src.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := act[src.ID]
+	if len(a.Days) != activityDays || a.Days[activityDays-1] != 7 || a.Days[activityDays-2] != 3 || a.Days[0] != 0 || a.Total != 28 {
+		t.Errorf("activity %+v", a)
+	}
+	body := checkPage(t, get(t, s, "/"), 200)
+	mustContain(t, body, "الأكثر تداولاً", `<a href="/tags/rising" dir="auto">rising</a> <span class="count">٤</span> <svg`)
+	body = checkPage(t, get(t, s, "/sources"), 200)
+	mustContain(t, body, "المقالات يومياً", `<td data-label="المقالات">٢٨ <svg class="spark"`)
+}
+
+func TestSparkline(t *testing.T) {
+	got := string(sparkline([]int{0, 2, 4}, 10))
+	want := `<svg class="spark" width="14" height="10" viewBox="0 0 14 10" aria-hidden="true">` +
+		`<path d="M2 10v-1m5 1v-5m5 5v-10"/></svg>`
+	if got != want {
+		t.Errorf("sparkline:\n got %s\nwant %s", got, want)
+	}
+	if sparkline(nil, 10) != "" {
+		t.Errorf("empty sparkline not empty")
+	}
+}
+
+// TestHomePageWeight fills a home page to the brim (a full page of
+// articles with long titles and excerpts, six stories, twenty trends) and
+// checks it stays under 50 KB.
+func TestHomePageWeight(t *testing.T) {
+	st := apitest.NewStore()
+	ctx := context.Background()
+	title := strings.Repeat("المبعوث الامريكي للتحالف الدولي لا خطط للانسحاب ", 2)
+	text := strings.Repeat("قال المبعوث الامريكي للتحالف الدولي ان مهمة التحالف الدولي لم تنته بعد وانه لا توجد خطة للانسحاب. ", 10)
+	var storyIDs []int64
+	for i := range 80 {
+		a := model.Article{URL: "https://s.example/" + strconv.Itoa(i), SourceName: "وكالة الأنباء " + strconv.Itoa(i%7), Title: title,
+			Text: text, Published: testNow.Add(-time.Duration(i) * 20 * time.Minute), Language: "ar",
+			Keywords: []string{"كلمة " + strconv.Itoa(i%12), "موضوع " + strconv.Itoa(i%9)},
+			Entities: []model.Entity{{Name: "اسم " + strconv.Itoa(i%11), Type: "PERS"}}}
+		if i < 24 && i%4 != 0 {
+			a.StoryID = storyIDs[len(storyIDs)-1]
+		}
+		if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		if i < 24 && i%4 == 0 {
+			storyIDs = append(storyIDs, a.StoryID)
+		}
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := checkPage(t, get(t, s, "/"), 200)
+	if n := strings.Count(body, `<li class="story">`); n != 6 {
+		t.Errorf("%d stories", n)
+	}
+	if n := strings.Count(body, `<svg class="spark"`); n != 20 {
+		t.Errorf("%d sparklines", n)
+	}
+	t.Logf("home page: %d bytes", len(body))
+}
+
+func TestStoryPagePaged(t *testing.T) {
+	st := apitest.NewStore()
+	ctx := context.Background()
+	var storyID int64
+	for i := range 60 {
+		a := model.Article{URL: "https://s.example/" + strconv.Itoa(i), SourceName: "س", Title: "نسخة " + strconv.Itoa(i),
+			Published: testNow.Add(time.Duration(i) * time.Minute), StoryID: storyID}
+		if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		storyID = a.StoryID
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/stories/" + strconv.FormatInt(storyID, 10)
+	body := checkPage(t, get(t, s, path), 200)
+	if n := strings.Count(body, `<a href="/articles/`); n != 50 {
+		t.Errorf("page 1 lists %d versions", n)
+	}
+	mustContain(t, body, "<dd>٦٠</dd>", `rel="next"`)
+	body = checkPage(t, get(t, s, path+"?page=2"), 200)
+	if n := strings.Count(body, `<a href="/articles/`); n != 10 || !strings.Contains(body, "نسخة 59") {
+		t.Errorf("page 2 lists %d versions", n)
+	}
+	checkPage(t, get(t, s, path+"?page=3"), 404)
+}
+
+// TestSourcesPageWeight: sixty fetched sources, each with a chart and a
+// tenth failing with a long error, stay under 50 KB.
+func TestSourcesPageWeight(t *testing.T) {
+	st := apitest.NewStore()
+	ctx := context.Background()
+	for i := range 60 {
+		src := model.Source{URL: "https://www.outlet" + strconv.Itoa(i) + ".example/feed/rss2/ar.xml", Title: "وكالة الأنباء العربية " + strconv.Itoa(i),
+			LastFetched: testNow.Add(-time.Hour), NextFetch: testNow.Add(time.Hour)}
+		if i%10 == 0 {
+			src.LastError = "fetch: Get \"https://www.outlet.example/feed\": dial tcp 203.0.113.7:443: i/o timeout after 30s"
+		}
+		if err := st.AddSource(ctx, &src); err != nil {
+			t.Fatal(err)
+		}
+		for d := range 14 {
+			a := model.Article{URL: src.URL + "/" + strconv.Itoa(d), SourceID: src.ID, Title: "t", Published: testNow.Add(-time.Duration(d*24+1) * time.Hour)}
+			if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := checkPage(t, get(t, s, "/sources"), 200)
+	if n := strings.Count(body, `<svg class="spark"`); n != 60 {
+		t.Errorf("%d charts", n)
+	}
+	t.Logf("sources page: %d bytes", len(body))
+}

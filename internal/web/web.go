@@ -1,0 +1,311 @@
+// Package web serves khabar's portal: server-rendered, right-to-left
+// Arabic pages (home grouped by story, article, story, tag, entity, source,
+// sources and search pages), feeds out (RSS 2.0, Atom, JSON Feed) and
+// /healthz. Pages need no JavaScript: there is none, and the Content
+// Security Policy forbids it. Handlers see only store interfaces and an
+// api.Searcher.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"khabar/internal/api"
+	"khabar/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/style.css
+var styleCSS []byte
+
+// Config holds the portal's dependencies. Store and Search are required.
+type Config struct {
+	Store  store.Store
+	Search api.Searcher
+	// API, when set, is mounted at /api/ (it serves absolute paths).
+	API http.Handler
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Location is the time zone dates are shown in; nil means UTC.
+	Location *time.Location
+	// Logger receives errors behind 500 pages; nil discards them.
+	Logger *slog.Logger
+	// Ready reports whether /healthz should answer 200; nil means always.
+	Ready func() bool
+	// BaseURL is the absolute URL of the site (e.g. "https://khabar.example"),
+	// used for links in feeds; empty means derived from each request.
+	BaseURL string
+	// CheckToken reports whether an admin token may add sources from the
+	// sources page (one URL, or an OPML file) and save alerts on /alerts;
+	// nil hides those forms.
+	CheckToken func(token string) bool
+	// Digits is the default digit system of Arabic pages: DigitsArab (the
+	// default) or DigitsLatn. Readers may switch; English pages use DigitsLatn.
+	Digits string
+}
+
+// Server is the portal handler.
+type Server struct {
+	cfg      Config
+	now      func() time.Time
+	loc      *time.Location
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	css      []byte
+	cssPath  string
+	mux      *http.ServeMux
+	base     *url.URL
+	pageSize int
+	stats    statsCache
+}
+
+// New parses the embedded templates and returns the portal handler.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: Config.Store is required")
+	}
+	if cfg.Search == nil {
+		return nil, errors.New("web: Config.Search is required")
+	}
+	switch cfg.Digits {
+	case "":
+		cfg.Digits = DigitsArab
+	case DigitsArab, DigitsLatn:
+	default:
+		return nil, fmt.Errorf("web: Config.Digits must be %q or %q, got %q", DigitsArab, DigitsLatn, cfg.Digits)
+	}
+	s := &Server{cfg: cfg, now: cfg.Now, loc: cfg.Location, log: cfg.Logger, css: styleCSS, pageSize: 30}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("web: Config.BaseURL must be an absolute http(s) URL, got %q", cfg.BaseURL)
+		}
+		s.base = u
+	}
+	sum := sha256.Sum256(s.css)
+	s.cssPath = "/static/style." + hex.EncodeToString(sum[:6]) + ".css"
+	var err error
+	if s.pages, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /{$}", s.home)
+	m.HandleFunc("GET /articles/{id}", s.article)
+	m.HandleFunc("GET /search", s.search)
+	m.HandleFunc("GET /sources", s.sources)
+	m.HandleFunc("GET /sources/{id}", s.source)
+	m.HandleFunc("GET /sources.opml", s.sourcesOPML)
+	m.HandleFunc("POST /sources", s.addSource)
+	m.HandleFunc("POST /sources/import", s.importOPML)
+	m.HandleFunc("GET /tags/{tag}", s.tag)
+	m.HandleFunc("GET /entities/{name}", s.entity)
+	m.HandleFunc("GET /stories/{id}", s.story)
+	m.HandleFunc("GET /settings", s.settings)
+	m.HandleFunc("GET /alerts", s.alerts)
+	m.HandleFunc("POST /alerts", s.addAlert)
+	m.HandleFunc("GET /healthz", s.healthz)
+	m.HandleFunc("GET /static/{file}", s.static)
+	m.HandleFunc("GET /feeds/{file}", s.feedTop)
+	m.HandleFunc("GET /feeds/tags/{file}", s.feedTag)
+	m.HandleFunc("GET /feeds/sources/{file}", s.feedSource)
+	m.HandleFunc("GET /feeds/entities/{file}", s.feedEntity)
+	m.HandleFunc("GET /feeds/stories/{file}", s.feedStory)
+	m.HandleFunc("GET /feeds/alerts/{file}", s.feedAlert)
+	m.HandleFunc("GET /opensearch.xml", s.openSearch)
+	if s.cfg.API != nil {
+		m.Handle("/api/", s.cfg.API)
+	}
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
+	s.mux = m
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.cfg.Ready != nil && !s.cfg.Ready() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "starting\n")
+		return
+	}
+	io.WriteString(w, "ok\n")
+}
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	// Only the current hashed name is served, so it can be cached forever.
+	if r.URL.Path != s.cssPath {
+		s.notFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/css; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("ETag", `"`+strings.TrimSuffix(strings.TrimPrefix(s.cssPath, "/static/style."), ".css")+`"`)
+	if r.Header.Get("If-None-Match") == h.Get("ETag") {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(s.css)))
+	w.Write(s.css)
+}
+
+// settings stores the reader's language or digit choice in a cookie and
+// returns to the page they came from; it lets pages switch without
+// JavaScript and without carrying the choice in every link.
+func (s *Server) settings(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	set := func(name, v string) {
+		http.SetCookie(w, &http.Cookie{Name: name, Value: v, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	}
+	if v := q.Get("lang"); v == "ar" || v == "en" {
+		set("lang", v)
+	}
+	if v := q.Get("digits"); v == DigitsArab || v == DigitsLatn {
+		set("digits", v)
+	}
+	next := q.Get("next")
+	// Only same-site paths: "//host" and "/\host" would leave the site.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// parseTemplates builds one template set per page: the layout, the shared
+// partials and the page's own file.
+func parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"pathEscape": url.PathEscape,
+		"iso": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(time.RFC3339)
+		},
+		"paragraphs": paragraphs,
+		"excerpt":    api.Excerpt,
+		"snippet":    safeSnippet,
+		"add":        func(a, b int) int { return a + b },
+		"host": func(raw string) string {
+			if u, err := url.Parse(raw); err == nil && u.Host != "" {
+				return strings.TrimPrefix(u.Host, "www.")
+			}
+			return raw
+		},
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: list templates: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" || base == "partials" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", n, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// render executes a page into a buffer first, so that a template error
+// gives a clean error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p pageData) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("web: no such template", "template", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		s.log.Error("web: render failed", "template", name, "path", r.URL.Path, "err", err)
+		if name != "error" {
+			s.render(w, r, http.StatusInternalServerError, "error", &errorPage{Base: s.newBase(r, "")})
+			return
+		}
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Language", p.base().T.Lang)
+	h.Set("Vary", "Cookie")
+	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		// Revalidation saves readers the body when nothing changed.
+		sum := sha256.Sum256(buf.Bytes())
+		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+		h.Set("ETag", etag)
+		h.Set("Cache-Control", "no-cache")
+		if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src https: http: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusNotFound, "notfound", &errorPage{Base: s.newBase(r, "")})
+}
+
+// fail answers a store or search error: 404 for ErrNotFound, a 500 page
+// (with the cause logged) otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if errors.Is(err, r.Context().Err()) && r.Context().Err() != nil {
+		return // the reader left
+	}
+	s.log.Error("web: request failed", "path", r.URL.Path, "err", err)
+	p := &errorPage{Base: s.newBase(r, "")}
+	s.render(w, r, http.StatusInternalServerError, "error", p)
+}
