@@ -433,8 +433,9 @@ var hostileSources = []hostileSource{
 
 // crawlChild runs `khabar crawl` as a child process (the test binary, see
 // TestMain) so that its peak memory is its own, and returns its output,
-// how long it took and its peak resident set in bytes.
-func crawlChild(t *testing.T, data string) (out string, took time.Duration, maxRSS int64) {
+// how long it took, its peak resident set in bytes and the CPU time (user
+// and system) it used, a figure less bound to the machine's load.
+func crawlChild(t *testing.T, data string) (out string, took time.Duration, maxRSS int64, cpu time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -452,10 +453,11 @@ func crawlChild(t *testing.T, data string) (out string, took time.Duration, maxR
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		maxRSS = ru.Maxrss * 1024 // kilobytes on Linux
 	}
+	cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if testing.Verbose() {
 		t.Logf("crawl stderr:\n%s", stderr.String())
 	}
-	return stdout.String(), took, maxRSS
+	return stdout.String(), took, maxRSS, cpu
 }
 
 func listSources(t *testing.T, ctx context.Context, data string) map[string]sourceJSON {
@@ -488,8 +490,8 @@ func TestHostileCrawl(t *testing.T) {
 		run(t, ctx, data, "", "sources", "add", h.srv.URL+s.path)
 	}
 
-	out, took, rss := crawlChild(t, data)
-	t.Logf("first crawl: %v, peak RSS %.1f MiB: %s", took.Round(time.Millisecond), float64(rss)/(1<<20), strings.TrimSpace(out))
+	out, took, rss, cpu := crawlChild(t, data)
+	t.Logf("first crawl: %v wall, %v CPU, peak RSS %.1f MiB: %s", took.Round(time.Millisecond), cpu.Round(time.Millisecond), float64(rss)/(1<<20), strings.TrimSpace(out))
 	if took > 120*time.Second {
 		t.Errorf("the crawl took %v, want at most 120s", took)
 	}
@@ -645,6 +647,9 @@ func TestHostileCrawl(t *testing.T) {
 	}
 	if n, _, _ := h.count("/busy.xml"); n != 1 {
 		t.Errorf("the 429 source (Retry-After: 3600) was asked %d times over two crawls, want 1", n)
+	}
+	if n, _, _ := h.count("/private/secret.html"); n != 0 {
+		t.Errorf("the page robots.txt disallows was requested %d times over two crawls", n)
 	}
 	after := listSources(t, ctx, data)
 	for _, want := range hostileSources {

@@ -1,7 +1,6 @@
 package fetch
 
 import (
-	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
@@ -58,14 +57,37 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	if r != io.Reader(wire) {
 		r = &limitReader{r: r, n: limit, what: "decompressed body"}
 	}
-	var buf bytes.Buffer
+	size := int64(32 << 10)
 	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
+		size = resp.ContentLength + 1 // room to read the EOF without growing
 	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		return nil, err
+	return readCapped(r, min(size, limit+1), limit+1)
+}
+
+// readCapped reads r to EOF into a buffer that starts at size and doubles,
+// but never past capacity: bytes.Buffer would double to twice the limit, and
+// a crawl reads many bodies at once. r must fail by itself (a limitReader)
+// before capacity bytes are exceeded.
+func readCapped(r io.Reader, size, capacity int64) ([]byte, error) {
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			if int64(cap(buf)) >= capacity {
+				return nil, fmt.Errorf("%w: body is over the limit of %d bytes", ErrTooLarge, capacity-1)
+			}
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), capacity))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return buf, nil
+			}
+			return nil, err
+		}
 	}
-	return buf.Bytes(), nil
 }
 
 // limitReader fails with ErrTooLarge once more than n bytes were read.

@@ -362,6 +362,16 @@ func (c *Client) wrapErr(ctx context.Context, rawURL, phase string, err error) e
 		}
 		return &urlError{URL: rawURL, Phase: fmt.Sprintf("timed out after %s %s", c.cfg.Timeout, when), Err: err}
 	}
+	// A phase timeout of the transport (dial, TLS handshake, response
+	// headers) can fire before the total deadline: say so in the same words.
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		when := phase
+		if when == "" {
+			when = "waiting for the response"
+		}
+		return &urlError{URL: rawURL, Phase: "timed out " + when, Err: err}
+	}
 	return &urlError{URL: rawURL, Phase: phase, Err: err}
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -58,6 +59,22 @@ func TestHostileHang(t *testing.T) {
 	_, err := c.Get(context.Background(), srv.URL, Conditional{})
 	if !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(fmt.Sprint(err), "timeout") {
 		t.Fatalf("got %v, want a timeout", err)
+	}
+	if !strings.Contains(fmt.Sprint(err), "timed out") {
+		t.Errorf("error %q does not say it timed out", err)
+	}
+
+	// The response-header timeout firing before the total deadline (as
+	// with the defaults, 20s and 30s) is told in the same words.
+	cfg.Timeout = 5 * time.Second
+	cfg.ResponseHeaderTimeout = 100 * time.Millisecond
+	_, err = New(cfg).Get(context.Background(), srv.URL, Conditional{})
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("got %v, want a net.Error timeout", err)
+	}
+	if !strings.Contains(fmt.Sprint(err), "timed out waiting for the response") {
+		t.Errorf("error %q does not say it timed out waiting for the response", err)
 	}
 }
 
@@ -298,5 +315,51 @@ func TestRobotsServerErrorAndMissing(t *testing.T) {
 	c = New(cfg)
 	if _, err := c.Get(context.Background(), srv.URL+"/a", Conditional{}); err != nil {
 		t.Fatalf("robots.txt 404 allows all: %v", err)
+	}
+}
+
+// TestReadBodyBufferStaysWithinLimit checks that a body read grows its
+// buffer to at most limit+1 bytes, whether it fits or is cut, so that many
+// bodies read at once cost at most their limits, not twice as much.
+func TestReadBodyBufferStaysWithinLimit(t *testing.T) {
+	const limit = 1<<20 + 12345
+	for _, tc := range []struct {
+		name    string
+		size    int64
+		tooBig  bool
+		gzipped bool
+	}{
+		{"exactly the limit", limit, false, false},
+		{"one byte over", limit + 1, true, false},
+		{"far over", 50 * limit, true, false},
+		{"gzip inflating to the limit", limit, false, true},
+		{"gzip inflating far over", 8 * limit, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var body io.Reader = &zeros{n: tc.size}
+			header := http.Header{}
+			if tc.gzipped {
+				var z bytes.Buffer
+				zw := gzip.NewWriter(&z)
+				io.Copy(zw, body)
+				zw.Close()
+				body = &z
+				header.Set("Content-Encoding", "gzip")
+			}
+			resp := &http.Response{Header: header, Body: io.NopCloser(body), ContentLength: -1}
+			got, err := readBody(resp, limit)
+			if tc.tooBig {
+				if !errors.Is(err, ErrTooLarge) {
+					t.Fatalf("got %d bytes, err %v; want ErrTooLarge", len(got), err)
+				}
+				return
+			}
+			if err != nil || int64(len(got)) != tc.size {
+				t.Fatalf("got %d bytes, err %v; want %d", len(got), err, tc.size)
+			}
+			if cap(got) > limit+1 {
+				t.Errorf("buffer grew to %d bytes for a limit of %d", cap(got), limit)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"sort"
 	"strings"
@@ -91,6 +92,9 @@ const (
 	maxInterval     = 6 * time.Hour
 	backoffBase     = 5 * time.Minute
 	backoffMax      = 24 * time.Hour
+	// maxPageTimeouts is how many article pages in a row may time out
+	// before the rest of a source's items wait for a later round.
+	maxPageTimeouts = 3
 )
 
 // RunOnce crawls every source due now, once, and returns when all are done
@@ -182,6 +186,7 @@ func (c *Crawler) crawlSource(ctx context.Context, src model.Source) Report {
 			return rep
 		}
 	}
+	oldETag, oldLastModified := src.ETag, src.LastModified
 	src.ETag, src.LastModified = resp.ETag, resp.LastModified
 	if src.Title == "" || src.Title == src.URL {
 		src.Title = strings.TrimSpace(f.Title)
@@ -197,8 +202,9 @@ func (c *Crawler) crawlSource(ctx context.Context, src model.Source) Report {
 		items = items[:c.cfg.MaxItems]
 	}
 	var pageErrs []string
-	failed := 0
-	for _, it := range items {
+	failed, timeouts, left := 0, 0, 0
+	var lastErr error
+	for i, it := range items {
 		if ctx.Err() != nil {
 			break
 		}
@@ -208,11 +214,34 @@ func (c *Crawler) crawlSource(ctx context.Context, src model.Source) Report {
 		}
 		if err != nil {
 			failed++
+			lastErr = err
 			if len(pageErrs) < 3 {
 				pageErrs = append(pageErrs, err.Error())
 			}
 			log.Warn("item failed", "item", it.URL, "err", err)
 		}
+		// Requests to one host go one at a time, so pages that hang would
+		// hold every source on the host for MaxItems timeouts: give up on
+		// this source for the round after a few in a row.
+		if err != nil && ctx.Err() == nil && isTimeout(err) {
+			timeouts++
+		} else {
+			timeouts = 0
+		}
+		if timeouts >= maxPageTimeouts {
+			left = len(items) - i - 1
+			break
+		}
+	}
+	if left > 0 {
+		// The rest waits for a later round, after a backoff; the old
+		// validators are kept so that round reads the items again rather
+		// than getting a 304.
+		src.ETag, src.LastModified = oldETag, oldLastModified
+		c.fail(ctx, &src, fmt.Errorf("gave up after %d page timeouts in a row, %d of %d items left for a later crawl: %w",
+			maxPageTimeouts, left, len(items), lastErr), log)
+		rep.Errors++
+		return rep
 	}
 	src.ErrorCount = 0
 	src.LastError = ""
@@ -271,7 +300,7 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 	resp, err := c.fc.Get(ctx, link, fetch.Conditional{})
 	var pageErr error
 	if err != nil {
-		pageErr = fmt.Errorf("fetch %s: %w", link, err)
+		pageErr = err // fetch's errors name the URL already
 	} else {
 		res, err := extract.Extract(resp.Body, resp.URL, extract.Options{Now: c.cfg.Now(), Location: time.UTC})
 		if err != nil {
@@ -283,10 +312,12 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 	if a.Text == "" {
 		a.Text = feedText
 	}
+	if a.Text == "" && pageErr != nil {
+		// Only a title: storing it would make the article known, and its
+		// page would never be fetched again; leave it for a later round.
+		return false, pageErr
+	}
 	if a.Text == "" && a.Title == "" {
-		if pageErr != nil {
-			return false, pageErr
-		}
 		return false, fmt.Errorf("%s: no text found", link)
 	}
 	if a.URL != link {
@@ -301,6 +332,12 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 	}
 	c.remember(link, a.URL)
 	return created, pageErr
+}
+
+// isTimeout reports whether err is a request that ran out of time.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 func (c *Crawler) remember(link, canonical string) {
