@@ -166,7 +166,9 @@ func (a *app) fetcher() *fetch.Client {
 	})
 }
 
-func (a *app) crawler(ctx context.Context, st store.Store, progress func(ingest.Progress)) (*ingest.Crawler, error) {
+// crawler returns the crawler; manual is a crawl asked for by hand (see
+// ingest.CrawlConfig.Manual).
+func (a *app) crawler(ctx context.Context, st store.Store, manual bool, progress func(ingest.Progress)) (*ingest.Crawler, error) {
 	p, err := a.pipeline(ctx, st)
 	if err != nil {
 		return nil, err
@@ -189,6 +191,7 @@ func (a *app) crawler(ctx context.Context, st store.Store, progress func(ingest.
 		MaxItems: a.cfg.MaxItems,
 		Log:      a.log,
 		Progress: report,
+		Manual:   manual,
 	}), nil
 }
 

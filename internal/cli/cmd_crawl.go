@@ -27,7 +27,7 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 				p.SourcesDone, p.SourcesTotal, p.NewArticles, p.Errors)
 		}
 	}
-	c, err := a.crawler(ctx, st, progress)
+	c, err := a.crawler(ctx, st, true, progress)
 	if err != nil {
 		return err
 	}

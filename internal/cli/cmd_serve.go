@@ -100,7 +100,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if *noCrawl {
 		close(crawlDone)
 	} else {
-		c, err := a.crawler(ctx, st, nil)
+		c, err := a.crawler(ctx, st, false, nil)
 		if err != nil {
 			return err
 		}

@@ -34,6 +34,10 @@ type CrawlConfig struct {
 	Now      func() time.Time
 	// Progress, when set, is called after each source with the running totals.
 	Progress func(p Progress)
+	// Manual makes RunOnce a crawl asked for by hand: every healthy source
+	// is polled (conditionally) even before it is due; sources waiting
+	// after a failure or a server's Retry-After still wait.
+	Manual bool
 }
 
 // Progress is the state of a running crawl.
@@ -102,7 +106,11 @@ const (
 // the crawl goes on.
 func (c *Crawler) RunOnce(ctx context.Context) (Report, error) {
 	var rep Report
-	srcs, err := c.st.ClaimDueSources(ctx, c.cfg.Now(), c.cfg.Lease, 100000)
+	claim := c.st.ClaimDueSources
+	if c.cfg.Manual {
+		claim = c.st.ClaimSources
+	}
+	srcs, err := claim(ctx, c.cfg.Now(), c.cfg.Lease, 100000)
 	if err != nil {
 		return rep, fmt.Errorf("ingest: claim due sources: %w", err)
 	}

@@ -53,6 +53,12 @@ type Sources interface {
 	// in the same round. The crawler later writes the real NextFetch with
 	// SaveFetchState.
 	ClaimDueSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error)
+	// ClaimSources is ClaimDueSources for a crawl asked for by hand
+	// (khabar crawl): besides the due sources it claims those not due yet
+	// whose last fetch succeeded (ErrorCount == 0), so that they are polled
+	// now, conditionally. Sources held back after a failure — an error
+	// backoff, a server's Retry-After — still wait for their NextFetch.
+	ClaimSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error)
 	// SaveFetchState writes the polling state of s (ETag, LastModified,
 	// LastFetched, LastError, NextFetch, ErrorCount, Interval) and, when not
 	// empty, its Title, SiteURL and Language.

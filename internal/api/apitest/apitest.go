@@ -127,12 +127,21 @@ func (s *Store) DeleteSource(_ context.Context, id int64) error {
 }
 
 // ClaimDueSources implements store.Sources.
-func (s *Store) ClaimDueSources(_ context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error) {
+func (s *Store) ClaimDueSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error) {
+	return s.claim(now, lease, limit, false)
+}
+
+// ClaimSources implements store.Sources.
+func (s *Store) ClaimSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error) {
+	return s.claim(now, lease, limit, true)
+}
+
+func (s *Store) claim(now time.Time, lease time.Duration, limit int, healthy bool) ([]model.Source, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []model.Source
 	for _, x := range s.sources {
-		if len(out) < limit && !x.NextFetch.After(now) {
+		if len(out) < limit && (!x.NextFetch.After(now) || healthy && x.ErrorCount == 0) {
 			x.NextFetch = now.Add(lease)
 			out = append(out, *x)
 		}
