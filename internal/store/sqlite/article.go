@@ -1,0 +1,664 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"khabar/internal/arabic"
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+const articleColumns = `a.id, a.url, a.guid, a.source_id, a.source_name, a.title, a.text, a.html,
+	a.summary, a.authors, a.published, a.modified, a.fetched, a.language, a.image, a.site_name,
+	a.agency, a.content_hash, a.duplicate_of, COALESCE(a.story_id, 0), a.signature`
+
+func scanArticle(r rowScanner) (*model.Article, error) {
+	var (
+		a                            model.Article
+		authors                      sql.NullString
+		published, modified, fetched sql.NullInt64
+		sig                          []byte
+	)
+	err := r.Scan(&a.ID, &a.URL, &a.GUID, &a.SourceID, &a.SourceName, &a.Title, &a.Text, &a.HTML,
+		&a.Summary, &authors, &published, &modified, &fetched, &a.Language, &a.Image, &a.SiteName,
+		&a.Agency, &a.ContentHash, &a.DuplicateOf, &a.StoryID, &sig)
+	if err != nil {
+		return nil, err
+	}
+	if authors.Valid && authors.String != "" {
+		if err := json.Unmarshal([]byte(authors.String), &a.Authors); err != nil {
+			return nil, fmt.Errorf("article %d: authors: %w", a.ID, err)
+		}
+	}
+	a.Published = timeVal(published)
+	a.Modified = timeVal(modified)
+	a.Fetched = timeVal(fetched)
+	if a.Signature, err = decodeSignature(sig); err != nil {
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
+	}
+	return &a, nil
+}
+
+// Signatures are stored as little-endian uint64s, 8 bytes each.
+func encodeSignature(sig []uint64) any {
+	if len(sig) == 0 {
+		return nil
+	}
+	b := make([]byte, 0, 8*len(sig))
+	for _, v := range sig {
+		b = binary.LittleEndian.AppendUint64(b, v)
+	}
+	return b
+}
+
+func decodeSignature(b []byte) ([]uint64, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	if len(b)%8 != 0 {
+		return nil, fmt.Errorf("signature of %d bytes is not a whole number of uint64s", len(b))
+	}
+	sig := make([]uint64, len(b)/8)
+	for i := range sig {
+		sig[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return sig, nil
+}
+
+func jsonArg(v any, empty bool) (any, error) {
+	if empty {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// outletKey is what a story counts as one outlet.
+func outletKey(a *model.Article) string {
+	if a.SourceName != "" {
+		return a.SourceName
+	}
+	return "source:" + strconv.FormatInt(a.SourceID, 10)
+}
+
+// NormalizeTag is the form keywords are matched on (ArticleFilter.Tag,
+// TopTags): arabic.Normalize.
+func NormalizeTag(s string) string { return arabic.Normalize(s) }
+
+// SaveArticle inserts a by URL or updates the stored article with that URL
+// in place; see store.Articles. A zero a.Fetched is set to now.
+func (s *Store) SaveArticle(ctx context.Context, a *model.Article, idx store.IndexData) (bool, error) {
+	var created bool
+	err := s.transact(ctx, func(tx *sql.Tx) error {
+		df := map[int64]int{}
+		var fts []ftsRow
+		var err error
+		if created, err = s.saveArticle(ctx, tx, a, idx, df, &fts); err != nil {
+			return err
+		}
+		return s.finish(ctx, tx, df, fts)
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlite: save article %q: %w", a.URL, err)
+	}
+	return created, nil
+}
+
+// SaveArticles saves a batch in one transaction, as SaveArticle does each
+// one; created[i] tells whether as[i] was new. It is the fast path for bulk
+// imports: one commit for the whole batch, one flush of the full-text index
+// and one update of each phrase's document frequency. An error rolls the
+// whole batch back; the IDs and story IDs it set on the articles before
+// the error must then be ignored. The same URL twice in a batch is saved
+// twice, the second updating the first.
+func (s *Store) SaveArticles(ctx context.Context, as []*model.Article, idx []store.IndexData) ([]bool, error) {
+	if len(as) != len(idx) {
+		return nil, fmt.Errorf("sqlite: save articles: %d articles but %d index data: %w", len(as), len(idx), store.ErrInvalid)
+	}
+	created := make([]bool, len(as))
+	err := s.transact(ctx, func(tx *sql.Tx) error {
+		df := map[int64]int{}
+		fts := make([]ftsRow, 0, len(as))
+		for i, a := range as {
+			c, err := s.saveArticle(ctx, tx, a, idx[i], df, &fts)
+			if err != nil {
+				return fmt.Errorf("article %q: %w", a.URL, err)
+			}
+			created[i] = c
+		}
+		return s.finish(ctx, tx, df, fts)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: save articles: %w", err)
+	}
+	return created, nil
+}
+
+type kwRow struct {
+	Keyword string `json:"k"`
+	Norm    string `json:"n"`
+}
+
+// exec runs a prepared statement inside tx.
+func exec(ctx context.Context, tx *sql.Tx, st *sql.Stmt, args ...any) (sql.Result, error) {
+	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}
+
+func queryRow(ctx context.Context, tx *sql.Tx, st *sql.Stmt, args ...any) *sql.Row {
+	return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+}
+
+// ftsRow is one article's full-text row, written by finish.
+type ftsRow struct {
+	id                                           int64
+	titleTerms, titleStems, bodyTerms, bodyStems string
+}
+
+// finish applies what saveArticle left for the end of the transaction: the
+// phrase frequency changes, then the full-text rows in one statement.
+//
+// The full-text rows go last on purpose: FTS5 keeps the rows of a
+// transaction in memory and writes them as one segment at commit, but it
+// flushes that buffer whenever a later statement opens a statement
+// journal (multi-row inserts such as the json_each ones do), which would
+// write one small segment per article and keep FTS5 busy merging them.
+func (s *Store) finish(ctx context.Context, tx *sql.Tx, df map[int64]int, fts []ftsRow) error {
+	if err := s.applyDocFreq(ctx, tx, df); err != nil {
+		return err
+	}
+	if len(fts) == 0 {
+		return nil
+	}
+	last := make(map[int64]int, len(fts))
+	for i, r := range fts {
+		last[r.id] = i
+	}
+	rows := make([][5]any, 0, len(last))
+	for i, r := range fts {
+		if last[r.id] == i {
+			rows = append(rows, [5]any{r.id, r.titleTerms, r.titleStems, r.bodyTerms, r.bodyStems})
+		}
+	}
+	rj, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("search terms: %w", err)
+	}
+	if _, err := exec(ctx, tx, s.stmts.insertFTS, string(rj)); err != nil {
+		return fmt.Errorf("search terms: %w", err)
+	}
+	return nil
+}
+
+// saveArticle writes a and its index data inside tx, adds the changes of
+// phrase document frequencies to df and its full-text row to fts, for
+// finish to write once for the whole transaction.
+func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, idx store.IndexData, df map[int64]int, fts *[]ftsRow) (bool, error) {
+	if strings.TrimSpace(a.URL) == "" {
+		return false, fmt.Errorf("empty URL: %w", store.ErrInvalid)
+	}
+	if a.Fetched.IsZero() {
+		a.Fetched = time.Now().UTC().Truncate(time.Microsecond)
+	}
+	q := &s.stmts
+	var (
+		id       int64
+		oldStory int64
+		exists   = true
+	)
+	err := queryRow(ctx, tx, q.findArticle, a.URL).Scan(&id, &oldStory)
+	if err == sql.ErrNoRows {
+		exists = false
+	} else if err != nil {
+		return false, err
+	}
+
+	// The story: the one asked for, else the stored one, else a new one.
+	story := a.StoryID
+	if story != 0 {
+		var one int
+		if err := queryRow(ctx, tx, q.storyExists, story).Scan(&one); err == sql.ErrNoRows {
+			return false, fmt.Errorf("story %d does not exist: %w", story, store.ErrInvalid)
+		} else if err != nil {
+			return false, err
+		}
+	} else if oldStory != 0 {
+		story = oldStory
+	} else {
+		if err := queryRow(ctx, tx, q.newStory, a.Title).Scan(&story); err != nil {
+			return false, fmt.Errorf("new story: %w", err)
+		}
+	}
+
+	authors, err := jsonArg(a.Authors, len(a.Authors) == 0)
+	if err != nil {
+		return false, err
+	}
+	sortTime := a.Published
+	if sortTime.IsZero() {
+		sortTime = a.Fetched
+	}
+	args := []any{a.URL, a.GUID, a.SourceID, a.SourceName, a.Title, a.Text, a.HTML, a.Summary, authors,
+		timeArg(a.Published), timeArg(a.Modified), timeArg(a.Fetched), timeArg(sortTime),
+		a.Language, a.Image, a.SiteName, a.Agency, a.ContentHash, a.DuplicateOf, story, outletKey(a),
+		encodeSignature(a.Signature)}
+	if exists {
+		_, err = exec(ctx, tx, q.updateArticle, append(args, id)...)
+	} else {
+		err = queryRow(ctx, tx, q.insertArticle, args...).Scan(&id)
+	}
+	if err != nil {
+		return false, err
+	}
+
+	if err := s.refreshStory(ctx, tx, story); err != nil {
+		return false, err
+	}
+	if oldStory != 0 && oldStory != story {
+		if err := s.refreshStory(ctx, tx, oldStory); err != nil {
+			return false, err
+		}
+	}
+
+	// Keywords, entities and bands are replaced wholesale; json_each turns
+	// one bound array into rows so that a list costs one statement.
+	if exists {
+		for _, st := range []*sql.Stmt{q.deleteKeywords, q.deleteEntities, q.deleteBands, q.deleteFTS} {
+			if _, err := exec(ctx, tx, st, id); err != nil {
+				return false, err
+			}
+		}
+	}
+	if len(a.Keywords) > 0 {
+		kws := make([]kwRow, len(a.Keywords))
+		for i, k := range a.Keywords {
+			kws[i] = kwRow{k, NormalizeTag(k)}
+		}
+		kj, err := json.Marshal(kws)
+		if err != nil {
+			return false, err
+		}
+		if _, err := exec(ctx, tx, q.insertKeywords, id, string(kj)); err != nil {
+			return false, fmt.Errorf("keywords: %w", err)
+		}
+	}
+	if len(a.Entities) > 0 {
+		ej, err := json.Marshal(a.Entities)
+		if err != nil {
+			return false, err
+		}
+		if _, err := exec(ctx, tx, q.insertEntities, id, string(ej)); err != nil {
+			return false, fmt.Errorf("entities: %w", err)
+		}
+	}
+	if len(idx.Bands) > 0 {
+		bands := make([]int64, len(idx.Bands))
+		for i, b := range idx.Bands {
+			bands[i] = int64(b)
+		}
+		if _, err := exec(ctx, tx, q.insertBands, id, timeArg(sortTime), idsJSON(bands)); err != nil {
+			return false, fmt.Errorf("bands: %w", err)
+		}
+	}
+
+	// Full-text row, written by finish; rowid is the article id. (An
+	// article saved twice in one batch has two rows; finish keeps the last.)
+	*fts = append(*fts, ftsRow{id, idx.TitleTerms, idx.TitleStems, idx.BodyTerms, idx.BodyStems})
+
+	if err := s.savePhrases(ctx, tx, id, exists, idx.Phrases, df); err != nil {
+		return false, fmt.Errorf("phrases: %w", err)
+	}
+
+	a.ID = id
+	a.StoryID = story
+	return !exists, nil
+}
+
+// phraseHash is the key of a phrase in phrase_df.
+func phraseHash(p string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(p))
+	return int64(h.Sum64())
+}
+
+// phraseHashes returns the sorted distinct hashes of phrases.
+func phraseHashes(phrases []string) []int64 {
+	hs := make([]int64, 0, len(phrases))
+	for _, p := range phrases {
+		if p != "" {
+			hs = append(hs, phraseHash(p))
+		}
+	}
+	slices.Sort(hs)
+	return slices.Compact(hs)
+}
+
+// savePhrases stores the article's phrase hashes and adds to df the
+// difference from the ones stored before, so that an update never counts a
+// phrase twice.
+func (s *Store) savePhrases(ctx context.Context, tx *sql.Tx, id int64, exists bool, phrases []string, df map[int64]int) error {
+	now := phraseHashes(phrases)
+	var old []int64
+	if exists {
+		var blob []byte
+		err := queryRow(ctx, tx, s.stmts.getPhrases, id).Scan(&blob)
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if len(blob)%8 != 0 {
+			return fmt.Errorf("article %d: stored phrase hashes of %d bytes", id, len(blob))
+		}
+		old = make([]int64, len(blob)/8)
+		for i := range old {
+			old[i] = int64(binary.LittleEndian.Uint64(blob[8*i:]))
+		}
+	}
+	// Both lists are sorted: walk them together.
+	i, j := 0, 0
+	for i < len(old) || j < len(now) {
+		switch {
+		case j == len(now) || i < len(old) && old[i] < now[j]:
+			df[old[i]]--
+			i++
+		case i == len(old) || now[j] < old[i]:
+			df[now[j]]++
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	if exists && slices.Equal(old, now) {
+		return nil
+	}
+	blob := make([]byte, 0, 8*len(now))
+	for _, h := range now {
+		blob = binary.LittleEndian.AppendUint64(blob, uint64(h))
+	}
+	_, err := exec(ctx, tx, s.stmts.putPhrases, id, blob)
+	return err
+}
+
+// applyDocFreq moves the phrase document frequencies by df: one statement
+// per distinct change (+1 for every phrase of a new article, the common
+// case), each with a flat JSON array of hashes, which SQLite's json_each
+// reads much faster than an array of pairs.
+func (s *Store) applyDocFreq(ctx context.Context, tx *sql.Tx, df map[int64]int) error {
+	byDelta := map[int][]int64{}
+	for h, d := range df {
+		if d != 0 {
+			byDelta[d] = append(byDelta[d], h)
+		}
+	}
+	for d, hs := range byDelta {
+		// In key order, each upsert lands next to the previous one in the
+		// B-tree, on pages already in the cache.
+		slices.Sort(hs)
+		if _, err := exec(ctx, tx, s.stmts.applyDF, d, idsJSON(hs)); err != nil {
+			return fmt.Errorf("phrase frequencies: %w", err)
+		}
+		if d < 0 {
+			if _, err := exec(ctx, tx, s.stmts.cleanDF, idsJSON(hs)); err != nil {
+				return fmt.Errorf("phrase frequencies: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// refreshStory recomputes a story's counts, span and title from its
+// members, and deletes it when it has none left.
+func (s *Store) refreshStory(ctx context.Context, tx *sql.Tx, id int64) error {
+	var n int
+	if err := queryRow(ctx, tx, s.stmts.storyCount, id).Scan(&n); err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	if n == 0 {
+		if _, err := exec(ctx, tx, s.stmts.deleteStory, id); err != nil {
+			return fmt.Errorf("delete empty story %d: %w", id, err)
+		}
+		return nil
+	}
+	if _, err := exec(ctx, tx, s.stmts.refreshStory, id); err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	return nil
+}
+
+// GetArticle returns the article with its keywords and entities.
+func (s *Store) GetArticle(ctx context.Context, id int64) (model.Article, error) {
+	a, err := s.getArticle(ctx, `a.id = ?`, id)
+	if err != nil {
+		return model.Article{}, fmt.Errorf("sqlite: get article %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// GetArticleByURL returns the article stored under that canonical URL.
+func (s *Store) GetArticleByURL(ctx context.Context, u string) (model.Article, error) {
+	a, err := s.getArticle(ctx, `a.url = ?`, u)
+	if err != nil {
+		return model.Article{}, fmt.Errorf("sqlite: get article %q: %w", u, err)
+	}
+	return a, nil
+}
+
+func (s *Store) getArticle(ctx context.Context, where string, arg any) (model.Article, error) {
+	a, err := scanArticle(s.r.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles a WHERE `+where, arg))
+	if err != nil {
+		return model.Article{}, notFound(err)
+	}
+	if err := fillDetails(ctx, s.r, []*model.Article{a}); err != nil {
+		return model.Article{}, err
+	}
+	return *a, nil
+}
+
+// HasArticle reports whether an article with that URL is stored.
+func (s *Store) HasArticle(ctx context.Context, u string) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE url = ?`, u).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("sqlite: has article %q: %w", u, err)
+	}
+	return true, nil
+}
+
+// CountArticles returns the number of stored articles.
+func (s *Store) CountArticles(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count articles: %w", err)
+	}
+	return n, nil
+}
+
+// idsJSON is a list of ids as a JSON array for json_each.
+func idsJSON(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// fillDetails loads the keywords and entities of the given articles.
+func fillDetails(ctx context.Context, q querier, as []*model.Article) error {
+	if len(as) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*model.Article, len(as))
+	ids := make([]int64, len(as))
+	for i, a := range as {
+		byID[a.ID] = a
+		ids[i] = a.ID
+	}
+	list := idsJSON(ids)
+	err := runQuery(ctx, q, `SELECT article_id, keyword FROM article_keywords
+		WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, position`,
+		func(rows *sql.Rows) error {
+			var id int64
+			var k string
+			if err := rows.Scan(&id, &k); err != nil {
+				return err
+			}
+			if a := byID[id]; a != nil {
+				a.Keywords = append(a.Keywords, k)
+			}
+			return nil
+		}, list)
+	if err != nil {
+		return fmt.Errorf("keywords: %w", err)
+	}
+	err = runQuery(ctx, q, `SELECT article_id, name, type, mentions FROM article_entities
+		WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, position`,
+		func(rows *sql.Rows) error {
+			var (
+				id       int64
+				e        model.Entity
+				mentions sql.NullString
+			)
+			if err := rows.Scan(&id, &e.Name, &e.Type, &mentions); err != nil {
+				return err
+			}
+			if mentions.Valid && mentions.String != "" {
+				if err := json.Unmarshal([]byte(mentions.String), &e.Mentions); err != nil {
+					return fmt.Errorf("article %d: entity %q mentions: %w", id, e.Name, err)
+				}
+			}
+			if a := byID[id]; a != nil {
+				a.Entities = append(a.Entities, e)
+			}
+			return nil
+		}, list)
+	if err != nil {
+		return fmt.Errorf("entities: %w", err)
+	}
+	return nil
+}
+
+// ListArticles returns matching articles newest first (by Published,
+// falling back to Fetched; ties by id, newest first) and the total number
+// matching. Since is inclusive and Until exclusive.
+func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]model.Article, int, error) {
+	if f.Limit < 0 || f.Offset < 0 {
+		return nil, 0, fmt.Errorf("sqlite: list articles: negative limit or offset: %w", store.ErrInvalid)
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = 50
+	}
+	var (
+		conds []string
+		args  []any
+	)
+	if f.SourceID != 0 {
+		conds = append(conds, `a.source_id = ?`)
+		args = append(args, f.SourceID)
+	}
+	if f.Tag != "" {
+		conds = append(conds, `a.id IN (SELECT article_id FROM article_keywords WHERE norm = ?)`)
+		args = append(args, NormalizeTag(f.Tag))
+	}
+	if f.Entity != "" {
+		conds = append(conds, `a.id IN (SELECT article_id FROM article_entities WHERE name = ?)`)
+		args = append(args, f.Entity)
+	}
+	if f.StoryID != 0 {
+		conds = append(conds, `a.story_id = ?`)
+		args = append(args, f.StoryID)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, `a.sort_time >= ?`)
+		args = append(args, f.Since.UnixMicro())
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, `a.sort_time < ?`)
+		args = append(args, f.Until.UnixMicro())
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list articles: count: %w", err)
+	}
+	var list []*model.Article
+	err := runQuery(ctx, s.r, `SELECT `+articleColumns+` FROM articles a`+where+
+		` ORDER BY a.sort_time DESC, a.id DESC LIMIT ? OFFSET ?`, func(rows *sql.Rows) error {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return err
+		}
+		list = append(list, a)
+		return nil
+	}, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
+	}
+	if err := fillDetails(ctx, s.r, list); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
+	}
+	out := make([]model.Article, len(list))
+	for i, a := range list {
+		out[i] = *a
+	}
+	return out, total, nil
+}
+
+// EachArticle calls fn for every article in ID order. It reads in pages and
+// holds no read transaction while fn runs, so fn may write to the store.
+func (s *Store) EachArticle(ctx context.Context, fn func(*model.Article) error) error {
+	const page = 256
+	var last int64
+	for {
+		var list []*model.Article
+		err := runQuery(ctx, s.r, `SELECT `+articleColumns+` FROM articles a WHERE a.id > ? ORDER BY a.id LIMIT ?`,
+			func(rows *sql.Rows) error {
+				a, err := scanArticle(rows)
+				if err != nil {
+					return err
+				}
+				list = append(list, a)
+				return nil
+			}, last, page)
+		if err == nil {
+			err = fillDetails(ctx, s.r, list)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: each article: %w", err)
+		}
+		for _, a := range list {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("sqlite: each article: %w", err)
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		if len(list) < page {
+			return nil
+		}
+		last = list[len(list)-1].ID
+	}
+}

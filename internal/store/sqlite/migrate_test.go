@@ -1,0 +1,104 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+func TestMigrationsTwiceAreNoOp(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &model.Article{URL: "https://example.com/1", Title: "لبنان"}
+	if _, err := s.SaveArticle(t.Context(), a, store.IndexData{TitleTerms: "لبنان"}); err != nil {
+		t.Fatal(err)
+	}
+	// Running the migrations again on an open store changes nothing.
+	if err := s.migrate(t.Context()); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(t.Context(), dir)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	var v int
+	if err := s.r.QueryRowContext(t.Context(), "PRAGMA user_version").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	if v != SchemaVersion() || v < 1 {
+		t.Errorf("user_version = %d, want %d", v, SchemaVersion())
+	}
+	if n, err := s.CountArticles(t.Context()); err != nil || n != 1 {
+		t.Errorf("articles after reopen: %d, %v", n, err)
+	}
+	var mode string
+	if err := s.r.QueryRowContext(t.Context(), "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	if err := s.IntegrityCheck(t.Context()); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(t.Context(), "PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Open(t.Context(), dir)
+	if err == nil || !strings.Contains(err.Error(), "newer") || !strings.Contains(err.Error(), "999") {
+		t.Errorf("Open of a newer database: %v, want a clear refusal", err)
+	}
+}
+
+func TestOpenBadDirectory(t *testing.T) {
+	if _, err := Open(t.Context(), ""); err == nil {
+		t.Error("Open(\"\") succeeded")
+	}
+	// A file where the directory should be.
+	file := filepath.Join(t.TempDir(), "f")
+	if _, err := OpenFile(t.Context(), file); err != nil {
+		t.Fatalf("OpenFile: %v", err)
+	}
+	if _, err := Open(t.Context(), file); err == nil {
+		t.Error("Open over a file succeeded")
+	}
+}
+
+func TestMatchExpression(t *testing.T) {
+	cases := []struct {
+		clauses []store.Clause
+		any     bool
+		want    string
+	}{
+		{nil, false, ""},
+		{[]store.Clause{{Exact: []string{"لبنان"}, Stem: "لبن"}}, false,
+			`({title_terms body_terms} : "لبنان" OR {title_stems body_stems} : "لبن")`},
+		{[]store.Clause{{Exact: []string{"تحالف", "دولي"}}}, false, `{title_terms body_terms} : "تحالف دولي"`},
+		{[]store.Clause{{Exact: []string{"a"}}, {Exact: []string{"b"}}}, true,
+			`{title_terms body_terms} : "a" OR {title_terms body_terms} : "b"`},
+		{[]store.Clause{{Exact: []string{`x" OR "y`}}}, false, `{title_terms body_terms} : "x"" OR ""y"`},
+		{[]store.Clause{{Exact: []string{"*"}, Stem: "-"}}, false, ""},
+		{[]store.Clause{{Stem: "مدرس"}}, false, `{title_stems body_stems} : "مدرس"`},
+	}
+	for _, tc := range cases {
+		if got := MatchExpression(tc.clauses, tc.any); got != tc.want {
+			t.Errorf("MatchExpression(%+v, %v) = %s, want %s", tc.clauses, tc.any, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"khabar/internal/store"
+)
+
+// Column weights for bm25, in the order of the articles_fts columns
+// (title_terms, title_stems, body_terms, body_stems). A word's exact form is
+// indexed in a terms column and its stem in the matching stems column, and
+// a one-word clause asks for both; so an exact match scores in both columns
+// while a stem-only match scores in the stems column alone, and exact
+// outranks stem. Title columns weigh four times their body counterparts.
+const bm25Weights = `8.0, 4.0, 2.0, 1.0`
+
+// microsPerWeek turns an age in microseconds into the freshness unit of the
+// ranking contract: score = relevance / (1 + age_days/7).
+const microsPerWeek = 7 * 24 * 3600 * 1e6
+
+// MatchExpression builds the FTS5 MATCH expression for the clauses: a
+// one-word clause becomes ({title_terms body_terms} : "w" OR {title_stems
+// body_stems} : "s"), a phrase becomes {title_terms body_terms} : "w1 w2"
+// (words in order, adjacent), and clauses are joined with AND, or OR when
+// any is true. Every word is a quoted FTS5 string with its double quotes
+// doubled, so no user input is read as FTS5 syntax. Words with no letter or
+// digit (which the unicode61 tokenizer would drop) are left out; the result
+// is "" when nothing is left to match.
+func MatchExpression(clauses []store.Clause, any bool) string {
+	var parts []string
+	for _, c := range clauses {
+		var words []string
+		for _, w := range c.Exact {
+			if hasWordChar(w) {
+				words = append(words, w)
+			}
+		}
+		stem := c.Stem
+		if !hasWordChar(stem) {
+			stem = ""
+		}
+		switch {
+		case len(words) > 1:
+			parts = append(parts, `{title_terms body_terms} : `+quote(strings.Join(words, " ")))
+		case len(words) == 1 && stem != "":
+			parts = append(parts, `({title_terms body_terms} : `+quote(words[0])+
+				` OR {title_stems body_stems} : `+quote(stem)+`)`)
+		case len(words) == 1:
+			parts = append(parts, `{title_terms body_terms} : `+quote(words[0]))
+		case stem != "":
+			parts = append(parts, `{title_stems body_stems} : `+quote(stem))
+		}
+	}
+	op := " AND "
+	if any {
+		op = " OR "
+	}
+	return strings.Join(parts, op)
+}
+
+func quote(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+func hasWordChar(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// SearchText runs q over the analysed title and body forms. Relevance is
+// -bm25 with the column weights above; the score divides it by
+// 1 + age_days/7, the age counted from the newest article in the store back
+// to the article's published (else fetched) time. Hits come best first
+// (ties: newer id first) with the total number matching. A query with
+// nothing to match gives no hits and no error.
+//
+// Speed: FTS5 scores every match, but when the query has no filter on
+// articles (sources, story, since; ExcludeIDs is applied inside the index)
+// only the candidateCap best matches by relevance alone are looked up in
+// the articles table and ranked with freshness, and the total is a plain
+// count of matches. The trade-off: for a word in more than candidateCap
+// articles, an article whose relevance ranks below the first candidateCap
+// cannot appear, however fresh it is. With filters every match is ranked.
+func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit, int, error) {
+	if q.Limit < 0 || q.Offset < 0 {
+		return nil, 0, fmt.Errorf("sqlite: search: negative limit or offset: %w", store.ErrInvalid)
+	}
+	expr := MatchExpression(q.Clauses, q.Any)
+	if expr == "" {
+		return nil, 0, nil
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	var (
+		conds []string
+		args  = []any{expr}
+	)
+	if len(q.SourceIDs) > 0 {
+		conds = append(conds, `a.source_id IN (SELECT value FROM json_each(?))`)
+		args = append(args, idsJSON(q.SourceIDs))
+	}
+	if len(q.ExcludeIDs) > 0 {
+		conds = append(conds, `a.id NOT IN (SELECT value FROM json_each(?))`)
+		args = append(args, idsJSON(q.ExcludeIDs))
+	}
+	if q.ExcludeStory != 0 {
+		conds = append(conds, `COALESCE(a.story_id, 0) <> ?`)
+		args = append(args, q.ExcludeStory)
+	}
+	if !q.Since.IsZero() {
+		conds = append(conds, `a.sort_time >= ?`)
+		args = append(args, q.Since.UnixMicro())
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	if len(conds) == 0 || (len(conds) == 1 && len(q.ExcludeIDs) > 0) {
+		return s.searchCapped(ctx, q, expr, limit)
+	}
+	query := `WITH m AS (
+			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
+			FROM articles_fts WHERE articles_fts MATCH ?),
+		newest AS (SELECT COALESCE(MAX(sort_time), 0) AS t FROM articles)
+		SELECT a.id,
+			-m.b / (1.0 + MAX(0, newest.t - COALESCE(a.sort_time, newest.t)) / ` + fmt.Sprint(microsPerWeek) + `) AS score,
+			COUNT(*) OVER () AS total
+		FROM m JOIN articles a ON a.id = m.id CROSS JOIN newest` + where + `
+		ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?`
+	var (
+		hits  []store.Hit
+		total int
+	)
+	err := runQuery(ctx, s.r, query, func(rows *sql.Rows) error {
+		var h store.Hit
+		if err := rows.Scan(&h.ID, &h.Score, &total); err != nil {
+			return err
+		}
+		hits = append(hits, h)
+		return nil
+	}, append(args, limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: search %q: %w", expr, err)
+	}
+	if len(hits) == 0 && q.Offset > 0 {
+		// Past the last page: the window count came with no row.
+		err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles_fts f JOIN articles a ON a.id = f.rowid
+			WHERE articles_fts MATCH ?`+strings.Replace(where, " WHERE ", " AND ", 1), args...).Scan(&total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("sqlite: search %q: count: %w", expr, err)
+		}
+	}
+	return hits, total, nil
+}
+
+// candidateCap bounds the matches ranked with freshness by an unfiltered
+// search (see SearchText); it grows with the page asked for.
+const candidateCap = 1000
+
+func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string, limit int) ([]store.Hit, int, error) {
+	cap := max(candidateCap, 4*(q.Offset+limit))
+	exclude, args := "", []any{expr}
+	if len(q.ExcludeIDs) > 0 {
+		exclude = ` AND rowid NOT IN (SELECT value FROM json_each(?))`
+		args = append(args, idsJSON(q.ExcludeIDs))
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?`+exclude,
+		args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: search %q: count: %w", expr, err)
+	}
+	if total == 0 || q.Offset >= total {
+		return nil, total, nil
+	}
+	query := `WITH m AS (
+			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
+			FROM articles_fts WHERE articles_fts MATCH ?` + exclude + `
+			ORDER BY b LIMIT ?),
+		newest AS (SELECT COALESCE(MAX(sort_time), 0) AS t FROM articles)
+		SELECT a.id,
+			-m.b / (1.0 + MAX(0, newest.t - COALESCE(a.sort_time, newest.t)) / ` + fmt.Sprint(microsPerWeek) + `) AS score
+		FROM m JOIN articles a ON a.id = m.id CROSS JOIN newest
+		ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?`
+	var hits []store.Hit
+	err := runQuery(ctx, s.r, query, func(rows *sql.Rows) error {
+		var h store.Hit
+		if err := rows.Scan(&h.ID, &h.Score); err != nil {
+			return err
+		}
+		hits = append(hits, h)
+		return nil
+	}, append(args, cap, limit, q.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: search %q: %w", expr, err)
+	}
+	return hits, total, nil
+}

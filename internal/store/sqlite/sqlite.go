@@ -1,0 +1,368 @@
+// Package sqlite is khabar's default store: one SQLite file, <data>/khabar.db,
+// reached through the pure-Go driver modernc.org/sqlite so that the binary
+// needs no C toolchain.
+//
+// The database runs in WAL mode. Writes go through a pool of one connection
+// whose transactions start with BEGIN IMMEDIATE (SQLite allows one writer,
+// and taking the write lock up front avoids deadlocks between a reader that
+// upgrades and another writer); reads use a separate pool of read-only
+// connections that WAL lets run beside the writer. The schema is a list of
+// numbered migrations embedded in the binary (migrations/NNNN_name.sql),
+// applied at Open inside a transaction and tracked with PRAGMA user_version.
+//
+// Times are stored as unix microseconds in UTC (NULL for the zero time), the
+// precision PostgreSQL keeps too; values read back are in UTC.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"khabar/internal/store"
+
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "khabar.db"
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Store is a store.Store over one SQLite file. It is safe for concurrent use.
+type Store struct {
+	path string
+	w    *sql.DB // one connection: every write transaction
+	r    *sql.DB // read-only connections
+
+	stmts stmts // the write path's prepared statements, on w
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens or creates <dir>/khabar.db and brings its schema up to date. A
+// database written by a newer khabar (a schema version this binary does not
+// know) is refused.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("sqlite: open: empty data directory: %w", store.ErrInvalid)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	return OpenFile(ctx, filepath.Join(dir, FileName))
+}
+
+// OpenFile opens or creates the database at path (Open uses
+// <dir>/khabar.db); Backup files open with it.
+func OpenFile(ctx context.Context, path string) (*Store, error) {
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	s := &Store{path: path, w: w}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.prepare(ctx); err != nil {
+		s.closeStmts()
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	s.r = r
+	return s, nil
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	// Page cache sizes, in KiB (negative): the phrase frequencies and the
+	// full-text index are updated at pages all over the file, and with
+	// SQLite's 2 MiB default a batch of saves spends most of its time
+	// re-reading and spilling pages.
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+		q.Add("_pragma", "cache_size(-16384)")
+		// Searches look up thousands of article rows at random; through a
+		// memory map they read the OS page cache with no system call each.
+		q.Add("_pragma", "mmap_size(1073741824)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "cache_size(-65536)")
+		q.Add("_pragma", "temp_store(MEMORY)")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	var errs []error
+	s.closeStmts()
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("sqlite: migration file %q is not named NNNN_name.sql", e.Name())
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: migrations: %w", err)
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("sqlite: migrations are not numbered 1..n: %s is number %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the schema version this binary writes.
+func SchemaVersion() int {
+	ms, err := loadMigrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
+}
+
+// migrate applies the migrations the database lacks, each in its own
+// transaction together with the user_version that records it, so that a
+// crash leaves the database at a whole version and a second run is a no-op.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	var cur int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+		return fmt.Errorf("sqlite: open %s: read schema version: %w", s.path, err)
+	}
+	if cur > len(ms) {
+		return fmt.Errorf("sqlite: open %s: database schema version %d is newer than this khabar knows (%d); use a newer khabar", s.path, cur, len(ms))
+	}
+	for _, m := range ms[cur:] {
+		err := s.transact(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			// PRAGMA takes no bound parameters; the version is an integer we made.
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sqlite: open %s: migration %s: %w", s.path, m.name, err)
+		}
+	}
+	return nil
+}
+
+// transact runs fn in a write transaction, committing when fn returns nil.
+func (s *Store) transact(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+			return
+		}
+		err = tx.Commit()
+	}()
+	return fn(tx)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// runQuery runs query and calls f for each row; it always closes the rows
+// and reports rows.Err.
+func runQuery(ctx context.Context, q querier, query string, f func(*sql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns an error listing
+// the problems it reports, or nil when it says ok.
+//
+// It runs on a connection of its own: SQLite's FTS5 integrity check (3.54)
+// trusts the index structure a connection cached at its last FTS5 use, so on
+// a pooled reader that has not queried the index since other connections
+// wrote to it, it reports "fts5: corruption found" for a sound file.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	db, err := sql.Open("sqlite", dsn(s.path, true))
+	if err != nil {
+		return fmt.Errorf("sqlite: integrity check: %w", err)
+	}
+	defer db.Close()
+	var problems []string
+	err = runQuery(ctx, db, "PRAGMA integrity_check", func(rows *sql.Rows) error {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			return err
+		}
+		if msg != "ok" {
+			problems = append(problems, msg)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: integrity check: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("sqlite: integrity check failed: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Backup writes a consistent snapshot of the database to path with VACUUM
+// INTO. path must not exist yet.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if path == "" {
+		return fmt.Errorf("sqlite: backup: empty path: %w", store.ErrInvalid)
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("sqlite: backup: %s: %w", path, fs.ErrExist)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("sqlite: backup: %w", err)
+	}
+	// A connection of its own: the read pool is query_only, and the writer
+	// should stay free for writes while the copy runs (in WAL mode the copy
+	// reads one snapshot without blocking them).
+	db, err := sql.Open("sqlite", dsn(s.path, false))
+	if err != nil {
+		return fmt.Errorf("sqlite: backup: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("sqlite: backup to %s: %w", path, err)
+	}
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("sqlite: backup: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY constraint failure.
+func isUniqueViolation(err error) bool {
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// isForeignKeyViolation reports whether err is a FOREIGN KEY constraint failure.
+func isForeignKeyViolation(err error) bool {
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// notFound turns sql.ErrNoRows into store.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// Time conversion: unix microseconds in UTC, NULL for the zero time.
+
+func timeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func timeVal(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(v.Int64).UTC()
+}
+
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}

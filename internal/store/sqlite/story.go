@@ -1,0 +1,199 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+// excerptRunes bounds the excerpt of a story member.
+const excerptRunes = 200
+
+// excerpt cuts text to at most n runes at a word boundary.
+func excerpt(text string, n int) string {
+	text = strings.TrimSpace(text)
+	if first, _, ok := strings.Cut(text, "\n\n"); ok {
+		text = first
+	}
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	cut := n
+	for i := n; i > n/2; i-- {
+		if unicode.IsSpace(r[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRightFunc(string(r[:cut]), unicode.IsSpace) + "…"
+}
+
+func scanStory(r rowScanner) (model.Story, error) {
+	var (
+		st          model.Story
+		first, last sql.NullInt64
+	)
+	if err := r.Scan(&st.ID, &st.Title, &first, &last, &st.Articles, &st.Outlets); err != nil {
+		return model.Story{}, err
+	}
+	st.FirstSeen = timeVal(first)
+	st.LastSeen = timeVal(last)
+	return st, nil
+}
+
+// members returns up to limit members of a story, earliest first (limit <= 0: all).
+func members(ctx context.Context, q querier, story int64, limit int) ([]model.ArticleRef, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	var refs []model.ArticleRef
+	err := runQuery(ctx, q, `SELECT id, url, title, source_name, sort_time, substr(text, 1, ?)
+		FROM articles WHERE story_id = ? ORDER BY sort_time, id LIMIT ?`, func(rows *sql.Rows) error {
+		var (
+			r    model.ArticleRef
+			t    sql.NullInt64
+			text string
+		)
+		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &t, &text); err != nil {
+			return err
+		}
+		r.Published = timeVal(t)
+		r.Excerpt = excerpt(text, excerptRunes)
+		refs = append(refs, r)
+		return nil
+	}, 4*excerptRunes, story, limit)
+	return refs, err
+}
+
+const storyColumns = `id, title, first_seen, last_seen, articles, outlets`
+
+// GetStory returns the story with all its Members, earliest first. A
+// member's Published is its published time, or its fetch time when unknown.
+func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
+	st, err := scanStory(s.r.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories WHERE id = ?`, id))
+	if err != nil {
+		return model.Story{}, fmt.Errorf("sqlite: get story %d: %w", id, notFound(err))
+	}
+	if st.Members, err = members(ctx, s.r, id, 0); err != nil {
+		return model.Story{}, fmt.Errorf("sqlite: get story %d: members: %w", id, err)
+	}
+	return st, nil
+}
+
+// ListStories returns stories by latest report first (Since filters on the
+// latest report), each with at most 10 Members, earliest first, and the
+// total number.
+func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.Story, int, error) {
+	if f.Limit < 0 || f.Offset < 0 {
+		return nil, 0, fmt.Errorf("sqlite: list stories: negative limit or offset: %w", store.ErrInvalid)
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	where, args := "", []any{}
+	if !f.Since.IsZero() {
+		where = ` WHERE last_seen >= ?`
+		args = append(args, f.Since.UnixMicro())
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM stories`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list stories: count: %w", err)
+	}
+	var out []model.Story
+	err := runQuery(ctx, s.r, `SELECT `+storyColumns+` FROM stories`+where+
+		` ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?`, func(rows *sql.Rows) error {
+		st, err := scanStory(rows)
+		if err != nil {
+			return err
+		}
+		out = append(out, st)
+		return nil
+	}, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list stories: %w", err)
+	}
+	for i := range out {
+		if out[i].Members, err = members(ctx, s.r, out[i].ID, 10); err != nil {
+			return nil, 0, fmt.Errorf("sqlite: list stories: members of %d: %w", out[i].ID, err)
+		}
+	}
+	return out, total, nil
+}
+
+// Candidates returns articles published (or fetched) at or after since that
+// share at least one of bands, most shared first (then newest), at most
+// limit (0 means 50).
+func (s *Store) Candidates(ctx context.Context, bands []uint64, since time.Time, limit int) ([]store.Candidate, error) {
+	if len(bands) == 0 {
+		return nil, nil
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	seen := make(map[uint64]bool, len(bands))
+	keys := make([]int64, 0, len(bands))
+	for _, b := range bands {
+		if !seen[b] {
+			seen[b] = true
+			keys = append(keys, int64(b))
+		}
+	}
+	var out []store.Candidate
+	err := runQuery(ctx, s.r, `WITH m AS (
+			SELECT b.article_id AS id, COUNT(*) AS shared, MAX(b.sort_time) AS t
+			FROM lsh_bands b
+			WHERE b.band_key IN (SELECT value FROM json_each(?)) AND COALESCE(b.sort_time, 0) >= ?
+			GROUP BY b.article_id
+			ORDER BY shared DESC, t DESC, b.article_id DESC
+			LIMIT ?)
+		SELECT a.id, a.source_id, a.source_name, COALESCE(a.story_id, 0), a.duplicate_of, a.sort_time,
+			a.content_hash, a.signature, m.shared
+		FROM m JOIN articles a ON a.id = m.id
+		ORDER BY m.shared DESC, m.t DESC, a.id DESC`, func(rows *sql.Rows) error {
+		var (
+			c   store.Candidate
+			t   sql.NullInt64
+			sig []byte
+			err error
+		)
+		if err := rows.Scan(&c.ID, &c.SourceID, &c.SourceName, &c.StoryID, &c.DuplicateOf, &t,
+			&c.ContentHash, &sig, &c.Shared); err != nil {
+			return err
+		}
+		c.Published = timeVal(t)
+		if c.Signature, err = decodeSignature(sig); err != nil {
+			return fmt.Errorf("article %d: %w", c.ID, err)
+		}
+		out = append(out, c)
+		return nil
+	}, idsJSON(keys), micros(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: candidates: %w", err)
+	}
+	return out, nil
+}
+
+// ByContentHash returns the earliest article (by published, else fetched,
+// time; then id) with that content hash.
+func (s *Store) ByContentHash(ctx context.Context, hash string) (model.Article, error) {
+	if hash == "" {
+		return model.Article{}, fmt.Errorf("sqlite: by content hash: empty hash: %w", store.ErrNotFound)
+	}
+	a, err := scanArticle(s.r.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles a
+		WHERE a.content_hash = ? ORDER BY a.sort_time, a.id LIMIT 1`, hash))
+	if err == nil {
+		err = fillDetails(ctx, s.r, []*model.Article{a})
+	}
+	if err != nil {
+		return model.Article{}, fmt.Errorf("sqlite: by content hash %q: %w", hash, notFound(err))
+	}
+	return *a, nil
+}

@@ -1,0 +1,258 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+// relatedLimit bounds EntityInfo.Related.
+const relatedLimit = 20
+
+// DocFreq returns how many stored articles have each of the phrases (0 for
+// one never seen; every asked phrase is in the map) and the number of
+// articles in all, read in one transaction so the two agree.
+func (s *Store) DocFreq(ctx context.Context, phrases []string) (map[string]int, int, error) {
+	df := make(map[string]int, len(phrases))
+	for _, p := range phrases {
+		df[p] = 0
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: doc freq: %w", err)
+	}
+	defer tx.Rollback()
+	var docs int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&docs); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: doc freq: count: %w", err)
+	}
+	if len(phrases) > 0 {
+		byHash := make(map[int64][]string, len(phrases))
+		hs := make([]int64, 0, len(phrases))
+		for _, p := range phrases {
+			h := phraseHash(p)
+			if _, ok := byHash[h]; !ok {
+				hs = append(hs, h)
+			}
+			byHash[h] = append(byHash[h], p)
+		}
+		err = runQuery(ctx, tx, `SELECT hash, df FROM phrase_df WHERE hash IN (SELECT value FROM json_each(?))`,
+			func(rows *sql.Rows) error {
+				var h int64
+				var n int
+				if err := rows.Scan(&h, &n); err != nil {
+					return err
+				}
+				for _, p := range byHash[h] {
+					df[p] = n
+				}
+				return nil
+			}, idsJSON(hs))
+		if err != nil {
+			return nil, 0, fmt.Errorf("sqlite: doc freq: %w", err)
+		}
+	}
+	return df, docs, nil
+}
+
+// GetEntity returns what the store knows of the entity with that canonical
+// name: its most frequent type, its surface forms (by the number of articles
+// using each, most first), the number of articles, and the entities
+// appearing in the same articles (most shared articles first, at most 20).
+func (s *Store) GetEntity(ctx context.Context, name string) (store.EntityInfo, error) {
+	info := store.EntityInfo{Name: name}
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT article_id) FROM article_entities WHERE name = ?`, name).Scan(&info.Articles)
+	if err != nil {
+		return store.EntityInfo{}, fmt.Errorf("sqlite: get entity %q: %w", name, err)
+	}
+	if info.Articles == 0 {
+		return store.EntityInfo{}, fmt.Errorf("sqlite: get entity %q: %w", name, store.ErrNotFound)
+	}
+	err = s.r.QueryRowContext(ctx, `SELECT type FROM article_entities WHERE name = ?
+		GROUP BY type ORDER BY COUNT(*) DESC, type LIMIT 1`, name).Scan(&info.Type)
+	if err != nil {
+		return store.EntityInfo{}, fmt.Errorf("sqlite: get entity %q: type: %w", name, err)
+	}
+	err = runQuery(ctx, s.r, `SELECT m.value FROM article_entities e, json_each(e.mentions) m
+		WHERE e.name = ? AND e.mentions IS NOT NULL AND json_type(e.mentions) = 'array'
+		GROUP BY m.value ORDER BY COUNT(DISTINCT e.article_id) DESC, m.value`, func(rows *sql.Rows) error {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return err
+		}
+		info.Aliases = append(info.Aliases, m)
+		return nil
+	}, name)
+	if err != nil {
+		return store.EntityInfo{}, fmt.Errorf("sqlite: get entity %q: aliases: %w", name, err)
+	}
+	err = runQuery(ctx, s.r, `SELECT o.name, MIN(o.type), COUNT(DISTINCT o.article_id) AS n
+		FROM article_entities e JOIN article_entities o ON o.article_id = e.article_id AND o.name <> e.name
+		WHERE e.name = ?
+		GROUP BY o.name ORDER BY n DESC, o.name LIMIT ?`, func(rows *sql.Rows) error {
+		var tc store.TermCount
+		if err := rows.Scan(&tc.Term, &tc.Type, &tc.Count); err != nil {
+			return err
+		}
+		info.Related = append(info.Related, tc)
+		return nil
+	}, name, relatedLimit)
+	if err != nil {
+		return store.EntityInfo{}, fmt.Errorf("sqlite: get entity %q: related: %w", name, err)
+	}
+	return info, nil
+}
+
+// window turns [since, until) into bounds on sort_time; zero times do not bound.
+func window(since, until time.Time) (int64, int64) {
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if !since.IsZero() {
+		lo = since.UnixMicro()
+	}
+	if !until.IsZero() {
+		hi = until.UnixMicro()
+	}
+	return lo, hi
+}
+
+// TopTags counts articles published (or fetched) in [since, until) per
+// keyword, matched on its normalized form and shown in its most frequent
+// written form; most articles first, at most limit (0 means 20).
+func (s *Store) TopTags(ctx context.Context, since, until time.Time, limit int) ([]store.TermCount, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	lo, hi := window(since, until)
+	var out []store.TermCount
+	err := runQuery(ctx, s.r, `WITH w AS (
+			SELECT k.article_id, k.norm, k.keyword FROM article_keywords k
+			JOIN articles a ON a.id = k.article_id
+			WHERE a.sort_time >= ? AND a.sort_time < ?),
+		n AS (SELECT norm, COUNT(DISTINCT article_id) AS n FROM w GROUP BY norm ORDER BY n DESC, norm LIMIT ?),
+		f AS (SELECT w.norm, w.keyword, COUNT(*) AS c FROM w JOIN n ON n.norm = w.norm GROUP BY w.norm, w.keyword)
+		SELECT (SELECT f.keyword FROM f WHERE f.norm = n.norm ORDER BY f.c DESC, f.keyword LIMIT 1), n.n
+		FROM n ORDER BY n.n DESC, n.norm`, func(rows *sql.Rows) error {
+		var tc store.TermCount
+		if err := rows.Scan(&tc.Term, &tc.Count); err != nil {
+			return err
+		}
+		out = append(out, tc)
+		return nil
+	}, lo, hi, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: top tags: %w", err)
+	}
+	return out, nil
+}
+
+// TopEntities counts articles published (or fetched) in [since, until) per
+// entity name, with its most frequent type; most articles first, at most
+// limit (0 means 20).
+func (s *Store) TopEntities(ctx context.Context, since, until time.Time, limit int) ([]store.TermCount, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	lo, hi := window(since, until)
+	var out []store.TermCount
+	err := runQuery(ctx, s.r, `WITH w AS (
+			SELECT e.article_id, e.name, e.type FROM article_entities e
+			JOIN articles a ON a.id = e.article_id
+			WHERE a.sort_time >= ? AND a.sort_time < ?),
+		n AS (SELECT name, COUNT(DISTINCT article_id) AS n FROM w GROUP BY name ORDER BY n DESC, name LIMIT ?),
+		f AS (SELECT w.name, w.type, COUNT(*) AS c FROM w JOIN n ON n.name = w.name GROUP BY w.name, w.type)
+		SELECT n.name, (SELECT f.type FROM f WHERE f.name = n.name ORDER BY f.c DESC, f.type LIMIT 1), n.n
+		FROM n ORDER BY n.n DESC, n.name`, func(rows *sql.Rows) error {
+		var tc store.TermCount
+		if err := rows.Scan(&tc.Term, &tc.Type, &tc.Count); err != nil {
+			return err
+		}
+		out = append(out, tc)
+		return nil
+	}, lo, hi, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: top entities: %w", err)
+	}
+	return out, nil
+}
+
+// ObserveNames counts one observation of each name (by name and type) and
+// keeps the union of the surface forms seen with it.
+func (s *Store) ObserveNames(ctx context.Context, names []model.Entity) error {
+	if len(names) == 0 {
+		return nil
+	}
+	err := s.transact(ctx, func(tx *sql.Tx) error {
+		for _, e := range names {
+			if e.Name == "" {
+				continue
+			}
+			var old sql.NullString
+			err := tx.QueryRowContext(ctx, `SELECT mentions FROM learned_names WHERE name = ? AND type = ?`, e.Name, e.Type).Scan(&old)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			var forms []string
+			if old.Valid && old.String != "" {
+				if err := json.Unmarshal([]byte(old.String), &forms); err != nil {
+					return fmt.Errorf("name %q: stored forms: %w", e.Name, err)
+				}
+			}
+			have := make(map[string]bool, len(forms))
+			for _, f := range forms {
+				have[f] = true
+			}
+			for _, m := range e.Mentions {
+				if m != "" && !have[m] {
+					have[m] = true
+					forms = append(forms, m)
+				}
+			}
+			fj, err := jsonArg(forms, len(forms) == 0)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO learned_names (name, type, seen, mentions) VALUES (?, ?, 1, ?)
+				ON CONFLICT (name, type) DO UPDATE SET seen = seen + 1, mentions = excluded.mentions`,
+				e.Name, e.Type, fj); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: observe names: %w", err)
+	}
+	return nil
+}
+
+// LearnedNames returns names observed at least min times, most observed first.
+func (s *Store) LearnedNames(ctx context.Context, min int) ([]model.Entity, error) {
+	var out []model.Entity
+	err := runQuery(ctx, s.r, `SELECT name, type, mentions FROM learned_names WHERE seen >= ?
+		ORDER BY seen DESC, name, type`, func(rows *sql.Rows) error {
+		var (
+			e  model.Entity
+			mj sql.NullString
+		)
+		if err := rows.Scan(&e.Name, &e.Type, &mj); err != nil {
+			return err
+		}
+		if mj.Valid && mj.String != "" {
+			if err := json.Unmarshal([]byte(mj.String), &e.Mentions); err != nil {
+				return fmt.Errorf("name %q: stored forms: %w", e.Name, err)
+			}
+		}
+		out = append(out, e)
+		return nil
+	}, min)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: learned names: %w", err)
+	}
+	return out, nil
+}
