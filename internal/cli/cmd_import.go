@@ -20,6 +20,9 @@ import (
 	"khabar/internal/model"
 )
 
+// importBatch is how many articles one import transaction saves.
+const importBatch = 100
+
 // importRecord is one article in an import file. Field names follow the
 // common news-corpus layouts (SaudiNewsNet's among them).
 type importRecord struct {
@@ -63,6 +66,8 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancelRead := context.WithCancel(ctx)
+	defer cancelRead()
 	records := make(chan recordAt, 256)
 	readErr := make(chan error, 1)
 	go func() {
@@ -143,38 +148,40 @@ func runImport(ctx context.Context, a *app, args []string) error {
 			ordered <- j
 		}
 	}()
-	var firstFatal error
+	batch := p.NewBatch(importBatch)
+	var saveErr error
 	for j := range ordered {
 		<-j.ready
 		switch {
+		case saveErr != nil:
+			// drain: the readers stop with the context below
 		case j.err != nil:
 			bad++
 			fmt.Fprintf(a.stderr, "\r\033[Kkhabar import: %s: %v (skipped)\n", j.where, j.err)
 		case j.art == nil:
 			existing++
 		default:
-			created, err := p.Commit(ctx, j.pr)
-			if err != nil {
-				if firstFatal == nil {
-					firstFatal = err
-				}
-				bad++
-				fmt.Fprintf(a.stderr, "\r\033[Kkhabar import: %s: %v\n", j.where, err)
-				continue
-			}
-			if created {
-				imported++
-			} else {
-				existing++
+			if err := batch.Add(ctx, j.pr); err != nil {
+				saveErr = err
+				cancelRead()
 			}
 		}
+		imported = batch.Created
 		show(false)
 	}
+	if saveErr == nil {
+		saveErr = batch.Flush(ctx)
+	}
+	imported = batch.Created
+	existing += batch.Updated
 	wg.Wait()
 	a.waitAlerts(time.Minute)
 	show(true)
 	if showProgress {
 		fmt.Fprintln(a.stderr)
+	}
+	if saveErr != nil {
+		return fmt.Errorf("stopped after %d new articles: %w", imported, saveErr)
 	}
 	if err := <-readErr; err != nil {
 		return err
@@ -184,9 +191,6 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "imported %d articles (%d already stored, %d bad records) in %s\n",
 		imported, existing, bad, time.Since(start).Round(time.Millisecond))
-	if firstFatal != nil {
-		return fmt.Errorf("some articles could not be saved: %w", firstFatal)
-	}
 	return nil
 }
 
@@ -280,12 +284,14 @@ func readRecords(ctx context.Context, name string, data []byte, out chan<- recor
 			line := lineOf(int(off) + leadingSpace(data[off:]))
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
-				out <- recordAt{where: fmt.Sprintf("%s:%d", name, line), err: fmt.Errorf("invalid JSON, the rest of this array is skipped: %w", err)}
-				return nil
+				send(ctx, out, recordAt{where: fmt.Sprintf("%s:%d", name, line), err: fmt.Errorf("invalid JSON, the rest of this array is skipped: %w", err)})
+				return ctx.Err()
 			}
 			var r importRecord
 			err := json.Unmarshal(raw, &r)
-			out <- recordAt{where: fmt.Sprintf("%s:%d", name, line), rec: r, err: err}
+			if !send(ctx, out, recordAt{where: fmt.Sprintf("%s:%d", name, line), rec: r, err: err}) {
+				return ctx.Err()
+			}
 		}
 		return nil
 	}
@@ -302,9 +308,21 @@ func readRecords(ctx context.Context, name string, data []byte, out chan<- recor
 		if err != nil {
 			err = fmt.Errorf("invalid JSON: %w", err)
 		}
-		out <- recordAt{where: name + ":" + strconv.Itoa(n+1), rec: r, err: err}
+		if !send(ctx, out, recordAt{where: name + ":" + strconv.Itoa(n+1), rec: r, err: err}) {
+			return ctx.Err()
+		}
 	}
 	return nil
+}
+
+// send passes r on unless ctx ends first.
+func send(ctx context.Context, out chan<- recordAt, r recordAt) bool {
+	select {
+	case out <- r:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func leadingSpace(b []byte) int {

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -47,11 +49,16 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	webH, err := web.New(web.Config{Store: st, Search: svc, Logger: a.log})
+	var ready atomic.Bool
+	// Web sessions are signed with a key derived from the admin token, so
+	// they survive a restart and a new token ends them all.
+	sessionKey := hmac.New(sha256.New, []byte(token))
+	sessionKey.Write([]byte("khabar web session"))
+	webH, err := web.New(web.Config{Store: st, Search: svc, Logger: a.log, CheckToken: checkToken,
+		SessionKey: sessionKey.Sum(nil), Ready: ready.Load})
 	if err != nil {
 		return err
 	}
-	var ready atomic.Bool
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if !ready.Load() {
@@ -75,6 +82,11 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	mux.Handle("GET /metrics", a.reg.Handler())
 	mux.Handle("/api/", limited(a.reg.Instrument("api", apiH)))
 	mux.Handle("GET /search", limited(a.reg.Instrument("search", webH)))
+	// A search feed runs a search; a login tries a token.
+	for _, p := range []string{"GET /feeds/search.xml", "GET /feeds/search.rss", "GET /feeds/search.atom", "GET /feeds/search.json"} {
+		mux.Handle(p, limited(a.reg.Instrument("search", webH)))
+	}
+	mux.Handle("POST /login", limited(a.reg.Instrument("web", webH)))
 	mux.Handle("/", a.reg.Instrument("web", webH))
 
 	ln, err := net.Listen("tcp", *addr)

@@ -174,57 +174,159 @@ const candidateLimit = 200
 // Commit places the prepared article among copies and stories and saves
 // it. An article already stored keeps its story unless its text changed.
 func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
+	a := pr.Article
 	if p.st == nil {
 		return false, fmt.Errorf("ingest: no store to commit to")
 	}
-	a := pr.Article
 	if a.URL == "" {
 		return false, fmt.Errorf("ingest: article has no URL")
 	}
 	p.commitMu.Lock()
 	defer p.commitMu.Unlock()
-	if a.Fetched.IsZero() {
-		a.Fetched = p.cfg.Now()
-	}
 	var existing *model.Article
 	if old, err := p.st.GetArticleByURL(ctx, a.URL); err == nil {
 		existing = &old
 	}
-	if existing != nil && existing.ContentHash == a.ContentHash {
-		// Same text: keep its place.
-		a.DuplicateOf, a.StoryID, a.Signature = existing.DuplicateOf, existing.StoryID, existing.Signature
-	} else {
-		cands, err := p.st.Candidates(ctx, pr.Index.Bands, p.cfg.Cluster.Since(pr.features.Published), candidateLimit)
-		if err != nil {
-			return false, fmt.Errorf("ingest: candidates for %s: %w", a.URL, err)
-		}
-		cc := make([]cluster.Candidate, 0, len(cands))
-		for _, c := range cands {
-			if existing != nil && c.ID == existing.ID {
-				continue
-			}
-			cc = append(cc, cluster.Candidate{
-				ID: c.ID, SourceID: c.SourceID, StoryID: c.StoryID, DuplicateOf: c.DuplicateOf,
-				Published: c.Published, ContentHash: c.ContentHash, Signature: c.Signature, Shared: c.Shared,
-			})
-		}
-		d := cluster.Decide(pr.features, cc, p.cfg.Cluster)
-		a.DuplicateOf, a.StoryID = d.DuplicateOf, d.StoryID
-		a.Signature = cluster.Pack(pr.features, d.StoryStart)
+	if err := p.place(ctx, pr, existing); err != nil {
+		return false, err
 	}
 	created, err := p.st.SaveArticle(ctx, a, pr.Index)
 	if err != nil {
 		return false, fmt.Errorf("ingest: save %s: %w", a.URL, err)
 	}
-	if len(pr.names) > 0 {
-		if err := p.st.ObserveNames(ctx, pr.names); err != nil {
+	p.saved(ctx, []*Prepared{pr}, []bool{created})
+	return created, nil
+}
+
+// place decides a's copy root and story from the stored candidates.
+// existing is the stored article with the same URL, if any.
+func (p *Pipeline) place(ctx context.Context, pr *Prepared, existing *model.Article) error {
+	a := pr.Article
+	if a.Fetched.IsZero() {
+		a.Fetched = p.cfg.Now()
+	}
+	if existing != nil && existing.ContentHash == a.ContentHash {
+		// Same text: keep its place.
+		a.DuplicateOf, a.StoryID, a.Signature = existing.DuplicateOf, existing.StoryID, existing.Signature
+		return nil
+	}
+	cands, err := p.st.Candidates(ctx, pr.Index.Bands, p.cfg.Cluster.Since(pr.features.Published), candidateLimit)
+	if err != nil {
+		return fmt.Errorf("ingest: candidates for %s: %w", a.URL, err)
+	}
+	cc := make([]cluster.Candidate, 0, len(cands))
+	for _, c := range cands {
+		if existing != nil && c.ID == existing.ID {
+			continue
+		}
+		cc = append(cc, cluster.Candidate{
+			ID: c.ID, SourceID: c.SourceID, StoryID: c.StoryID, DuplicateOf: c.DuplicateOf,
+			Published: c.Published, ContentHash: c.ContentHash, Signature: c.Signature, Shared: c.Shared,
+		})
+	}
+	d := cluster.Decide(pr.features, cc, p.cfg.Cluster)
+	a.DuplicateOf, a.StoryID = d.DuplicateOf, d.StoryID
+	a.Signature = cluster.Pack(pr.features, d.StoryStart)
+	return nil
+}
+
+// saved records what follows a save: the names seen, for learning, and
+// the alerts of new articles.
+func (p *Pipeline) saved(ctx context.Context, prs []*Prepared, created []bool) {
+	var names []model.Entity
+	for _, pr := range prs {
+		names = append(names, pr.names...)
+	}
+	if len(names) > 0 {
+		if err := p.st.ObserveNames(ctx, names); err != nil {
 			p.cfg.Log.Warn("observe names", "err", err)
 		}
 	}
-	if created && p.cfg.OnNew != nil {
-		p.cfg.OnNew(ctx, a)
+	if p.cfg.OnNew == nil {
+		return
 	}
-	return created, nil
+	for i, pr := range prs {
+		if created[i] {
+			p.cfg.OnNew(ctx, pr.Article)
+		}
+	}
+}
+
+// Batch commits prepared articles many at a time, in one store
+// transaction each, for bulk imports. Articles are placed in the order
+// they are added: one that shares a band key with an article still
+// pending flushes the batch first, so that a copy always finds the article
+// it copies. A Batch is for one goroutine.
+type Batch struct {
+	p       *Pipeline
+	size    int
+	pending []*Prepared
+	bands   map[uint64]bool
+	// Created and Updated count the articles saved so far.
+	Created, Updated int
+}
+
+// NewBatch returns a Batch that saves every size articles.
+func (p *Pipeline) NewBatch(size int) *Batch {
+	return &Batch{p: p, size: max(size, 1), bands: map[uint64]bool{}}
+}
+
+// Add places pr and queues it; it may flush.
+func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
+	if pr.Article.URL == "" {
+		return fmt.Errorf("ingest: article has no URL")
+	}
+	for _, k := range pr.Index.Bands {
+		if b.bands[k] {
+			if err := b.Flush(ctx); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	b.p.commitMu.Lock()
+	err := b.p.place(ctx, pr, nil)
+	b.p.commitMu.Unlock()
+	if err != nil {
+		return err
+	}
+	b.pending = append(b.pending, pr)
+	for _, k := range pr.Index.Bands {
+		b.bands[k] = true
+	}
+	if len(b.pending) >= b.size {
+		return b.Flush(ctx)
+	}
+	return nil
+}
+
+// Flush saves the pending articles.
+func (b *Batch) Flush(ctx context.Context) error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	arts := make([]*model.Article, len(b.pending))
+	idx := make([]store.IndexData, len(b.pending))
+	for i, pr := range b.pending {
+		arts[i], idx[i] = pr.Article, pr.Index
+	}
+	b.p.commitMu.Lock()
+	created, err := b.p.st.SaveArticles(ctx, arts, idx)
+	b.p.commitMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("ingest: save %d articles from %s: %w", len(arts), arts[0].URL, err)
+	}
+	b.p.saved(ctx, b.pending, created)
+	for _, c := range created {
+		if c {
+			b.Created++
+		} else {
+			b.Updated++
+		}
+	}
+	b.pending = b.pending[:0]
+	clear(b.bands)
+	return nil
 }
 
 // Ingest prepares and commits one article.

@@ -102,6 +102,10 @@ type Articles interface {
 	// new story whose first article is a (a.StoryID is set); otherwise a
 	// joins that story. created is true when the URL was new.
 	SaveArticle(ctx context.Context, a *model.Article, idx IndexData) (created bool, err error)
+	// SaveArticles is SaveArticle for a batch, in one transaction: all are
+	// saved or none (then the IDs and story IDs it set are void). The same
+	// URL twice in a batch is saved, then updated. idx[i] belongs to as[i].
+	SaveArticles(ctx context.Context, as []*model.Article, idx []IndexData) (created []bool, err error)
 	GetArticle(ctx context.Context, id int64) (model.Article, error)
 	GetArticleByURL(ctx context.Context, url string) (model.Article, error)
 	HasArticle(ctx context.Context, url string) (bool, error)

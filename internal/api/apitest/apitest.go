@@ -169,6 +169,30 @@ func (s *Store) SaveFetchState(_ context.Context, src model.Source) error {
 func (s *Store) SaveArticle(_ context.Context, a *model.Article, _ store.IndexData) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.saveLocked(a), nil
+}
+
+// SaveArticles implements store.Articles. Saving in memory cannot fail
+// half way, so checking the batch first makes it all or nothing.
+func (s *Store) SaveArticles(_ context.Context, as []*model.Article, idx []store.IndexData) ([]bool, error) {
+	if len(as) != len(idx) {
+		return nil, fmt.Errorf("apitest: %d articles with %d index data: %w", len(as), len(idx), store.ErrInvalid)
+	}
+	for i, a := range as {
+		if a == nil || a.URL == "" {
+			return nil, fmt.Errorf("apitest: article %d of the batch has no URL: %w", i, store.ErrInvalid)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	created := make([]bool, len(as))
+	for i, a := range as {
+		created[i] = s.saveLocked(a)
+	}
+	return created, nil
+}
+
+func (s *Store) saveLocked(a *model.Article) bool {
 	created := true
 	for _, x := range s.articles {
 		if x.URL == a.URL {
@@ -184,7 +208,7 @@ func (s *Store) SaveArticle(_ context.Context, a *model.Article, _ store.IndexDa
 	}
 	c := *a
 	s.articles[a.ID] = &c
-	return created, nil
+	return created
 }
 
 // GetArticle implements store.Articles.
