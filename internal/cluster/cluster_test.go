@@ -1,0 +1,281 @@
+package cluster
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2024, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// memIndex is a tiny in-memory stand-in for the store: band key → article
+// ids, and the candidates' fields.
+type memIndex struct {
+	bands map[uint64][]int64
+	arts  map[int64]Candidate
+	next  int64
+	limit int                // the store's Candidates limit; 0 means none
+	feat  map[int64]Features // kept when not nil, for diagnostics
+}
+
+func newMemIndex() *memIndex {
+	return &memIndex{bands: map[uint64][]int64{}, arts: map[int64]Candidate{}}
+}
+
+func (m *memIndex) candidates(bands []uint64, since time.Time) []Candidate {
+	shared := map[int64]int{}
+	for _, b := range bands {
+		for _, id := range m.bands[b] {
+			shared[id]++
+		}
+	}
+	var out []Candidate
+	for id, n := range shared {
+		c := m.arts[id]
+		if c.Published.Before(since) {
+			continue
+		}
+		c.Shared = n
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b Candidate) int {
+		if a.Shared != b.Shared {
+			return b.Shared - a.Shared
+		}
+		return int(a.ID - b.ID)
+	})
+	if m.limit > 0 && len(out) > m.limit {
+		out = out[:m.limit]
+	}
+	return out
+}
+
+// add decides and stores f, returning its id and decision; stories are
+// numbered by their first article's id, as the store does.
+func (m *memIndex) add(f Features, opts Options) (int64, Decision) {
+	d := Decide(f, m.candidates(f.Bands(), opts.Since(f.Published)), opts)
+	m.next++
+	id := m.next
+	story := d.StoryID
+	if story == 0 {
+		story = id
+	}
+	m.arts[id] = Candidate{ID: id, SourceID: f.SourceID, StoryID: story, DuplicateOf: d.DuplicateOf,
+		Published: f.Published, ContentHash: f.Text.Hash, Signature: Pack(f, d.StoryStart)}
+	for _, b := range f.Bands() {
+		m.bands[b] = append(m.bands[b], id)
+	}
+	if m.feat != nil {
+		m.feat[id] = f
+	}
+	return id, d
+}
+
+func readReference(t *testing.T) []string {
+	t.Helper()
+	p := sharedPath(t, "reference", "aggregator-page.txt")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSpace(string(data)), "\n")
+}
+
+// TestReferencePage: the first article and a re-edited copy (new headline,
+// another spelling, a sentence dropped, a word changed) are duplicates and
+// share a story; the Syrian minister interview, also about the coalition,
+// is neither.
+func TestReferencePage(t *testing.T) {
+	lines := readReference(t)
+	if len(lines) < 22 || !strings.HasPrefix(lines[10], "إقرأ أيضاً") {
+		t.Fatalf("reference page layout changed: %d lines", len(lines))
+	}
+	title1, body1 := lines[0], strings.Join(lines[3:9], "\n")
+	title2, body2 := lines[11], strings.Join(lines[12:], "\n")
+
+	copyTitle := "مكاري: مهمة التحالف ضد داعش لم تنته ولا خطط للانسحاب من العراق وسوريا"
+	copyBody := strings.Join(lines[3:8], "\n") // the last paragraph trimmed
+	copyBody = strings.ReplaceAll(copyBody, "المستقلة/- ", "بغداد – ")
+	copyBody = strings.ReplaceAll(copyBody, "الامريكي", "الأمريكيّ") // hamza and shadda
+	copyBody = strings.ReplaceAll(copyBody, "داعش", "داعـش")         // tatweel
+	copyBody = strings.Replace(copyBody, "الليلة الماضية", "مساء أمس", 1)
+	if copyBody == body1 {
+		t.Fatal("copy not edited")
+	}
+
+	opts := DefaultOptions()
+	idx := newMemIndex()
+	f1 := testFeatures(title1, body1, 1, t0)
+	id1, d1 := idx.add(f1, opts)
+	if d1.StoryID != 0 || d1.DuplicateOf != 0 {
+		t.Fatalf("first article: %+v, want a new story", d1)
+	}
+	f2 := testFeatures(title2, body2, 2, t0.Add(3*time.Hour))
+	_, d2 := idx.add(f2, opts)
+	if d2.DuplicateOf != 0 || d2.StoryID != 0 {
+		t.Errorf("Syrian minister interview: %+v, want neither a copy nor the coalition story", d2)
+	}
+	fc := testFeatures(copyTitle, copyBody, 3, t0.Add(5*time.Hour))
+	_, dc := idx.add(fc, opts)
+	if dc.DuplicateOf != id1 || dc.StoryID != id1 {
+		t.Errorf("re-edited copy: %+v, want duplicate of and story %d (similarity %.2f)",
+			dc, id1, Similarity(f1, fc))
+	}
+	if !slices.ContainsFunc(fc.Bands(), func(k uint64) bool { return slices.Contains(f1.Bands(), k) }) {
+		t.Error("copy shares no band key with the original")
+	}
+}
+
+func TestPackUnpack(t *testing.T) {
+	f := testFeatures("عنوان الخبر عن الاقتصاد", strings.Repeat("نمو الاقتصاد السعودي في الربع الثاني ", 10), 4, t0)
+	start := t0.Add(-time.Hour)
+	p, err := Unpack(Pack(f, start))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Text, f.Text.Sig) || !slices.Equal(p.Topic, f.Topic) ||
+		p.Words != f.Text.Words || p.Shingles != f.Text.Shingles || !p.StoryStart.Equal(start) {
+		t.Errorf("round trip lost data: %+v", p)
+	}
+	for name, sig := range map[string][]uint64{
+		"nil":       nil,
+		"magic":     {1, 2, 3},
+		"truncated": Pack(f, start)[:10],
+	} {
+		if _, err := Unpack(sig); !errors.Is(err, ErrBadSignature) {
+			t.Errorf("%s: got %v, want ErrBadSignature", name, err)
+		}
+	}
+}
+
+func TestTinyArticlesNeverJoin(t *testing.T) {
+	opts := DefaultOptions()
+	idx := newMemIndex()
+	long := "اعلنت وزاره الصحه اليوم عن تسجيل حالات جديده في المنطقه الشرقيه وقالت الوزاره ان الحالات مستقره وان الفرق الطبيه تتابع المخالطين في الاحساء والدمام والخبر"
+	idx.add(testFeatures("الصحه تسجل حالات جديده في الشرقيه", long, 1, t0), opts)
+	for i, body := range []string{"", "عاجل", "الصحه"} {
+		f := testFeatures("", body, 2, t0.Add(time.Duration(i+1)*time.Minute))
+		if len(f.Bands()) != 0 {
+			t.Errorf("%q: tiny article has %d band keys", body, len(f.Bands()))
+		}
+		_, d := idx.add(f, opts)
+		if d.StoryID != 0 || d.DuplicateOf != 0 {
+			t.Errorf("%q joined %+v", body, d)
+		}
+	}
+	// A garbage signature from the store is ignored, not a panic.
+	d := Decide(testFeatures("", long, 3, t0), []Candidate{{ID: 9, StoryID: 9, Signature: []uint64{1}}}, opts)
+	if d.StoryID != 0 {
+		t.Errorf("bad candidate joined: %+v", d)
+	}
+}
+
+// TestBulletinsDoNotSnowball: one outlet's daily weather bulletin (same
+// template, new numbers) over thirty days gives no story of more than a
+// day, and same-day copies from other outlets still join.
+func TestBulletinsDoNotSnowball(t *testing.T) {
+	opts := DefaultOptions()
+	idx := newMemIndex()
+	members := map[int64]int{}
+	for day := range 30 {
+		body := bulletin(day)
+		pub := t0.Add(time.Duration(day) * 24 * time.Hour)
+		id, d := idx.add(testFeatures("حاله الطقس المتوقعه اليوم في المملكه", body, 7, pub), opts)
+		story := d.StoryID
+		if story == 0 {
+			story = id
+		}
+		members[story]++
+		// Another outlet republishes it an hour later.
+		cid, cd := idx.add(testFeatures("الارصاد: طقس اليوم", body, 8, pub.Add(time.Hour)), opts)
+		if cd.DuplicateOf != id || cd.StoryID != story {
+			t.Errorf("day %d: republished bulletin %d: %+v, want copy of %d in story %d", day, cid, cd, id, story)
+		}
+	}
+	for story, n := range members {
+		if n > 1 {
+			t.Errorf("story %d holds bulletins of %d days", story, n)
+		}
+	}
+}
+
+// bulletin is one day's weather bulletin: a fixed template, the day's
+// date and figures.
+func bulletin(day int) string {
+	n := func(base int) string { return strconv.Itoa(base + day) }
+	return "الرياض " + n(1) + " مارس توقع المركز الوطني للارصاد ان تكون درجات الحراره العظمي في الرياض " + n(40) +
+		" درجه وفي جده " + n(36) + " درجه وفي الدمام " + n(44) + " درجه وفي مكه المكرمه " + n(42) +
+		" درجه وفي المدينه المنوره " + n(41) + " درجه وفي ابها " + n(24) +
+		" درجه مع رياح نشطه مثيره للاتربه والغبار علي اجزاء من المنطقه الشرقيه وسرعتها " + n(30) +
+		" كيلومترا في الساعه وتكون الرؤيه الافقيه " + n(3) + " كيلومترات واضاف المركز ان حاله البحر الاحمر خفيفه الموج"
+}
+
+// sharedPath finds ../shared next to the repository root, or skips.
+func sharedPath(t testing.TB, parts ...string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			p := filepath.Join(append([]string{filepath.Dir(dir), "shared"}, parts...)...)
+			if _, err := os.Stat(p); err != nil {
+				t.Skipf("shared data absent: %v", err)
+			}
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("repository root not found")
+		}
+		dir = parent
+	}
+}
+
+// TestStratifiedSample runs the corpus's stratified sample (210 articles
+// spread over outlets and days, almost all unrelated) through the
+// incremental assignment: unrelated news must not be filed as copies or
+// gathered into large stories.
+func TestStratifiedSample(t *testing.T) {
+	arts := stratifiedSample(t)
+	slices.SortStableFunc(arts, func(a, b snnArticle) int { return a.published.Compare(b.published) })
+	opts := DefaultOptions()
+	idx := newMemIndex()
+	sources := map[string]int64{}
+	stories := map[int64]int{}
+	dups := 0
+	for _, a := range arts {
+		if sources[a.Source] == 0 {
+			sources[a.Source] = int64(len(sources) + 1)
+		}
+		nb := testNormalize(a.Content)
+		f := NewFeatures(nb, TopicTerms(testTerms(testNormalize(a.Title)), testTerms(nb), nil, isTestStop), sources[a.Source], a.published)
+		id, d := idx.add(f, opts)
+		if d.DuplicateOf != 0 {
+			dups++
+			t.Logf("copy: %q (%s) of %d", a.Title, a.Source, d.DuplicateOf)
+		}
+		story := d.StoryID
+		if story == 0 {
+			story = id
+		}
+		stories[story]++
+	}
+	largest := 0
+	for _, n := range stories {
+		largest = max(largest, n)
+	}
+	t.Logf("%d articles: %d copies, %d stories, largest %d", len(arts), dups, len(stories), largest)
+	if dups > len(arts)/50 {
+		t.Errorf("%d of %d sampled articles filed as copies", dups, len(arts))
+	}
+	if largest > 4 {
+		t.Errorf("a story of %d unrelated sampled articles", largest)
+	}
+}
