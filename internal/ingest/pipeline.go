@@ -167,10 +167,6 @@ func forms(toks []analysis.Token) (terms, stems string) {
 	return tb.String(), sb.String()
 }
 
-// candidateLimit bounds how many stored articles one new article is
-// compared with.
-const candidateLimit = 200
-
 // Commit places the prepared article among copies and stories and saves
 // it. An article already stored keeps its story unless its text changed.
 func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
@@ -210,7 +206,7 @@ func (p *Pipeline) place(ctx context.Context, pr *Prepared, existing *model.Arti
 		a.DuplicateOf, a.StoryID, a.Signature = existing.DuplicateOf, existing.StoryID, existing.Signature
 		return nil
 	}
-	cands, err := p.st.Candidates(ctx, pr.Index.Bands, p.cfg.Cluster.Since(pr.features.Published), candidateLimit)
+	cands, err := p.st.Candidates(ctx, pr.Index.Bands, p.cfg.Cluster.Since(pr.features.Published), cluster.CandidateLimit)
 	if err != nil {
 		return fmt.Errorf("ingest: candidates for %s: %w", a.URL, err)
 	}

@@ -68,7 +68,7 @@ type Article struct {
 	// this is the original); StoryID is the story the article belongs to.
 	DuplicateOf int64
 	StoryID     int64
-	Signature   []uint64 // MinHash signature of the normalized text
+	Signature   []uint64 // packed copy and story features (cluster.Pack): text MinHash, topic and number hashes, story start
 }
 
 // ArticleRef is the short form of an article used in listings and relations.
