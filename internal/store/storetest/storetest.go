@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,6 +53,9 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 	}{
 		{"Sources", testSources},
 		{"ClaimDueSources", testClaimDueSources},
+		{"ClaimSources", testClaimSources},
+		{"ConcurrentClaims", testConcurrentClaims},
+		{"ConcurrentSaves", testConcurrentSaves},
 		{"SaveFetchState", testSaveFetchState},
 		{"ArticleRoundTrip", testArticleRoundTrip},
 		{"ArticleUpsert", testArticleUpsert},
@@ -75,6 +79,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"SearchPagination", testSearchPagination},
 		{"SearchFreshness", testSearchFreshness},
 		{"SearchInjection", testSearchInjection},
+		{"SearchInjectionQuoting", testSearchInjectionQuoting},
 		{"SearchUpdate", testSearchUpdate},
 		{"Alerts", testAlerts},
 		{"Settings", testSettings},
@@ -1394,5 +1399,207 @@ func testBackup(t *testing.T, s store.Store, open BackupOpener) {
 		if !slices.Equal(ids, []int64{a.ID}) {
 			t.Errorf("search in the backup: %v", ids)
 		}
+	}
+}
+
+func testClaimSources(t *testing.T, s store.Store) {
+	c := ctx(t)
+	now := base
+	due := &model.Source{URL: "https://a/feed", NextFetch: now.Add(-time.Hour), ErrorCount: 1}
+	healthy := &model.Source{URL: "https://b/feed", NextFetch: now.Add(time.Hour)}
+	backoff := &model.Source{URL: "https://c/feed", NextFetch: now.Add(time.Hour), ErrorCount: 2, LastError: "fetch: 503"}
+	fresh := &model.Source{URL: "https://d/feed"}
+	for _, src := range []*model.Source{due, healthy, backoff, fresh} {
+		if err := s.AddSource(c, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// AddSource may not keep ErrorCount: SaveFetchState writes it.
+	for _, src := range []*model.Source{due, backoff} {
+		if err := s.SaveFetchState(c, *src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ClaimSources(c, now, 10*time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotIDs []int64
+	for _, src := range got {
+		gotIDs = append(gotIDs, src.ID)
+		if !src.NextFetch.Equal(now.Add(10 * time.Minute)) {
+			t.Errorf("claimed source %d: NextFetch %v, want the lease's end", src.ID, src.NextFetch)
+		}
+	}
+	slices.Sort(gotIDs)
+	want := []int64{due.ID, healthy.ID, fresh.ID}
+	slices.Sort(want)
+	if !slices.Equal(gotIDs, want) {
+		t.Fatalf("ClaimSources = %v, want %v (not the one backing off, %d)", gotIDs, want, backoff.ID)
+	}
+	// Within the lease a due-only claim gets nothing; a crawl by hand may
+	// take a healthy source again.
+	again, err := s.ClaimDueSources(c, now, 10*time.Minute, 10)
+	if err != nil || len(again) != 0 {
+		t.Errorf("ClaimDueSources within the lease = %d sources, %v", len(again), err)
+	}
+	limited, err := s.ClaimSources(c, now, time.Minute, 1)
+	if err != nil || len(limited) != 1 {
+		t.Errorf("ClaimSources limit 1 = %d sources, %v", len(limited), err)
+	}
+	if _, err := s.ClaimSources(c, now, -time.Minute, 1); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("ClaimSources with a negative lease: %v, want ErrInvalid", err)
+	}
+}
+
+// testConcurrentClaims: workers claiming from one store at the same moment
+// never get the same source in a round, and together get every due one.
+func testConcurrentClaims(t *testing.T, s store.Store) {
+	c := ctx(t)
+	const sources, workers = 40, 4
+	for i := range sources {
+		if err := s.AddSource(c, &model.Source{URL: fmt.Sprintf("https://s%d/feed", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for round := range 2 {
+		now := base.Add(time.Duration(round) * time.Hour)
+		var (
+			mu     sync.Mutex
+			counts = map[int64]int{}
+			wg     sync.WaitGroup
+		)
+		for range workers {
+			wg.Go(func() {
+				for {
+					got, err := s.ClaimDueSources(c, now, 30*time.Minute, 3)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, src := range got {
+						counts[src.ID]++
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if len(counts) != sources {
+			t.Errorf("round %d: %d sources claimed, want %d", round, len(counts), sources)
+		}
+		for id, n := range counts {
+			if n != 1 {
+				t.Errorf("round %d: source %d claimed %d times", round, id, n)
+			}
+		}
+	}
+}
+
+// testConcurrentSaves: saves of one URL at the same moment store it once;
+// saves into one story at the same moment all count.
+func testConcurrentSaves(t *testing.T, s store.Store) {
+	c := ctx(t)
+	const n = 8
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		created int
+		ids     = map[int64]bool{}
+	)
+	for i := range n {
+		wg.Go(func() {
+			a := article("https://a/same", "خبر واحد", day(0))
+			a.Text = fmt.Sprintf("نسخة %d", i)
+			ix := idx("خبر واحد", "نسخه")
+			ix.Phrases = []string{"خبر واحد"}
+			ok, err := s.SaveArticle(c, a, ix)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if ok {
+				created++
+			}
+			ids[a.ID] = true
+		})
+	}
+	wg.Wait()
+	if created != 1 || len(ids) != 1 {
+		t.Errorf("%d concurrent saves of one URL: created %d times, %d ids; want 1, 1", n, created, len(ids))
+	}
+	if got, err := s.CountArticles(c); err != nil || got != 1 {
+		t.Errorf("CountArticles = %d, %v; want 1", got, err)
+	}
+	if df, docs, err := s.DocFreq(c, []string{"خبر واحد"}); err != nil || df["خبر واحد"] != 1 || docs != 1 {
+		t.Errorf("DocFreq after concurrent saves = %v, %d, %v; want 1 of 1", df, docs, err)
+	}
+	stories, total, err := s.ListStories(c, store.StoryFilter{})
+	if err != nil || total != 1 || stories[0].Articles != 1 {
+		t.Errorf("stories after concurrent saves of one URL: %d, %+v, %v", total, stories, err)
+	}
+
+	first := article("https://b/0", "قصة", day(0))
+	save(t, s, first, idx("قصة", ""))
+	for i := range n {
+		wg.Go(func() {
+			a := article(fmt.Sprintf("https://b/%d", i+1), "قصة", day(0).Add(time.Duration(i+1)*time.Minute))
+			a.SourceName = fmt.Sprintf("منفذ %d", i)
+			a.StoryID = first.StoryID
+			if _, err := s.SaveArticle(c, a, idx("قصة", "")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	st, err := s.GetStory(c, first.StoryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Articles != n+1 || len(st.Members) != n+1 || st.Outlets != n+1 {
+		t.Errorf("story after %d concurrent joins: %d articles, %d members, %d outlets; want %d each",
+			n, st.Articles, len(st.Members), st.Outlets, n+1)
+	}
+}
+
+// testSearchInjectionQuoting: the syntax of other query languages
+// (PostgreSQL tsquery, SQL quoting) in a word is text, never an operator.
+func testSearchInjectionQuoting(t *testing.T, s store.Store) {
+	a := article("https://a/1", "foo bar", day(0))
+	save(t, s, a, idx("foo bar", "baz"))
+	b := article("https://a/2", "qux", day(0))
+	save(t, s, b, idx("qux", ""))
+	for _, w := range []string{`'`, `''`, `\`, `foo'`, `foo:*`, `f:*`, `foo & qux`, `!foo`, `foo | qux`, `foo <-> bar`,
+		`foo:A`, `(foo`, `'; DROP TABLE articles; --`, "foo\x00", `$1`, `%`} {
+		for _, q := range []store.TextQuery{
+			{Clauses: []store.Clause{{Exact: []string{w}, Stem: w}}},
+			{Clauses: []store.Clause{{Exact: []string{"foo", w}}}},
+			{Clauses: []store.Clause{word("foo", ""), word(w, "")}, Any: true},
+		} {
+			if _, _, err := s.SearchText(ctx(t), q); err != nil {
+				t.Errorf("query %+v: %v", q, err)
+			}
+		}
+	}
+	// An OR inside one word does not widen the query to qux.
+	ids, _ := search(t, s, store.TextQuery{Clauses: []store.Clause{word("zzz | qux", "")}})
+	if len(ids) != 0 {
+		t.Errorf("word with an embedded | matched %v", ids)
+	}
+	// A prefix marker is not a prefix search: "fo:*" does not find foo.
+	ids, _ = search(t, s, store.TextQuery{Clauses: []store.Clause{word("fo:*", "")}})
+	if len(ids) != 0 {
+		t.Errorf("word with :* matched %v", ids)
+	}
+	// The store still answers plain queries afterwards.
+	ids, _ = search(t, s, store.TextQuery{Clauses: []store.Clause{word("qux", "")}})
+	if !slices.Equal(ids, []int64{b.ID}) {
+		t.Errorf("plain search after the odd ones = %v, want %v", ids, []int64{b.ID})
 	}
 }

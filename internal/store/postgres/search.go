@@ -1,0 +1,254 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+
+	"khabar/internal/store"
+)
+
+// Full-text search over khabar's analysed forms, with the semantics of
+// store/sqlite's FTS5 table (tokenizer unicode61, remove_diacritics 0):
+//
+//   - Each IndexData field is split into tokens the way unicode61 splits
+//     it — runs of letters, numbers and private-use characters, case
+//     folded — and the tokens become lexemes of one tsvector with weights
+//     A (title terms), B (title stems), C (body terms), D (body stems).
+//     The Go code writes the tsvector value itself (tsvectorLiteral), so
+//     no server parser, dictionary or locale takes part.
+//   - A clause becomes a tsquery whose lexemes are restricted by weight to
+//     the columns FTS5 would search: a word ('w':AC | 's':BD), a phrase
+//     ('w1':AC <-> 'w2':AC). Every lexeme is quoted, so user input is never
+//     read as tsquery syntax, and the query text is a bound parameter.
+//   - Relevance is ts_rank with weights {D, C, B, A} = {1, 2, 4, 8}/8, the
+//     ratios of SQLite's bm25 column weights; the score divides it by
+//     1 + age_days/7 as the ranking contract says.
+
+// rankWeights are ts_rank's weights, in its order D, C, B, A.
+const rankWeights = `{0.125, 0.25, 0.5, 1.0}`
+
+// Field offsets in the tsvector: the short title fields first, then the
+// body's, each field starting past the previous one's last position with a
+// gap, so that a phrase never spans two fields.
+const (
+	maxPosition = 16383 // PostgreSQL's largest tsvector position
+	fieldGap    = 64
+	maxLexeme   = 2046 // PostgreSQL's longest lexeme, in bytes
+)
+
+// tokens splits s as FTS5's unicode61 tokenizer does: a token is a run of
+// letters (L*), numbers (N*) and private-use characters (Co), lower-cased.
+func tokens(s string) []string {
+	var out []string
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			out = append(out, strings.ToLower(s[start:end]))
+			start = -1
+		}
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(s))
+	return out
+}
+
+// quoteLexeme writes w as a quoted tsvector/tsquery lexeme: in single
+// quotes, with quotes doubled and backslashes escaped.
+func quoteLexeme(b *strings.Builder, w string) {
+	b.WriteByte('\'')
+	for _, r := range w {
+		switch r {
+		case '\'':
+			b.WriteString("''")
+		case '\\':
+			b.WriteString(`\\`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('\'')
+}
+
+// tsvectorLiteral is the tsvector text of an article's index data: every
+// token with its position and weight. Positions past PostgreSQL's maximum
+// are clamped to it (as to_tsvector does); lexemes longer than PostgreSQL
+// allows are left out.
+func tsvectorLiteral(idx store.IndexData) string {
+	var b strings.Builder
+	pos := 1
+	for _, f := range []struct {
+		text   string
+		weight byte
+	}{
+		{idx.TitleTerms, 'A'}, {idx.TitleStems, 'B'}, {idx.BodyTerms, 'C'}, {idx.BodyStems, 'D'},
+	} {
+		toks := tokens(clean(f.text))
+		for _, t := range toks {
+			if len(t) > maxLexeme {
+				pos++
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			quoteLexeme(&b, t)
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(min(pos, maxPosition)))
+			b.WriteByte(f.weight)
+			pos++
+		}
+		if len(toks) > 0 {
+			pos += fieldGap
+		}
+	}
+	return b.String()
+}
+
+// TSQuery builds the tsquery text for the clauses (see the comment at the
+// top of this file): a one-word clause matches its exact form in the terms
+// or its stem in the stems, a phrase matches its words in order and
+// adjacent in the terms, and clauses are joined with & (all) or | (any).
+// A word that tokenizes into several tokens (unicode61 would split it) is a
+// phrase of them. Words with no token are left out; the result is "" when
+// nothing is left to match.
+func TSQuery(clauses []store.Clause, any bool) string {
+	var parts []string
+	for _, c := range clauses {
+		var words []string
+		kept := 0 // the words with a token, as MatchExpression counts them
+		for _, w := range c.Exact {
+			if t := tokens(clean(w)); len(t) > 0 {
+				kept++
+				words = append(words, t...)
+			}
+		}
+		exact := phrase(words, "AC")
+		stem := phrase(tokens(clean(c.Stem)), "BD")
+		switch {
+		case kept > 1:
+			parts = append(parts, exact)
+		case kept == 1 && stem != "":
+			parts = append(parts, "("+exact+" | "+stem+")")
+		case kept == 1:
+			parts = append(parts, exact)
+		case stem != "":
+			parts = append(parts, stem)
+		}
+	}
+	op := " & "
+	if any {
+		op = " | "
+	}
+	return strings.Join(parts, op)
+}
+
+// phrase is the tsquery of words in order and adjacent, each restricted to
+// the given weights; "" for no words.
+func phrase(words []string, weights string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	if len(words) > 1 {
+		b.WriteByte('(')
+	}
+	for i, w := range words {
+		if i > 0 {
+			b.WriteString(" <-> ")
+		}
+		quoteLexeme(&b, w)
+		b.WriteByte(':')
+		b.WriteString(weights)
+	}
+	if len(words) > 1 {
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// SearchText runs q over the analysed title and body forms. Relevance is
+// ts_rank with the weights above; the score divides it by 1 + age_days/7,
+// the age counted from the newest article in the store back to the
+// article's published (else fetched) time. Hits come best first (ties:
+// newer id first) with the total number matching. A query with nothing to
+// match gives no hits and no error. Every match is ranked (the GIN index
+// finds them; ts_rank reads each one's vector).
+func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit, int, error) {
+	if q.Limit < 0 || q.Offset < 0 {
+		return nil, 0, fmt.Errorf("postgres: search: negative limit or offset: %w", store.ErrInvalid)
+	}
+	tsq := TSQuery(q.Clauses, q.Any)
+	if tsq == "" {
+		return nil, 0, nil
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	conds := []string{`a.search @@ $1::tsquery`}
+	args := []any{tsq}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(q.SourceIDs) > 0 {
+		conds = append(conds, `a.source_id = ANY(`+arg(q.SourceIDs)+`::bigint[])`)
+	}
+	if len(q.ExcludeIDs) > 0 {
+		conds = append(conds, `NOT (a.id = ANY(`+arg(q.ExcludeIDs)+`::bigint[]))`)
+	}
+	if q.ExcludeStory != 0 {
+		conds = append(conds, `COALESCE(a.story_id, 0) <> `+arg(q.ExcludeStory))
+	}
+	if !q.Since.IsZero() {
+		conds = append(conds, `a.sort_time >= `+arg(q.Since.UTC()))
+	}
+	where := strings.Join(conds, " AND ")
+	lim, off := arg(limit), arg(q.Offset)
+	query := `WITH newest AS (SELECT MAX(sort_time) AS t FROM articles)
+		SELECT a.id,
+			ts_rank('` + rankWeights + `'::float4[], a.search, $1::tsquery) /
+				(1.0 + GREATEST(0, EXTRACT(EPOCH FROM newest.t - COALESCE(a.sort_time, newest.t)))::float8 / 604800.0) AS score,
+			COUNT(*) OVER () AS total
+		FROM articles a CROSS JOIN newest
+		WHERE ` + where + `
+		ORDER BY score DESC, a.id DESC LIMIT ` + lim + ` OFFSET ` + off
+	db, done := s.db(ctx)
+	defer done()
+	var (
+		hits  []store.Hit
+		total int
+	)
+	err := runQuery(ctx, db, query, func(rows pgx.Rows) error {
+		var h store.Hit
+		if err := rows.Scan(&h.ID, &h.Score, &total); err != nil {
+			return err
+		}
+		hits = append(hits, h)
+		return nil
+	}, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: search %s: %w", tsq, err)
+	}
+	if len(hits) == 0 && q.Offset > 0 {
+		// Past the last page: the window count came with no row.
+		err := db.QueryRow(ctx, `SELECT COUNT(*) FROM articles a WHERE `+where, args[:len(args)-2]...).Scan(&total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("postgres: search %s: count: %w", tsq, err)
+		}
+	}
+	return hits, total, nil
+}
