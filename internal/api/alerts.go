@@ -34,7 +34,8 @@ func alertJSON(a model.Alert) AlertJSON {
 }
 
 // authorize checks the bearer token of a request that reads or changes
-// private data (alerts hold webhook URLs and addresses).
+// private data (alerts hold webhook URLs and addresses): 401 without a
+// token, 403 with a wrong one or when writes are disabled.
 func (s *server) authorize(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.CheckToken == nil {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "writes are disabled on this server"}
@@ -46,8 +47,9 @@ func (s *server) authorize(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "an Authorization: Bearer token is required"}
 	}
 	if !s.cfg.CheckToken(token) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="khabar", error="invalid_token"`)
-		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "the bearer token is not valid"}
+		// The caller is identified but not allowed: 403, so that a client
+		// can tell "log in" (401) from "this token is wrong" (403).
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "the bearer token is not the admin token"}
 	}
 	return nil
 }

@@ -38,8 +38,8 @@ type Config struct {
 	// Logger receives internal errors; nil discards them.
 	Logger *slog.Logger
 	// CheckToken reports whether a bearer token may change data (POST
-	// /api/v1/sources) and manage alerts (/api/v1/alerts...). nil
-	// disables those endpoints: they answer 403.
+	// /api/v1/sources, DELETE /api/v1/sources/{id}) and manage alerts
+	// (/api/v1/alerts...). nil disables those endpoints: they answer 403.
 	CheckToken func(token string) bool
 }
 
@@ -91,6 +91,7 @@ func newServer(cfg Config) (*server, error) {
 		{"GET", "/api/v1/sources", s.listSources},
 		{"POST", "/api/v1/sources", s.addSource},
 		{"GET", "/api/v1/sources/{id}", s.getSource},
+		{"DELETE", "/api/v1/sources/{id}", s.deleteSource},
 		{"GET", "/api/v1/stories", s.listStories},
 		{"GET", "/api/v1/stories/{id}", s.getStory},
 		{"GET", "/api/v1/tags", s.topTags},

@@ -400,7 +400,11 @@ func TestAddSource(t *testing.T) {
 		if m["error"].(map[string]any)["code"] != "unauthorized" {
 			t.Errorf("%v", m)
 		}
-		decode(t, do(t, f.h, "POST", "/api/v1/sources", body, "Authorization", "Bearer wrong"), 401)
+		m = decode(t, do(t, f.h, "POST", "/api/v1/sources", body, "Authorization", "Bearer wrong"), 403)
+		if m["error"].(map[string]any)["code"] != "forbidden" {
+			t.Errorf("wrong token: %v", m)
+		}
+		decode(t, do(t, f.h, "POST", "/api/v1/sources", body, "Authorization", "Basic c2VjcmV0"), 401)
 
 		w := do(t, f.h, "POST", "/api/v1/sources", body, auth...)
 		m = decode(t, w, 201)
@@ -421,6 +425,32 @@ func TestAddSource(t *testing.T) {
 		}
 		ro := newFixture(t, func(c *api.Config) { c.CheckToken = nil })
 		decode(t, do(t, ro.h, "POST", "/api/v1/sources", body, auth...), 403)
+	})
+}
+
+func TestDeleteSource(t *testing.T) {
+	eachBackend(t, func(t *testing.T, backend string) {
+		f := newFixture(t, nil, backend)
+		path := "/api/v1/sources/" + strconv.FormatInt(f.src.ID, 10)
+		decode(t, do(t, f.h, "DELETE", path, ""), 401)
+		decode(t, do(t, f.h, "DELETE", path, "", "Authorization", "Bearer wrong"), 403)
+		if _, err := f.st.GetSource(context.Background(), f.src.ID); err != nil {
+			t.Fatalf("refused deletes removed the source: %v", err)
+		}
+		w := do(t, f.h, "DELETE", path, "", "Authorization", "Bearer secret")
+		if w.Code != http.StatusNoContent || w.Body.Len() != 0 {
+			t.Fatalf("delete: %d %q", w.Code, w.Body.String())
+		}
+		if _, err := f.st.GetSource(context.Background(), f.src.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("source still there: %v", err)
+		}
+		// Its articles stay readable.
+		decode(t, do(t, f.h, "GET", "/api/v1/articles/"+strconv.FormatInt(f.ref.ID, 10), ""), 200)
+		m := decode(t, do(t, f.h, "DELETE", path, "", "Authorization", "Bearer secret"), 404)
+		if m["error"].(map[string]any)["code"] != "not_found" {
+			t.Errorf("second delete: %v", m)
+		}
+		decode(t, do(t, f.h, "DELETE", "/api/v1/sources/x", "", "Authorization", "Bearer secret"), 400)
 	})
 }
 
@@ -501,6 +531,32 @@ func TestExcerpt(t *testing.T) {
 	}
 }
 
+// TestExcerptMatchesDefinition checks the single-pass Excerpt against
+// the plain definition (join the fields, count runes, cut) on every length.
+func TestExcerptMatchesDefinition(t *testing.T) {
+	def := func(text string, max int) string {
+		text = strings.Join(strings.Fields(text), " ")
+		r := []rune(text)
+		if max <= 0 || len(r) <= max {
+			return text
+		}
+		head := string(r[:max])
+		if sp := strings.LastIndexByte(head, ' '); sp > len(head)/2 {
+			head = head[:sp]
+		}
+		return strings.TrimRight(head, " ،,؛;:.-") + "…"
+	}
+	texts := []string{"", "   ", "قصير", "  قال   المبعوث\n\nان مهمة، التحالف؛ لم تنته.  \t",
+		"كلمة طويلةجداجداجداجداجدا وأخرى", "a b c d e f g h i j", "\u00a0نص\u2003بفراغات\u00a0غريبة "}
+	for _, text := range texts {
+		for max := -1; max <= len([]rune(text))+2; max++ {
+			if got, want := api.Excerpt(text, max), def(text, max); got != want {
+				t.Errorf("Excerpt(%q, %d) = %q, want %q", text, max, got, want)
+			}
+		}
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	if _, err := api.New(api.Config{}); err == nil || !strings.HasPrefix(err.Error(), "api: ") {
 		t.Errorf("New without store: %v", err)
@@ -516,6 +572,8 @@ func TestAlerts(t *testing.T) {
 		auth := []string{"Authorization", "Bearer secret"}
 		decode(t, do(t, f.h, "GET", "/api/v1/alerts", ""), 401)
 		decode(t, do(t, f.h, "POST", "/api/v1/alerts", `{"query": "x"}`), 401)
+		decode(t, do(t, f.h, "GET", "/api/v1/alerts", "", "Authorization", "Bearer wrong"), 403)
+		decode(t, do(t, f.h, "POST", "/api/v1/alerts", `{"query": "x"}`, "Authorization", "Bearer wrong"), 403)
 
 		src := strconv.FormatInt(f.src.ID, 10)
 		w := do(t, f.h, "POST", "/api/v1/alerts", `{"query": " التحالف ", "sources": [`+src+`], "entities": ["العراق"], "webhook": "https://hooks.example/k", "email": "Ali <ali@example.com>"}`, auth...)

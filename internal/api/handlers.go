@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"khabar/internal/model"
@@ -330,6 +331,26 @@ func (s *server) addSource(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// deleteSource stops polling a source; its articles stay (the store keeps
+// their source name), so the portal's pages do not lose them.
+func (s *server) deleteSource(w http.ResponseWriter, r *http.Request) error {
+	if err := s.authorize(w, r); err != nil {
+		return err
+	}
+	id, err := parseID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.DeleteSource(r.Context(), id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound(fmt.Sprintf("source %d", id))
+		}
+		return fmt.Errorf("api: delete source %d: %w", id, err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // ValidateFeedURL checks that raw is an absolute http(s) URL with a host and
 // returns it trimmed, without its fragment.
 func ValidateFeedURL(raw string) (string, error) {
@@ -517,21 +538,37 @@ func (s *server) getEntity(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Excerpt returns the start of text up to max runes, cut at a word boundary
-// and ended with "…" when cut. Paragraph breaks become spaces.
+// and ended with "…" when cut. Runs of white space (paragraph breaks too)
+// become one space. It reads only as much of text as it keeps, since pages
+// call it on whole articles.
 func Excerpt(text string, max int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if max <= 0 || utf8.RuneCountInString(text) <= max {
-		return text
-	}
-	cut, n := 0, 0
-	for i := range text {
-		if n == max {
-			cut = i
+	var b strings.Builder
+	n, space, cut := 0, false, false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			if max > 0 && n >= max {
+				cut = true
+				break
+			}
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		if max > 0 && n >= max {
+			cut = true
 			break
 		}
+		b.WriteRune(r)
 		n++
 	}
-	head := text[:cut]
+	head := b.String()
+	if !cut {
+		return head
+	}
 	if sp := strings.LastIndexByte(head, ' '); sp > len(head)/2 {
 		head = head[:sp]
 	}

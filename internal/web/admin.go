@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"khabar/internal/api"
@@ -46,31 +47,9 @@ func (s *Server) sourcesOPML(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-// checkFormToken checks the admin token a form carries; the token also
-// stops cross-site form posts, since another site cannot know it.
-func (s *Server) checkFormToken(r *http.Request) (int, string) {
-	t := s.stringsFor(r)
-	if s.cfg.CheckToken == nil {
-		return http.StatusForbidden, t.WritesDisabled
-	}
-	tok := strings.TrimSpace(r.FormValue("token"))
-	if tok == "" || !s.cfg.CheckToken(tok) {
-		return http.StatusUnauthorized, t.BadToken
-	}
-	return http.StatusOK, ""
-}
-
 // addSource handles the "add a source" form.
+// (guard checked the session and the CSRF token and parsed the form.)
 func (s *Server) addSource(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.sourcesWith(w, r, http.StatusBadRequest, &Notice{Message: "form: " + err.Error()})
-		return
-	}
-	if status, msg := s.checkFormToken(r); status != http.StatusOK {
-		s.sourcesWith(w, r, status, &Notice{Message: msg})
-		return
-	}
 	t := s.stringsFor(r)
 	u, err := api.ValidateFeedURL(r.FormValue("url"))
 	if err != nil {
@@ -91,16 +70,6 @@ func (s *Server) addSource(w http.ResponseWriter, r *http.Request) {
 // importOPML handles the OPML upload form: every feed of the list is
 // added; feeds already present are counted, bad ones listed with the reason.
 func (s *Server) importOPML(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxOPML+64<<10)
-	if err := r.ParseMultipartForm(maxOPML); err != nil {
-		s.sourcesWith(w, r, http.StatusBadRequest, &Notice{Message: "OPML: " + err.Error()})
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
-	if status, msg := s.checkFormToken(r); status != http.StatusOK {
-		s.sourcesWith(w, r, status, &Notice{Message: msg})
-		return
-	}
 	file, _, err := r.FormFile("opml")
 	if err != nil {
 		s.sourcesWith(w, r, http.StatusBadRequest, &Notice{Message: "OPML: " + err.Error()})
@@ -143,6 +112,26 @@ func (s *Server) importOPML(w http.ResponseWriter, r *http.Request) {
 		n.Message = ToArabicDigits(n.Message)
 	}
 	s.sourcesWith(w, r, http.StatusOK, n)
+}
+
+// deleteSource handles a source's remove button. The source's articles
+// stay readable: the store keeps their source name.
+func (s *Server) deleteSource(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.notFound(w, r)
+		return
+	}
+	t := s.stringsFor(r)
+	src, err := s.cfg.Store.GetSource(r.Context(), id)
+	if err == nil {
+		err = s.cfg.Store.DeleteSource(r.Context(), id)
+	}
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: delete source %d: %w", id, err))
+		return
+	}
+	s.sourcesWith(w, r, http.StatusOK, &Notice{OK: true, Message: t.SourceRemoved + ": " + src.URL})
 }
 
 func (s *Server) stringsFor(r *http.Request) *Strings {

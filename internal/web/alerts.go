@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"khabar/internal/api"
@@ -12,38 +13,52 @@ import (
 
 type alertsPage struct {
 	Base
-	CanWrite bool
-	Form     api.AlertInput
-	Created  *model.Alert
-	Error    string
+	Form    api.AlertInput
+	Created *model.Alert
+	Removed *model.Alert
+	Error   string
+	// Saved lists the alerts, for a logged-in reader only: they hold
+	// webhook URLs and addresses.
+	Saved []model.Alert
+}
+
+// newAlertsPage starts the alerts page, with the saved alerts when the
+// reader is logged in.
+func (s *Server) newAlertsPage(r *http.Request) (*alertsPage, error) {
+	p := &alertsPage{Base: s.newBase(r, "")}
+	p.Title = p.T.Alerts
+	p.Path = "/alerts"
+	if p.Admin {
+		var err error
+		if p.Saved, err = s.cfg.Store.ListAlerts(r.Context()); err != nil {
+			return nil, fmt.Errorf("web: list alerts: %w", err)
+		}
+	}
+	return p, nil
 }
 
 // alerts shows the form that saves a search as an alert.
 func (s *Server) alerts(w http.ResponseWriter, r *http.Request) {
-	p := &alertsPage{Base: s.newBase(r, ""), CanWrite: s.cfg.CheckToken != nil}
-	p.Title = p.T.Alerts
+	p, err := s.newAlertsPage(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p.Form.Query = strings.TrimSpace(r.URL.Query().Get("q"))
+	p.Path = r.URL.RequestURI()
 	s.render(w, r, http.StatusOK, "alerts", p)
 }
 
-// addAlert saves an alert from the form; the admin token guards it as it
-// guards adding sources.
+// addAlert saves an alert from the form (guard checked the session and
+// the CSRF token and parsed the form).
 func (s *Server) addAlert(w http.ResponseWriter, r *http.Request) {
-	p := &alertsPage{Base: s.newBase(r, ""), CanWrite: s.cfg.CheckToken != nil}
-	p.Title = p.T.Alerts
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		p.Error = "form: " + err.Error()
-		s.render(w, r, http.StatusBadRequest, "alerts", p)
+	p, err := s.newAlertsPage(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	p.Form = api.AlertInput{Query: r.FormValue("query"), Webhook: strings.TrimSpace(r.FormValue("webhook")),
 		Email: strings.TrimSpace(r.FormValue("email"))}
-	if status, msg := s.checkFormToken(r); status != http.StatusOK {
-		p.Error = msg
-		s.render(w, r, status, "alerts", p)
-		return
-	}
 	a, err := api.NewAlert(r.Context(), s.cfg.Store, s.cfg.Search, p.Form)
 	var ae *api.Error
 	if errors.As(err, &ae) {
@@ -61,5 +76,30 @@ func (s *Server) addAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Created = &a
+	p.Saved = append(p.Saved, a)
 	s.render(w, r, http.StatusCreated, "alerts", p)
+}
+
+// deleteAlert handles an alert's remove button.
+func (s *Server) deleteAlert(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.notFound(w, r)
+		return
+	}
+	a, err := s.cfg.Store.GetAlert(r.Context(), id)
+	if err == nil {
+		err = s.cfg.Store.DeleteAlert(r.Context(), id)
+	}
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: delete alert %d: %w", id, err))
+		return
+	}
+	p, err := s.newAlertsPage(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Removed = &a
+	s.render(w, r, http.StatusOK, "alerts", p)
 }

@@ -1,11 +1,11 @@
 package web
 
 import (
-	"github.com/hablullah/go-hijri"
-
 	"strconv"
 	"strings"
 	"time"
+
+	"khabar/internal/arabic/dates"
 )
 
 // Strings is every piece of interface text, one field per string, so that a
@@ -47,6 +47,10 @@ type Strings struct {
 	Alerts, AlertsIntro, AlertQuery, Webhook, Email string
 	CreateAlert, AlertCreated, AlertFeed, AlertThis string
 	QueryTooLong, InvalidQuery                      string
+	Login, Logout, LoginButton, LoginIntro          string
+	LoginToWrite, LoggedIn, CSRFFailed, Remove      string
+	SourceRemoved, AlertRemoved, SavedAlerts        string
+	NoAlerts                                        string
 	Months                                          [12]string
 }
 
@@ -82,13 +86,19 @@ var (
 		SearchEmpty: "اكتب كلمة أو أكثر للبحث في كل المقالات.", SourceFilter: "المصدر", AnySource: "كل المصادر",
 		AddSource: "إضافة مصدر", ImportOPML: "استيراد قائمة OPML", ExportOPML: "تصدير المصادر (OPML)",
 		Token: "رمز الإدارة", TitleOptional: "الاسم (اختياري)", AddButton: "أضف", ImportButton: "استورد", OPMLFile: "ملف OPML",
-		WritesDisabled: "الإضافة معطلة على هذا الخادم.", BadToken: "رمز الإدارة غير صحيح.", SourceExists: "المصدر موجود من قبل",
+		WritesDisabled: "الإضافة والحذف معطلان على هذا الخادم.", BadToken: "رمز الإدارة غير صحيح.", SourceExists: "المصدر موجود من قبل",
 		SourceAdded: "أضيف المصدر", Imported: "أضيف", AlreadyThere: "موجود من قبل", Refused: "مرفوض", PerDay: "الأعمدة: المقالات يومياً في الأسبوعين الأخيرين.", Status: "الحالة",
 		Alerts: "التنبيهات", AlertsIntro: "احفظ بحثاً ليصلك كل مقال جديد يطابقه مرة واحدة: عبر رابط ويب أو البريد أو تغذية RSS.",
 		AlertQuery: "عبارة البحث", Webhook: "رابط ويب يستقبل المقالات (اختياري)", Email: "البريد الإلكتروني (اختياري)",
 		CreateAlert: "أنشئ التنبيه", AlertCreated: "أُنشئ التنبيه", AlertFeed: "تغذية التنبيه", AlertThis: "أنشئ تنبيهاً لهذا البحث",
 		QueryTooLong: "عبارة البحث طويلة جداً: ٥٠٠ حرف على الأكثر.", InvalidQuery: "تعذر فهم عبارة البحث",
-		Months: [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
+		Login: "دخول المشرف", Logout: "خروج", LoginButton: "ادخل",
+		LoginIntro:   "أدخل رمز الإدارة لتضيف المصادر والتنبيهات أو تحذفها. القراءة متاحة للجميع دون دخول.",
+		LoginToWrite: "سجّل الدخول برمز الإدارة لتضيف أو تحذف.", LoggedIn: "أنت مسجّل الدخول مشرفاً.",
+		CSRFFailed: "رُفض الطلب: النموذج منتهي الصلاحية أو لم يُرسَل من هذا الموقع. حدّث الصفحة وأعد المحاولة.",
+		Remove:     "احذف", SourceRemoved: "حُذف المصدر", AlertRemoved: "حُذف التنبيه", SavedAlerts: "التنبيهات المحفوظة",
+		NoAlerts: "لا توجد تنبيهات محفوظة.",
+		Months:   [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
 	}
 	stringsEN = &Strings{
 		Lang: "en", Dir: "ltr",
@@ -119,13 +129,19 @@ var (
 		SearchEmpty: "Type one or more words to search every article.", SourceFilter: "Source", AnySource: "All sources",
 		AddSource: "Add a source", ImportOPML: "Import an OPML list", ExportOPML: "Export sources (OPML)",
 		Token: "Admin token", TitleOptional: "Name (optional)", AddButton: "Add", ImportButton: "Import", OPMLFile: "OPML file",
-		WritesDisabled: "Adding sources is disabled on this server.", BadToken: "The admin token is wrong.", SourceExists: "This source exists already",
+		WritesDisabled: "Adding and removing is disabled on this server.", BadToken: "The admin token is wrong.", SourceExists: "This source exists already",
 		SourceAdded: "Source added", Imported: "Added", AlreadyThere: "Already there", Refused: "Refused", PerDay: "Bars: articles per day over the last two weeks.", Status: "Status",
 		Alerts: "Alerts", AlertsIntro: "Save a search to receive each new matching article once: by webhook, email or an RSS feed.",
 		AlertQuery: "Search", Webhook: "Webhook URL (optional)", Email: "Email (optional)",
 		CreateAlert: "Create the alert", AlertCreated: "Alert created", AlertFeed: "Alert feed", AlertThis: "Create an alert for this search",
 		QueryTooLong: "The search is too long: 500 characters at most.", InvalidQuery: "The search could not be understood",
-		Months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+		Login: "Admin login", Logout: "Log out", LoginButton: "Log in",
+		LoginIntro:   "Type the admin token to add or remove sources and alerts. Reading needs no login.",
+		LoginToWrite: "Log in with the admin token to add or remove.", LoggedIn: "You are logged in as the admin.",
+		CSRFFailed: "Request refused: the form has expired or was not sent from this site. Reload the page and try again.",
+		Remove:     "Remove", SourceRemoved: "Source removed", AlertRemoved: "Alert removed", SavedAlerts: "Saved alerts",
+		NoAlerts: "No saved alerts.",
+		Months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	}
 )
 
@@ -206,8 +222,9 @@ var hijriMonths = [12]string{"محرم", "صفر", "ربيع الأول", "رب�
 	"رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"}
 
 // FormatHijri writes the Umm al-Qura (Saudi official) date of t's day in
-// loc, e.g. "٢١ شعبان ١٤٤٥هـ"; "" for the zero time and outside the
-// calendar's tables (1937-2077).
+// loc, e.g. "٢١ شعبان ١٤٤٥هـ", with the calendar of package dates (its
+// table covers 1882-2077; outside it the arithmetic calendar stands in);
+// "" for the zero time.
 func FormatHijri(t time.Time, digits string, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
@@ -215,13 +232,11 @@ func FormatHijri(t time.Time, digits string, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	t = t.In(loc)
-	// The converter takes the UTC day; pass the local day at noon.
-	h, err := hijri.CreateUmmAlQuraDate(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC))
-	if err != nil || h.Month < 1 || h.Month > 12 {
+	y, m, d := dates.ToHijri(t.In(loc))
+	if m < 1 || m > 12 || y < 1 {
 		return ""
 	}
-	s := strconv.FormatInt(h.Day, 10) + " " + hijriMonths[h.Month-1] + " " + strconv.FormatInt(h.Year, 10) + "هـ"
+	s := strconv.Itoa(d) + " " + hijriMonths[m-1] + " " + strconv.Itoa(y) + "هـ"
 	if digits == DigitsArab {
 		return ToArabicDigits(s)
 	}

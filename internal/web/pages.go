@@ -31,6 +31,12 @@ type Base struct {
 	FeedRSS  string // the page's feeds, when it has them
 	FeedAtom string
 	FeedJSON string
+	// CanLogin is set when the server has an admin token, so that writes
+	// are possible at all; Admin when the reader is logged in, and CSRF
+	// is then the token every POST form must carry.
+	CanLogin bool
+	Admin    bool
+	CSRF     string
 	loc      *time.Location
 }
 
@@ -116,7 +122,17 @@ func (s *Server) newBase(r *http.Request, title string) Base {
 	if v := r.URL.Query().Get("digits"); v == DigitsArab || v == DigitsLatn {
 		digits = v
 	}
-	return Base{T: t, Title: title, Path: r.URL.RequestURI(), CSS: s.cssPath, Digits: digits, loc: s.loc}
+	b := Base{T: t, Title: title, Path: r.URL.RequestURI(), CSS: s.cssPath, Digits: digits, loc: s.loc,
+		CanLogin: s.cfg.CheckToken != nil}
+	if se, ok := s.session(r); ok {
+		b.Admin, b.CSRF = true, s.sess.csrf(se.value)
+	}
+	return b
+}
+
+// LoginURL is the login page, coming back to this page after.
+func (b *Base) LoginURL() string {
+	return "/login?" + url.Values{"next": {b.Path}}.Encode()
 }
 
 func (b *Base) setFeeds(rss string) {
@@ -289,6 +305,8 @@ type articlePage struct {
 }
 
 func (s *Server) article(w http.ResponseWriter, r *http.Request) {
+	s.busy.Add(1)
+	defer s.busy.Add(-1)
 	ctx := r.Context()
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
@@ -305,10 +323,10 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		p.Paragraphs = paragraphs(htmlText(a.Summary))
 	}
 	p.Groups = groupEntities(a.Entities, p.T)
-	// Related reading (a search) runs beside the story lookup (the store).
-	var relErr error
+	// Related reading (a search, cached and time-boxed: see related.go)
+	// runs beside the story lookup (the store).
 	var wg sync.WaitGroup
-	wg.Go(func() { p.Related, relErr = s.cfg.Search.Related(ctx, a, 5) })
+	wg.Go(func() { p.Related, _ = s.related(ctx, a) })
 	defer wg.Wait() // also on the early returns below: p is not shared after
 	if a.StoryID != 0 {
 		st, err := s.cfg.Store.GetStory(ctx, a.StoryID)
@@ -330,11 +348,6 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	wg.Wait()
-	if relErr != nil {
-		// Related reading is a help, not the page: log and show the rest.
-		s.log.Warn("web: related reading failed", "article", id, "err", relErr)
-		p.Related = nil
-	}
 	s.render(w, r, http.StatusOK, "article", p)
 }
 
@@ -507,7 +520,6 @@ type sourcesPage struct {
 	Activity map[int64]Activity
 	Failing  int
 	Notice   *Notice
-	CanWrite bool // the add and import forms are shown
 }
 
 func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
@@ -521,7 +533,7 @@ func (s *Server) sourcesWith(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, fmt.Errorf("web: sources: %w", err))
 		return
 	}
-	p := &sourcesPage{Base: s.newBase(r, ""), Sources: srcs, Notice: n, CanWrite: s.cfg.CheckToken != nil}
+	p := &sourcesPage{Base: s.newBase(r, ""), Sources: srcs, Notice: n}
 	p.Title = p.T.Sources
 	p.Path = "/sources"
 	ids := make([]int64, 0, len(srcs))

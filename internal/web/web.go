@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"khabar/internal/api"
@@ -50,10 +51,19 @@ type Config struct {
 	// BaseURL is the absolute URL of the site (e.g. "https://khabar.example"),
 	// used for links in feeds; empty means derived from each request.
 	BaseURL string
-	// CheckToken reports whether an admin token may add sources from the
-	// sources page (one URL, or an OPML file) and save alerts on /alerts;
-	// nil hides those forms.
+	// CheckToken reports whether a token typed on /login is the admin
+	// token; a login lets the reader add and remove sources (one URL, or
+	// an OPML file) and alerts. nil disables logins and hides the forms.
 	CheckToken func(token string) bool
+	// SessionKey signs session cookies and CSRF tokens (at least 16
+	// bytes). Derive it from the admin token so that a new token ends
+	// every session; nil means a random key per process, so sessions end
+	// when the server restarts.
+	SessionKey []byte
+	// RelatedWait bounds how long an article page waits for its related
+	// reading (a search) before it is sent without; the search goes on and
+	// the next view shows it. Zero means DefaultRelatedWait.
+	RelatedWait time.Duration
 	// Digits is the default digit system of Arabic pages: DigitsArab (the
 	// default) or DigitsLatn. Readers may switch; English pages use DigitsLatn.
 	Digits string
@@ -72,6 +82,11 @@ type Server struct {
 	base     *url.URL
 	pageSize int
 	stats    statsCache
+	sess     *sessions
+	rel      *relatedCache
+	busy     atomic.Int64 // article pages being served, see related.go
+	// relatedWait is Config.RelatedWait or its default.
+	relatedWait time.Duration
 }
 
 // New parses the embedded templates and returns the portal handler.
@@ -89,7 +104,11 @@ func New(cfg Config) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("web: Config.Digits must be %q or %q, got %q", DigitsArab, DigitsLatn, cfg.Digits)
 	}
-	s := &Server{cfg: cfg, now: cfg.Now, loc: cfg.Location, log: cfg.Logger, css: styleCSS, pageSize: 30}
+	s := &Server{cfg: cfg, now: cfg.Now, loc: cfg.Location, log: cfg.Logger, css: styleCSS, pageSize: 30,
+		rel: newRelatedCache(), relatedWait: cfg.RelatedWait}
+	if s.relatedWait <= 0 {
+		s.relatedWait = DefaultRelatedWait
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -106,9 +125,12 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.base = u
 	}
+	var err error
+	if s.sess, err = newSessions(cfg.SessionKey); err != nil {
+		return nil, err
+	}
 	sum := sha256.Sum256(s.css)
 	s.cssPath = "/static/style." + hex.EncodeToString(sum[:6]) + ".css"
-	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -124,14 +146,19 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /sources", s.sources)
 	m.HandleFunc("GET /sources/{id}", s.source)
 	m.HandleFunc("GET /sources.opml", s.sourcesOPML)
-	m.HandleFunc("POST /sources", s.addSource)
-	m.HandleFunc("POST /sources/import", s.importOPML)
+	m.HandleFunc("POST /sources", s.guard("/sources", 64<<10, s.addSource))
+	m.HandleFunc("POST /sources/import", s.guard("/sources", maxOPML+64<<10, s.importOPML))
+	m.HandleFunc("POST /sources/{id}/delete", s.guard("/sources", 16<<10, s.deleteSource))
 	m.HandleFunc("GET /tags/{tag}", s.tag)
 	m.HandleFunc("GET /entities/{name}", s.entity)
 	m.HandleFunc("GET /stories/{id}", s.story)
 	m.HandleFunc("GET /settings", s.settings)
 	m.HandleFunc("GET /alerts", s.alerts)
-	m.HandleFunc("POST /alerts", s.addAlert)
+	m.HandleFunc("POST /alerts", s.guard("/alerts", 64<<10, s.addAlert))
+	m.HandleFunc("POST /alerts/{id}/delete", s.guard("/alerts", 16<<10, s.deleteAlert))
+	m.HandleFunc("GET /login", s.loginForm)
+	m.HandleFunc("POST /login", s.login)
+	m.HandleFunc("POST /logout", s.guard("/", 16<<10, s.logout))
 	m.HandleFunc("GET /healthz", s.healthz)
 	m.HandleFunc("GET /static/{file}", s.static)
 	m.HandleFunc("GET /feeds/{file}", s.feedTop)
@@ -271,7 +298,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h := w.Header()
 	h.Set("Content-Language", p.base().T.Lang)
 	h.Set("Vary", "Cookie")
-	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+	if p.base().Admin {
+		// An admin's pages carry the CSRF token: no cache may keep them.
+		h.Set("Cache-Control", "private, no-store")
+	} else if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		// Revalidation saves readers the body when nothing changed.
 		sum := sha256.Sum256(buf.Bytes())
 		etag := `"` + hex.EncodeToString(sum[:12]) + `"`

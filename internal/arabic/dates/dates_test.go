@@ -128,6 +128,32 @@ func TestHijriKnownPairs(t *testing.T) {
 	}
 }
 
+func TestToHijri(t *testing.T) {
+	riyadh := time.FixedZone("AST", 3*3600)
+	cases := []struct {
+		t       time.Time
+		y, m, d int
+	}{
+		{time.Date(2024, 3, 11, 12, 0, 0, 0, time.UTC), 1445, 9, 1},
+		{time.Date(2024, 7, 7, 0, 0, 0, 0, time.UTC), 1446, 1, 1},
+		{time.Date(2015, 8, 10, 23, 59, 59, 0, time.UTC), 1436, 10, 25},
+		{time.Date(2024, 6, 16, 8, 0, 0, 0, time.UTC), 1445, 12, 10},
+		{time.Date(1882, 11, 12, 6, 0, 0, 0, time.UTC), 1300, 1, 1},
+		// The civil day is the one in t's location: 22:30 UTC on 10 March is
+		// already 11 March (1 Ramadan) in Riyadh; Shaban 1445 had 29 days.
+		{time.Date(2024, 3, 10, 22, 30, 0, 0, time.UTC), 1445, 8, 29},
+		{time.Date(2024, 3, 10, 22, 30, 0, 0, time.UTC).In(riyadh), 1445, 9, 1},
+		// Outside the table: the arithmetic calendar (1 Muharram 1 AH is
+		// 19 July 622 Gregorian, a Friday).
+		{time.Date(622, 7, 19, 0, 0, 0, 0, time.UTC), 1, 1, 1},
+	}
+	for _, c := range cases {
+		if y, m, d := ToHijri(c.t); y != c.y || m != c.m || d != c.d {
+			t.Errorf("ToHijri(%s) = %d-%d-%d, want %d-%d-%d", c.t, y, m, d, c.y, c.m, c.d)
+		}
+	}
+}
+
 // TestHijriRoundTrip walks every day from 1200 to 1600 AH, inside and outside
 // the Umm al-Qura table, and checks that both conversions agree and that the
 // days are consecutive.

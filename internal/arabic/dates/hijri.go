@@ -1,5 +1,7 @@
 package dates
 
+import "time"
+
 // Umm al-Qura is the official calendar of Saudi Arabia, computed in advance
 // and published as a table of month starts. Between 1300 and 1500 AH this
 // file carries that table as month lengths; outside it, dates fall back to
@@ -132,4 +134,13 @@ func tabularDays(y, m, d int) int {
 	}
 	jdn := d + (59*(m-1)+1)/2 + (y-1)*354 + (3+11*y)/30 + 1948439
 	return jdn - 2440588
+}
+
+// ToHijri returns the Hijri date of t's civil day in t's own location
+// (convert t with In first to choose the zone): by the Umm al-Qura table
+// from 1300 to 1500 AH (12 November 1882 to 2077), by the arithmetic
+// Islamic calendar outside it. The portal shows dates with it, so that
+// parsing and display share one calendar table.
+func ToHijri(t time.Time) (year, month, day int) {
+	return daysToHijri(daysOf(t))
 }

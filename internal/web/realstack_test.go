@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"khabar/internal/analysis"
+	"khabar/internal/api"
+	"khabar/internal/entities"
+	"khabar/internal/extract"
+	"khabar/internal/keywords"
+	"khabar/internal/model"
+	"khabar/internal/search"
+	"khabar/internal/store"
+)
+
+// The browser and load tests run the portal over the real stack: the
+// SQLite store, the analyzer, the entity recognizer, keyphrases and the
+// search service, as `khabar serve` wires them.
+
+// searchService gives the portal the real search service in the shape of
+// api.Searcher (package cli has the same adapter).
+type searchService struct{ s *search.Service }
+
+func (s searchService) Search(ctx context.Context, q api.SearchRequest) (api.SearchResults, error) {
+	res, err := s.s.Search(ctx, search.Request{Query: q.Query, SourceIDs: q.SourceIDs, Limit: q.Limit, Offset: q.Offset})
+	if err != nil {
+		return api.SearchResults{}, err
+	}
+	out := api.SearchResults{Total: res.Total, Results: make([]api.SearchResult, 0, len(res.Results))}
+	for _, r := range res.Results {
+		out.Results = append(out.Results, api.SearchResult{ID: r.ID, URL: r.URL, Title: r.Title, Snippet: r.Snippet,
+			Source: r.Source, Published: r.Published, Score: r.Score})
+	}
+	return out, nil
+}
+
+func (s searchService) Related(ctx context.Context, a model.Article, limit int) ([]model.ArticleRef, error) {
+	return s.s.Related(ctx, a, limit)
+}
+
+// seeder analyses and saves articles as the ingest pipeline does, minus
+// dedup and clustering (every article starts its own story unless told).
+type seeder struct {
+	st  store.Store
+	an  *analysis.Analyzer
+	rec *entities.Recognizer
+}
+
+func newSeeder(st store.Store) *seeder {
+	rec := entities.New(entities.Options{})
+	return &seeder{st: st, an: analysis.New(analysis.Options{Names: rec.Names()}), rec: rec}
+}
+
+func (sd *seeder) search() searchService { return searchService{search.New(sd.st, sd.an)} }
+
+// save fills a's entities and keywords when it has none and stores it with
+// its index data.
+func (sd *seeder) save(ctx context.Context, a *model.Article) error {
+	full := a.Title + "\n\n" + a.Text
+	toks := sd.an.Analyze(full)
+	if a.Entities == nil {
+		a.Entities = sd.rec.Recognize(full, toks)
+	}
+	if a.Keywords == nil {
+		a.Keywords = keywords.Extract(full, toks, a.Entities, nil, 8)
+	}
+	idx := store.IndexData{Phrases: keywords.Candidates(toks)}
+	idx.TitleTerms, idx.TitleStems = sd.an.IndexForms(a.Title)
+	idx.BodyTerms, idx.BodyStems = sd.an.IndexForms(a.Text)
+	if _, err := sd.st.SaveArticle(ctx, a, idx); err != nil {
+		return fmt.Errorf("save %s: %w", a.URL, err)
+	}
+	return nil
+}
+
+// newsroomDir holds real Arabic news pages that package cli's end-to-end
+// test serves; read in place, not copied.
+const newsroomDir = "../cli/testdata/newsroom"
+
+// newsroomArticles extracts the article of every page in newsroomDir.
+func newsroomArticles(t testing.TB) []model.Article {
+	t.Helper()
+	pages, err := filepath.Glob(filepath.Join(newsroomDir, "*.html"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no newsroom pages in %s (%v): the browser test reads package cli's fixtures", newsroomDir, err)
+	}
+	sort.Strings(pages)
+	var out []model.Article
+	for _, p := range pages {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(p), ".html")
+		u := "https://" + name + ".example/news/" + name
+		res, err := extract.Extract(data, u, extract.Options{Now: testNow})
+		if err != nil {
+			t.Fatalf("extract %s: %v", p, err)
+		}
+		if res.Title == "" || res.Text == "" {
+			t.Fatalf("extract %s: no title or text", p)
+		}
+		a := model.Article{URL: u, Title: res.Title, Text: res.Text, Summary: res.Description, Authors: res.Authors,
+			Published: res.Published, Modified: res.Modified, Language: "ar", SiteName: res.SiteName, Agency: res.Agency,
+			Fetched: testNow}
+		if a.Published.IsZero() {
+			a.Published = testNow.Add(-48 * time.Hour)
+		}
+		out = append(out, a)
+	}
+	return out
+}

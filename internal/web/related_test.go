@@ -1,0 +1,145 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"khabar/internal/api"
+	"khabar/internal/model"
+)
+
+// slowSearcher wraps a Searcher: Related waits for release (when set),
+// counts its calls and can fail.
+type slowSearcher struct {
+	api.Searcher
+	calls   atomic.Int64
+	release chan struct{}
+	fail    atomic.Bool
+}
+
+func (s *slowSearcher) Related(ctx context.Context, a model.Article, limit int) ([]model.ArticleRef, error) {
+	s.calls.Add(1)
+	if s.release != nil {
+		select {
+		case <-s.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if s.fail.Load() {
+		return nil, errors.New("search: index unavailable")
+	}
+	return s.Searcher.Related(ctx, a, limit)
+}
+
+func TestRelatedReadingIsTimeBoxedAndCached(t *testing.T) {
+	f := newFixture(t, "fake")
+	slow := &slowSearcher{release: make(chan struct{})}
+	s := f.server(t, func(c *Config) {
+		slow.Searcher = c.Search
+		c.Search = slow
+		c.RelatedWait = 20 * time.Millisecond
+	})
+	path := "/articles/" + itoa(f.ref.ID)
+
+	// The search hangs: the page comes without related reading, in time.
+	start := time.Now()
+	body := checkPage(t, get(t, s, path), 200)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("page took %s while related reading hung", d)
+	}
+	if strings.Contains(body, "اقرأ أيضاً") {
+		t.Errorf("related reading shown before the search answered")
+	}
+	mustContain(t, body, f.ref.Title, "تغطيات أخرى للخبر")
+	// Views meanwhile share the computation already running.
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() { get(t, s, path) })
+	}
+	wg.Wait()
+	if n := slow.calls.Load(); n != 1 {
+		t.Errorf("%d related searches for one article, want 1", n)
+	}
+	// Once it answers, the next view shows it from the cache.
+	close(slow.release)
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(body, "اقرأ أيضاً") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+		body = checkPage(t, get(t, s, path), 200)
+	}
+	mustContain(t, body, "اقرأ أيضاً", "وزير سوري سابق")
+	checkPage(t, get(t, s, path), 200)
+	if n := slow.calls.Load(); n != 1 {
+		t.Errorf("%d related searches after the cache filled, want 1", n)
+	}
+}
+
+func TestRelatedReadingFailureIsRetried(t *testing.T) {
+	f := newFixture(t, "fake")
+	slow := &slowSearcher{}
+	slow.fail.Store(true)
+	s := f.server(t, func(c *Config) { slow.Searcher = c.Search; c.Search = slow })
+	path := "/articles/" + itoa(f.ref.ID)
+	body := checkPage(t, get(t, s, path), 200)
+	if strings.Contains(body, "اقرأ أيضاً") {
+		t.Errorf("related reading shown although the search failed")
+	}
+	mustContain(t, body, f.ref.Title)
+	// A failure is not cached: the next view searches again.
+	slow.fail.Store(false)
+	body = checkPage(t, get(t, s, path), 200)
+	mustContain(t, body, "اقرأ أيضاً")
+	if n := slow.calls.Load(); n != 2 {
+		t.Errorf("%d related searches, want 2", n)
+	}
+}
+
+func TestRelatedReadingWorkersAreBounded(t *testing.T) {
+	f := newFixture(t, "fake")
+	slow := &slowSearcher{release: make(chan struct{})}
+	s := f.server(t, func(c *Config) {
+		slow.Searcher = c.Search
+		c.Search = slow
+		c.RelatedWait = time.Millisecond
+	})
+	ctx := context.Background()
+	// Articles the searcher never answers for fill every worker; more
+	// pages go without related reading instead of starting more searches.
+	for i := int64(1); i <= relatedWorkers+3; i++ {
+		if _, ok := s.related(ctx, model.Article{ID: 1000 + i}); ok {
+			t.Errorf("article %d: related reading known while the search hangs", 1000+i)
+		}
+	}
+	if n := slow.calls.Load(); n > relatedWorkers {
+		t.Errorf("%d searches running, bound is %d", n, relatedWorkers)
+	}
+	close(slow.release)
+}
+
+func TestRelatedReadingWaitsForSpareCPU(t *testing.T) {
+	f := newFixture(t, "fake")
+	slow := &slowSearcher{}
+	s := f.server(t, func(c *Config) { slow.Searcher = c.Search; c.Search = slow })
+	ctx := context.Background()
+	// More article pages in flight than processors: no search starts.
+	s.busy.Add(int64(runtime.GOMAXPROCS(0)) + 1)
+	if _, ok := s.related(ctx, f.ref); ok || slow.calls.Load() != 0 {
+		t.Errorf("related reading computed on a busy server (%d searches)", slow.calls.Load())
+	}
+	s.busy.Store(0)
+	if refs, ok := s.related(ctx, f.ref); !ok || len(refs) == 0 {
+		t.Errorf("related reading of an idle server: %v %v", refs, ok)
+	}
+	// Once known, it is served from the cache even when busy.
+	s.busy.Add(int64(runtime.GOMAXPROCS(0)) + 1)
+	if refs, ok := s.related(ctx, f.ref); !ok || len(refs) == 0 || slow.calls.Load() != 1 {
+		t.Errorf("cached related reading on a busy server: %v %v (%d searches)", refs, ok, slow.calls.Load())
+	}
+}
