@@ -28,6 +28,7 @@ import (
 	"khabar/internal/model"
 	"khabar/internal/outlets"
 	"khabar/internal/store"
+	"khabar/internal/store/postgres"
 	"khabar/internal/store/sqlite"
 )
 
@@ -63,13 +64,16 @@ func (a *app) store(ctx context.Context) (store.Store, error) {
 	if a.st != nil {
 		return a.st, nil
 	}
-	if a.cfg.DatabaseURL != "" {
-		return nil, fmt.Errorf("a PostgreSQL store (--db %s) is not available in this build yet; leave --db empty to use the embedded store", redact(a.cfg.DatabaseURL))
-	}
 	if err := os.MkdirAll(a.cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	st, err := sqlite.Open(ctx, a.cfg.DataDir)
+	var st store.Store
+	var err error
+	if a.cfg.DatabaseURL != "" {
+		st, err = postgres.Open(ctx, a.cfg.DatabaseURL)
+	} else {
+		st, err = sqlite.Open(ctx, a.cfg.DataDir)
+	}
 	if err != nil {
 		return nil, err
 	}

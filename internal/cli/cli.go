@@ -36,19 +36,20 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":     {"serve the portal and the API, and crawl on schedule", runServe},
-		"crawl":     {"fetch every due source once, then exit", runCrawl},
-		"sources":   {"add, list, remove, import (OPML) or export (OPML) sources", runSources},
-		"extract":   {"extract articles from saved HTML files, as JSON", runExtract},
-		"import":    {"import articles from JSON Lines, a JSON array or a .zip of them", runImport},
-		"export":    {"export every article as JSON Lines", runExport},
-		"search":    {"search the stored articles", runSearch},
-		"normalize": {"print the search form of each line of standard input", runNormalize},
-		"dates":     {"parse the date on each line of standard input", runDates},
-		"keywords":  {"print the keyphrases of plain-text files, as JSON Lines", runKeywords},
-		"entities":  {"tag tokens with named-entity BIO tags (--conll)", runEntities},
-		"alerts":    {"add, list or remove saved-search alerts", runAlerts},
-		"backup":    {"write a consistent snapshot of the store to a file", runBackup},
+		"serve":         {"serve the portal and the API, and crawl on schedule", runServe},
+		"crawl":         {"fetch every due source once, then exit", runCrawl},
+		"sources":       {"add, list, remove, import (OPML) or export (OPML) sources", runSources},
+		"extract":       {"extract articles from saved HTML files, as JSON", runExtract},
+		"import":        {"import articles from JSON Lines, a JSON array or a .zip of them", runImport},
+		"export":        {"export every article as JSON Lines", runExport},
+		"search":        {"search the stored articles", runSearch},
+		"normalize":     {"print the search form of each line of standard input", runNormalize},
+		"dates":         {"parse the date on each line of standard input", runDates},
+		"keywords":      {"print the keyphrases of plain-text files, as JSON Lines", runKeywords},
+		"entities":      {"tag tokens with named-entity BIO tags (--conll)", runEntities},
+		"alerts":        {"add, list or remove saved-search alerts", runAlerts},
+		"backup":        {"write a consistent snapshot of the store to a file", runBackup},
+		"migrate-store": {"copy the store into PostgreSQL (--to postgres://…)", runMigrateStore},
 	}
 }
 
@@ -128,7 +129,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-14s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nglobal flags (before the command):")
 	fs.SetOutput(w)

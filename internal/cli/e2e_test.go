@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // newsroom serves RSS, Atom and JSON feeds that link to real Arabic pages
@@ -74,9 +76,19 @@ func newsroom(t *testing.T) *httptest.Server {
 // run runs khabar with args against data, failing the test on a non-zero exit.
 func run(t *testing.T, ctx context.Context, data string, stdin string, args ...string) string {
 	t.Helper()
+	return runDB(t, ctx, data, "", stdin, args...)
+}
+
+// runDB is run with a PostgreSQL store when db is not empty.
+func runDB(t *testing.T, ctx context.Context, data, db, stdin string, args ...string) string {
+	t.Helper()
 	var out, errb bytes.Buffer
 	full := append([]string{"--data", data, "--allow-private-networks"}, args...)
-	code := Run(ctx, full, []string{"KHABAR_PER_HOST_DELAY=0s", "KHABAR_LOG_LEVEL=warn"}, strings.NewReader(stdin), &out, &errb)
+	env := []string{"KHABAR_PER_HOST_DELAY=0s", "KHABAR_LOG_LEVEL=warn"}
+	if db != "" {
+		env = append(env, "KHABAR_DATABASE_URL="+db)
+	}
+	code := Run(ctx, full, env, strings.NewReader(stdin), &out, &errb)
 	if code != 0 {
 		t.Fatalf("khabar %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out.String(), errb.String())
 	}
@@ -113,21 +125,28 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestEndToEnd(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testEndToEnd(t, "") })
+	t.Run("postgres", func(t *testing.T) { testEndToEnd(t, postgresURL(t)) })
+}
+
+// testEndToEnd crawls a loopback newsroom into the store named by db
+// (SQLite in the data folder when empty) and checks what readers see.
+func testEndToEnd(t *testing.T, db string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	room := newsroom(t)
 	data := t.TempDir()
 
 	for _, f := range []string{"/rss.xml", "/atom.xml", "/feed.json"} {
-		run(t, ctx, data, "", "sources", "add", room.URL+f)
+		runDB(t, ctx, data, db, "", "sources", "add", room.URL+f)
 	}
-	out := run(t, ctx, data, "", "crawl")
+	out := runDB(t, ctx, data, db, "", "crawl")
 	if !strings.Contains(out, "crawled 3 sources") {
 		t.Fatalf("crawl said %q", out)
 	}
 
 	var srcs []sourceJSON
-	if err := json.Unmarshal([]byte(run(t, ctx, data, "", "sources", "list", "--json")), &srcs); err != nil {
+	if err := json.Unmarshal([]byte(runDB(t, ctx, data, db, "", "sources", "list", "--json")), &srcs); err != nil {
 		t.Fatal(err)
 	}
 	total := 0
@@ -150,7 +169,7 @@ func TestEndToEnd(t *testing.T) {
 	done := make(chan int)
 	go func() {
 		done <- Run(serveCtx, []string{"--data", data, "serve", "--no-crawl", "--addr", "127.0.0.1:0"},
-			[]string{"KHABAR_LOG_LEVEL=warn", "KHABAR_ADMIN_TOKEN=secret"}, strings.NewReader(""), &serveOut, io.Discard)
+			append([]string{"KHABAR_LOG_LEVEL=warn", "KHABAR_ADMIN_TOKEN=secret"}, dbEnv(db)...), strings.NewReader(""), &serveOut, io.Discard)
 	}()
 	defer func() {
 		stopServe()
@@ -237,6 +256,9 @@ func TestEndToEnd(t *testing.T) {
 
 	// the article's JSON: dates, agency, keywords, entities
 	code, body = get(t, fmt.Sprintf("%s/api/v1/articles/%d", base, coalition))
+	if t.Failed() {
+		t.Logf("article JSON: %s", body)
+	}
 	if code != 200 {
 		t.Fatalf("article JSON: %d", code)
 	}
@@ -298,7 +320,7 @@ func TestEndToEnd(t *testing.T) {
 	if code != 200 || !strings.Contains(page, "<mark>") {
 		t.Errorf("search page: %d, highlighted: %v", code, strings.Contains(page, "<mark>"))
 	}
-	out = run(t, ctx, data, "", "search", "--json", "--limit", "5", "بغداد")
+	out = runDB(t, ctx, data, db, "", "search", "--json", "--limit", "5", "بغداد")
 	if !strings.Contains(out, fmt.Sprintf(`"id": %d`, coalition)) {
 		t.Errorf("khabar search does not find the article: %s", out)
 	}
@@ -310,7 +332,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// export carries every article with its story
-	lines := strings.Split(strings.TrimSpace(run(t, ctx, data, "", "export", "--format", "jsonl")), "\n")
+	lines := strings.Split(strings.TrimSpace(runDB(t, ctx, data, db, "", "export", "--format", "jsonl")), "\n")
 	if len(lines) != 7 {
 		t.Errorf("export gave %d lines, want 7", len(lines))
 	}
@@ -327,7 +349,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// a second crawl finds nothing new and keeps everything
-	run(t, ctx, data, "", "crawl")
+	runDB(t, ctx, data, db, "", "crawl")
 	_, body = get(t, base+"/api/v1/articles?limit=1")
 	if !strings.Contains(body, `"total":7`) {
 		t.Errorf("after a second crawl: %s", body)
@@ -337,4 +359,47 @@ func TestEndToEnd(t *testing.T) {
 func urlQuery(s string) string {
 	r := strings.NewReplacer(" ", "+", `"`, "%22")
 	return r.Replace(s)
+}
+
+func dbEnv(db string) []string {
+	if db == "" {
+		return nil
+	}
+	return []string{"KHABAR_DATABASE_URL=" + db}
+}
+
+// postgresURL returns a URL to a fresh, empty schema of the test database
+// named by KHABAR_TEST_DATABASE_URL, or skips — except under CI=true,
+// where the database must be there (.ci/run starts it).
+func postgresURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("KHABAR_TEST_DATABASE_URL")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("KHABAR_TEST_DATABASE_URL is not set, and CI=true: .ci/run should have started PostgreSQL")
+		}
+		t.Skip("KHABAR_TEST_DATABASE_URL is not set: no PostgreSQL to test against (run .ci/postgres.sh)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", base, err)
+	}
+	defer conn.Close(ctx)
+	schema := fmt.Sprintf("e2e_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err == nil {
+			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
 }

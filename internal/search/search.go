@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -103,11 +104,14 @@ func (s *Service) Search(ctx context.Context, req Request) (Results, error) {
 
 // Related returns up to limit articles on a related subject from other
 // stories: never a copy or another version of a itself. Candidates come from
-// a search for any of a's keywords and entities; a candidate must then
-// share at least two of them (one name or multi-word keyphrase is enough
-// only when a has no more than two), so that a single loose word never
-// makes an article related. The store's ranking puts relevant
-// first and recent among the relevant.
+// a search for any of a's keywords and entity names, published within
+// RelatedWindow of a. Each candidate is then scored by what it shares with
+// a: a person, an organisation or a multi-word keyphrase counts 2, a place
+// or a single word 1 (a country is shared by too much news to make two
+// articles related). A candidate needs a score of at least 3 with at least
+// one strong feature, and half the best candidate's score, so a single
+// loose word never makes an article related. The most related come first,
+// the most recent among equals.
 func (s *Service) Related(ctx context.Context, a model.Article, limit int) ([]model.ArticleRef, error) {
 	if limit <= 0 {
 		limit = 5
@@ -124,43 +128,63 @@ func (s *Service) Related(ctx context.Context, a model.Article, limit int) ([]mo
 	if a.DuplicateOf != 0 {
 		exclude = append(exclude, a.DuplicateOf)
 	}
-	hits, _, err := s.st.SearchText(ctx, store.TextQuery{
+	q := store.TextQuery{
 		Clauses:      clauses,
 		Any:          true,
 		ExcludeIDs:   exclude,
 		ExcludeStory: a.StoryID,
-		Limit:        limit * 6,
-	})
+		Limit:        limit * 5,
+	}
+	if !a.Published.IsZero() {
+		q.Since = a.Published.Add(-RelatedWindow)
+	}
+	hits, _, err := s.st.SearchText(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("search: related to %d: %w", a.ID, err)
 	}
-	out := []model.ArticleRef{}
+	type cand struct {
+		b     model.Article
+		score int
+	}
+	var cands []cand
+	best := 0
 	seenTitle := map[string]bool{strings.TrimSpace(a.Title): true}
 	for _, h := range hits {
-		if len(out) >= limit {
-			break
-		}
 		b, err := s.st.GetArticle(ctx, h.ID)
 		if err != nil {
 			return nil, fmt.Errorf("search: related hit %d: %w", h.ID, err)
 		}
-		if b.DuplicateOf == a.ID || (a.DuplicateOf != 0 && b.DuplicateOf == a.DuplicateOf) {
-			continue
-		}
-		if a.StoryID != 0 && b.StoryID == a.StoryID {
-			continue
-		}
-		if a.ContentHash != "" && b.ContentHash == a.ContentHash {
+		switch {
+		case b.DuplicateOf == a.ID, a.DuplicateOf != 0 && (b.DuplicateOf == a.DuplicateOf || b.ID == a.DuplicateOf),
+			a.StoryID != 0 && b.StoryID == a.StoryID,
+			a.ContentHash != "" && b.ContentHash == a.ContentHash,
+			!a.Published.IsZero() && !b.Published.IsZero() && b.Published.Sub(a.Published) > RelatedWindow:
 			continue
 		}
 		t := strings.TrimSpace(b.Title)
 		if seenTitle[t] {
 			continue
 		}
-		if !s.sharesEnough(feats, b) {
+		score, strong := s.shared(feats, b)
+		if score < 3 || !strong {
 			continue
 		}
 		seenTitle[t] = true
+		cands = append(cands, cand{b, score})
+		best = max(best, score)
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].b.Published.After(cands[j].b.Published)
+	})
+	out := []model.ArticleRef{}
+	for _, c := range cands {
+		if len(out) >= limit || 2*c.score < best {
+			break
+		}
+		b := c.b
 		out = append(out, model.ArticleRef{
 			ID: b.ID, URL: b.URL, Title: b.Title, Source: b.SourceName,
 			Published: b.Published, Excerpt: excerpt(b.Text, 200),
@@ -169,16 +193,22 @@ func (s *Service) Related(ctx context.Context, a model.Article, limit int) ([]mo
 	return out, nil
 }
 
+// relatedTextRunes is how much of a candidate's text is read to score it.
+const relatedTextRunes = 1500
+
+// RelatedWindow is how far apart in time related reading may be.
+const RelatedWindow = 180 * 24 * time.Hour
+
 type feature struct {
 	norms  []string
-	strong bool // a name or a multi-word phrase
+	strong bool // a person, an organisation or a multi-word phrase
 }
 
-// features are a's keywords and entity names, analysed as the index is.
+// features are a's entity names and keywords, analysed as the index is.
 func (s *Service) features(a model.Article) []feature {
 	var out []feature
 	seen := map[string]bool{}
-	add := func(text string, name bool) {
+	add := func(text string, strong bool) {
 		var norms []string
 		for _, t := range s.an.Analyze(text) {
 			if !t.Stop && t.Norm != "" {
@@ -190,30 +220,44 @@ func (s *Service) features(a model.Article) []feature {
 			return
 		}
 		seen[key] = true
-		out = append(out, feature{norms: norms, strong: name || len(norms) > 1})
+		out = append(out, feature{norms: norms, strong: strong || len(norms) > 1})
 	}
 	for _, e := range a.Entities {
-		add(e.Name, true)
+		add(e.Name, e.Type == model.EntityPerson || e.Type == model.EntityOrg)
 	}
 	for _, k := range a.Keywords {
 		add(k, false)
 	}
-	if len(out) > 12 {
-		out = out[:12]
+	if len(out) > 16 {
+		out = out[:16]
 	}
 	return out
 }
 
-func (s *Service) sharesEnough(feats []feature, b model.Article) bool {
-	terms := map[string]bool{}
-	for _, t := range s.an.Analyze(b.Title + "\n" + b.Text) {
+// shared scores what b shares with the features: 2 for a strong feature,
+// 1 for another; strong reports whether any strong one is shared.
+func (s *Service) shared(feats []feature, b model.Article) (score int, strong bool) {
+	// The candidate's title, its opening and its tags say what it is
+	// about; analysing only those keeps related reading cheap.
+	var b2 strings.Builder
+	b2.WriteString(b.Title)
+	b2.WriteString("\n\n")
+	b2.WriteString(truncate(b.Text, relatedTextRunes))
+	for _, k := range b.Keywords {
+		b2.WriteString("\n")
+		b2.WriteString(k)
+	}
+	for _, e := range b.Entities {
+		b2.WriteString("\n")
+		b2.WriteString(e.Name)
+	}
+	toks := s.an.Analyze(b2.String())
+	terms := make(map[string]bool, len(toks))
+	for _, t := range toks {
 		if t.Norm != "" {
 			terms[t.Norm] = true
 		}
 	}
-	// Phrases are checked word by word: the analyzer's terms are single
-	// words, and the store already required the phrase for its hit.
-	shared, strong := 0, 0
 	for _, f := range feats {
 		all := true
 		for _, n := range f.norms {
@@ -222,14 +266,17 @@ func (s *Service) sharesEnough(feats []feature, b model.Article) bool {
 				break
 			}
 		}
-		if all {
-			shared++
-			if f.strong {
-				strong++
-			}
+		if !all {
+			continue
+		}
+		if f.strong {
+			score += 2
+			strong = true
+		} else {
+			score++
 		}
 	}
-	return shared >= 2 || strong >= 1 && len(feats) <= 2
+	return score, strong
 }
 
 func excerpt(text string, n int) string {

@@ -150,6 +150,11 @@ type Stories interface {
 	Candidates(ctx context.Context, bands []uint64, since time.Time, limit int) ([]Candidate, error)
 	// ByContentHash returns the earliest article with that content hash.
 	ByContentHash(ctx context.Context, hash string) (model.Article, error)
+	// WithBandLock runs fn holding, for every process sharing the store, a
+	// lock on each of the LSH band keys, so that two workers placing copies
+	// of one story at the same moment decide one after the other. Store
+	// calls inside fn must use the ctx fn receives.
+	WithBandLock(ctx context.Context, bands []uint64, fn func(ctx context.Context) error) error
 }
 
 // TermCount is a keyword or entity with a count, for tag clouds and trends.

@@ -34,7 +34,7 @@ const (
 	defaultRelatedMax = 5
 	// DefaultRelatedWait is how long an article page waits for related
 	// reading when Config.RelatedWait is zero.
-	DefaultRelatedWait = 25 * time.Millisecond
+	DefaultRelatedWait = 300 * time.Millisecond
 )
 
 type relatedEntry struct {
