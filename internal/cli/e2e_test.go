@@ -371,7 +371,7 @@ func dbEnv(db string) []string {
 // postgresURL returns a URL to a fresh, empty schema of the test database
 // named by KHABAR_TEST_DATABASE_URL, or skips — except under CI=true,
 // where the database must be there (.ci/run starts it).
-func postgresURL(t *testing.T) string {
+func postgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("KHABAR_TEST_DATABASE_URL")
 	if base == "" {

@@ -68,7 +68,8 @@ func FromEnv(env []string) (Config, error) {
 	vars := map[string]string{}
 	for _, kv := range env {
 		k, v, ok := strings.Cut(kv, "=")
-		if ok && strings.HasPrefix(k, "KHABAR_") {
+		// KHABAR_TEST_* belong to the test suites, not to khabar.
+		if ok && strings.HasPrefix(k, "KHABAR_") && !strings.HasPrefix(k, "KHABAR_TEST_") {
 			vars[k] = v
 		}
 	}

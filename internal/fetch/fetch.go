@@ -52,7 +52,8 @@ type Config struct {
 	AllowPrivate bool
 	// PerHostDelay is the least time between the end of one request to a
 	// host and the start of the next; robots.txt Crawl-delay raises it (up
-	// to MaxCrawlDelay).
+	// to MaxCrawlDelay). Zero means none (requests to a host still go one
+	// at a time); negative means DefaultPerHostDelay.
 	PerHostDelay time.Duration
 	// MaxConcurrent bounds requests in flight over all hosts.
 	MaxConcurrent int
@@ -157,7 +158,7 @@ func (e *StatusError) Error() string {
 
 // New returns a Client for cfg, with defaults filled in.
 func New(cfg Config) *Client {
-	if cfg.PerHostDelay <= 0 {
+	if cfg.PerHostDelay < 0 {
 		cfg.PerHostDelay = DefaultPerHostDelay
 	}
 	if cfg.MaxConcurrent <= 0 {

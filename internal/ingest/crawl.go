@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/url"
 	"sort"
@@ -78,7 +79,9 @@ func NewCrawler(st store.Store, fc Fetcher, p *Pipeline, cfg CrawlConfig) *Crawl
 		cfg.MaxItems = 200
 	}
 	if cfg.Lease <= 0 {
-		cfg.Lease = 10 * time.Minute
+		// Shorter than minInterval, so that a crawl by hand can tell a
+		// source another worker holds from one scheduled later.
+		cfg.Lease = 5 * time.Minute
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -106,20 +109,27 @@ const (
 // the crawl goes on.
 func (c *Crawler) RunOnce(ctx context.Context) (Report, error) {
 	var rep Report
-	claim := c.st.ClaimDueSources
 	if c.cfg.Manual {
-		claim = c.st.ClaimSources
+		// A crawl by hand first makes every healthy source due now (not
+		// those another worker holds, nor those waiting after a failure),
+		// then crawls like the scheduler.
+		now := c.cfg.Now()
+		srcs, err := c.st.ClaimSources(ctx, now, c.cfg.Lease, math.MaxInt32)
+		if err != nil {
+			return rep, fmt.Errorf("ingest: claim sources: %w", err)
+		}
+		for _, s := range srcs {
+			s.NextFetch = now
+			if err := c.st.SaveFetchState(ctx, s); err != nil {
+				return rep, fmt.Errorf("ingest: release source %d: %w", s.ID, err)
+			}
+		}
 	}
-	srcs, err := claim(ctx, c.cfg.Now(), c.cfg.Lease, 100000)
-	if err != nil {
-		return rep, fmt.Errorf("ingest: claim due sources: %w", err)
-	}
-	rep.Sources = len(srcs)
-	prog := Progress{SourcesTotal: len(srcs)}
+	var prog Progress
 	var mu sync.Mutex
 	jobs := make(chan model.Source)
 	var wg sync.WaitGroup
-	for range min(c.cfg.Workers, max(len(srcs), 1)) {
+	for range c.cfg.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -142,17 +152,36 @@ func (c *Crawler) RunOnce(ctx context.Context) (Report, error) {
 			}
 		}()
 	}
-	for _, s := range srcs {
-		select {
-		case jobs <- s:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+	// Sources are claimed a few at a time, as workers are free, so that
+	// other processes sharing the store take their part of the round.
+	var claimErr error
+claiming:
+	for ctx.Err() == nil {
+		srcs, err := c.st.ClaimDueSources(ctx, c.cfg.Now(), c.cfg.Lease, c.cfg.Workers)
+		if err != nil {
+			claimErr = fmt.Errorf("ingest: claim due sources: %w", err)
 			break
+		}
+		if len(srcs) == 0 {
+			break
+		}
+		mu.Lock()
+		rep.Sources += len(srcs)
+		prog.SourcesTotal += len(srcs)
+		mu.Unlock()
+		for _, s := range srcs {
+			select {
+			case jobs <- s:
+			case <-ctx.Done():
+				break claiming
+			}
 		}
 	}
 	close(jobs)
 	wg.Wait()
+	if claimErr != nil {
+		return rep, claimErr
+	}
 	return rep, ctx.Err()
 }
 

@@ -56,8 +56,9 @@ type Sources interface {
 	// ClaimSources is ClaimDueSources for a crawl asked for by hand
 	// (khabar crawl): besides the due sources it claims those not due yet
 	// whose last fetch succeeded (ErrorCount == 0), so that they are polled
-	// now, conditionally. Sources held back after a failure — an error
-	// backoff, a server's Retry-After — still wait for their NextFetch.
+	// now, conditionally — except those whose NextFetch is within now+lease,
+	// which another worker may hold under its lease. Sources held back after
+	// a failure — an error backoff, a server's Retry-After — still wait.
 	ClaimSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error)
 	// SaveFetchState writes the polling state of s (ETag, LastModified,
 	// LastFetched, LastError, NextFetch, ErrorCount, Interval) and, when not

@@ -141,7 +141,7 @@ func (s *Store) claim(now time.Time, lease time.Duration, limit int, healthy boo
 	defer s.mu.Unlock()
 	var out []model.Source
 	for _, x := range s.sources {
-		if len(out) < limit && (!x.NextFetch.After(now) || healthy && x.ErrorCount == 0) {
+		if len(out) < limit && (!x.NextFetch.After(now) || healthy && x.ErrorCount == 0 && x.NextFetch.After(now.Add(lease))) {
 			x.NextFetch = now.Add(lease)
 			out = append(out, *x)
 		}

@@ -159,7 +159,8 @@ func (s *Store) ClaimDueSources(ctx context.Context, now time.Time, lease time.D
 }
 
 // ClaimSources claims the due sources and, besides them, every healthy one
-// (error_count = 0), for a crawl asked for by hand.
+// (error_count = 0) not under another worker's lease, for a crawl asked
+// for by hand.
 func (s *Store) ClaimSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error) {
 	return s.claim(ctx, now, lease, limit, true)
 }
@@ -181,7 +182,7 @@ func (s *Store) claim(ctx context.Context, now time.Time, lease time.Duration, l
 	// updated; the order is restored in the outer SELECT.
 	err := runQuery(ctx, q, `WITH picked AS (
 			SELECT id, next_fetch AS old_next FROM sources
-			WHERE next_fetch IS NULL OR next_fetch <= $1 OR ($2 AND error_count = 0)
+			WHERE next_fetch IS NULL OR next_fetch <= $1 OR ($2 AND error_count = 0 AND next_fetch > $4)
 			ORDER BY next_fetch NULLS FIRST, id
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED),

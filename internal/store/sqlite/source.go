@@ -141,7 +141,8 @@ func (s *Store) ClaimDueSources(ctx context.Context, now time.Time, lease time.D
 }
 
 // ClaimSources claims the due sources and, besides them, every healthy one
-// (error_count = 0), for a crawl asked for by hand.
+// (error_count = 0) not under another worker's lease, for a crawl asked
+// for by hand.
 func (s *Store) ClaimSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.Source, error) {
 	return s.claim(ctx, now, lease, limit, true)
 }
@@ -158,7 +159,7 @@ func (s *Store) claim(ctx context.Context, now time.Time, lease time.Duration, l
 	err := s.transact(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		err := runQuery(ctx, tx, `SELECT `+sourceColumns+` FROM sources s
-			WHERE s.next_fetch IS NULL OR s.next_fetch <= ? OR (? AND s.error_count = 0)
+			WHERE s.next_fetch IS NULL OR s.next_fetch <= ? OR (? AND s.error_count = 0 AND s.next_fetch > ?)
 			ORDER BY COALESCE(s.next_fetch, 0), s.id LIMIT ?`, func(rows *sql.Rows) error {
 			src, err := scanSource(rows)
 			if err != nil {
@@ -166,7 +167,7 @@ func (s *Store) claim(ctx context.Context, now time.Time, lease time.Duration, l
 			}
 			out = append(out, src)
 			return nil
-		}, now.UnixMicro(), healthy, limit)
+		}, now.UnixMicro(), healthy, until.UnixMicro(), limit)
 		if err != nil {
 			return err
 		}

@@ -1437,8 +1437,12 @@ func testClaimSources(t *testing.T, s store.Store) {
 	if !slices.Equal(gotIDs, want) {
 		t.Fatalf("ClaimSources = %v, want %v (not the one backing off, %d)", gotIDs, want, backoff.ID)
 	}
-	// Within the lease a due-only claim gets nothing; a crawl by hand may
-	// take a healthy source again.
+	// Within the lease a due-only claim gets nothing, nor does a crawl by
+	// hand with the same lease: another worker holds those sources.
+	if held, err := s.ClaimSources(c, now, 10*time.Minute, 10); err != nil || len(held) != 0 {
+		t.Errorf("ClaimSources within another's lease = %d sources, %v", len(held), err)
+	}
+	// A shorter lease ends before theirs does: a healthy source may be taken.
 	again, err := s.ClaimDueSources(c, now, 10*time.Minute, 10)
 	if err != nil || len(again) != 0 {
 		t.Errorf("ClaimDueSources within the lease = %d sources, %v", len(again), err)
