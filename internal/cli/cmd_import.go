@@ -20,8 +20,10 @@ import (
 	"khabar/internal/model"
 )
 
-// importBatch is how many articles one import transaction saves.
-const importBatch = 100
+// importBatch is how many articles one import transaction saves: each
+// commit rewrites every page it touched (phrase frequencies all over their
+// table, a full-text segment), so bigger batches write less per article.
+const importBatch = 1000
 
 // importRecord is one article in an import file. Field names follow the
 // common news-corpus layouts (SaudiNewsNet's among them).
@@ -105,8 +107,10 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	// Analysis runs on every core; commits happen one at a time, in the
 	// file's order, so that copies find the articles before them.
+	// The ordered queue holds a batch: while one batch commits, the
+	// analysis goes on with the next instead of waiting for the commit.
 	jobs := make(chan *job, 64)
-	ordered := make(chan *job, 64)
+	ordered := make(chan *job, importBatch)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)

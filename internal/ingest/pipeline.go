@@ -4,9 +4,11 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -179,16 +181,26 @@ func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
 	}
 	p.commitMu.Lock()
 	defer p.commitMu.Unlock()
-	var existing *model.Article
-	if old, err := p.st.GetArticleByURL(ctx, a.URL); err == nil {
-		existing = &old
-	}
-	if err := p.place(ctx, pr, existing); err != nil {
-		return false, err
-	}
-	created, err := p.st.SaveArticle(ctx, a, pr.Index)
+	// The lock on the band keys makes workers sharing a store decide one
+	// after the other when they place copies of one story.
+	var created bool
+	err := p.st.WithBandLock(ctx, pr.Index.Bands, func(ctx context.Context) error {
+		var existing *model.Article
+		if old, err := p.st.GetArticleByURL(ctx, a.URL); err == nil {
+			existing = &old
+		}
+		if err := p.place(ctx, pr, existing); err != nil {
+			return err
+		}
+		var err error
+		created, err = p.st.SaveArticle(ctx, a, pr.Index)
+		if err != nil {
+			return fmt.Errorf("ingest: save %s: %w", a.URL, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return false, fmt.Errorf("ingest: save %s: %w", a.URL, err)
+		return false, err
 	}
 	p.saved(ctx, []*Prepared{pr}, []bool{created})
 	return created, nil
@@ -197,6 +209,22 @@ func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
 // place decides a's copy root and story from the stored candidates.
 // existing is the stored article with the same URL, if any.
 func (p *Pipeline) place(ctx context.Context, pr *Prepared, existing *model.Article) error {
+	_, err := p.placeWith(ctx, pr, existing, nil)
+	return err
+}
+
+// pendingID is where the stand-in ids of articles not yet stored start
+// (Batch): above any id SQLite or PostgreSQL hands out, so that they sort
+// after every stored article and story, in the order they will be saved,
+// as the real ids will.
+const pendingID = int64(1) << 62
+
+// placeWith is place with extra candidates: articles of a batch not yet
+// stored, under stand-in ids (pendingID and up) and, when they will open
+// a story of their own, stand-in story ids. It reports false, changing
+// nothing but a's fetch time, when the decision refers to a stand-in id:
+// the article must then wait until the batch is stored.
+func (p *Pipeline) placeWith(ctx context.Context, pr *Prepared, existing *model.Article, extra []store.Candidate) (bool, error) {
 	a := pr.Article
 	if a.Fetched.IsZero() {
 		a.Fetched = p.cfg.Now()
@@ -204,11 +232,14 @@ func (p *Pipeline) place(ctx context.Context, pr *Prepared, existing *model.Arti
 	if existing != nil && existing.ContentHash == a.ContentHash {
 		// Same text: keep its place.
 		a.DuplicateOf, a.StoryID, a.Signature = existing.DuplicateOf, existing.StoryID, existing.Signature
-		return nil
+		return true, nil
 	}
 	cands, err := p.st.Candidates(ctx, pr.Index.Bands, p.cfg.Cluster.Since(pr.features.Published), cluster.CandidateLimit)
 	if err != nil {
-		return fmt.Errorf("ingest: candidates for %s: %w", a.URL, err)
+		return false, fmt.Errorf("ingest: candidates for %s: %w", a.URL, err)
+	}
+	if len(extra) > 0 {
+		cands = mergeCandidates(cands, extra, cluster.CandidateLimit)
 	}
 	cc := make([]cluster.Candidate, 0, len(cands))
 	for _, c := range cands {
@@ -221,9 +252,33 @@ func (p *Pipeline) place(ctx context.Context, pr *Prepared, existing *model.Arti
 		})
 	}
 	d := cluster.Decide(pr.features, cc, p.cfg.Cluster)
+	if d.DuplicateOf >= pendingID || d.StoryID >= pendingID {
+		return false, nil
+	}
 	a.DuplicateOf, a.StoryID = d.DuplicateOf, d.StoryID
 	a.Signature = cluster.Pack(pr.features, d.StoryStart)
-	return nil
+	return true, nil
+}
+
+// mergeCandidates returns the first limit of stored and extra together in
+// the store's order (most shared bands first, then newest, then highest
+// id), which is the list the store would return had extra been stored.
+func mergeCandidates(stored, extra []store.Candidate, limit int) []store.Candidate {
+	all := make([]store.Candidate, 0, len(stored)+len(extra))
+	all = append(append(all, stored...), extra...)
+	slices.SortStableFunc(all, func(x, y store.Candidate) int {
+		if c := cmp.Compare(y.Shared, x.Shared); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.Published.UnixMicro(), x.Published.UnixMicro()); c != 0 {
+			return c
+		}
+		return cmp.Compare(y.ID, x.ID)
+	})
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	return all
 }
 
 // saved records what follows a save: the names seen, for learning, and
@@ -250,21 +305,25 @@ func (p *Pipeline) saved(ctx context.Context, prs []*Prepared, created []bool) {
 
 // Batch commits prepared articles many at a time, in one store
 // transaction each, for bulk imports. Articles are placed in the order
-// they are added: one that shares a band key with an article still
-// pending flushes the batch first, so that a copy always finds the article
-// it copies. A Batch is for one goroutine.
+// they are added, each against the stored articles and the ones still
+// pending, exactly as if every article before it were stored: the pending
+// ones stand in under ids of their own, and an article whose copy root or
+// story would be one of them (whose id is not known yet) flushes the batch
+// first and is placed again, so that a copy always finds the article it
+// copies. A Batch is for one goroutine.
 type Batch struct {
 	p       *Pipeline
 	size    int
 	pending []*Prepared
-	bands   map[uint64]bool
+	bands   map[uint64][]int // band key → indexes in pending
+	urls    map[string]bool  // URLs pending
 	// Created and Updated count the articles saved so far.
 	Created, Updated int
 }
 
 // NewBatch returns a Batch that saves every size articles.
 func (p *Pipeline) NewBatch(size int) *Batch {
-	return &Batch{p: p, size: max(size, 1), bands: map[uint64]bool{}}
+	return &Batch{p: p, size: max(size, 1), bands: map[uint64][]int{}, urls: map[string]bool{}}
 }
 
 // Add places pr and queues it; it may flush.
@@ -272,28 +331,88 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	if pr.Article.URL == "" {
 		return fmt.Errorf("ingest: article has no URL")
 	}
-	for _, k := range pr.Index.Bands {
-		if b.bands[k] {
-			if err := b.Flush(ctx); err != nil {
-				return err
-			}
-			break
+	if b.urls[pr.Article.URL] {
+		// Saved twice, the second updates the first: place it against
+		// the stored first.
+		if err := b.Flush(ctx); err != nil {
+			return err
 		}
 	}
+	extra := b.pendingCandidates(pr)
 	b.p.commitMu.Lock()
-	err := b.p.place(ctx, pr, nil)
+	ok, err := b.p.placeWith(ctx, pr, nil, extra)
 	b.p.commitMu.Unlock()
+	if err == nil && !ok {
+		if err = b.Flush(ctx); err == nil {
+			b.p.commitMu.Lock()
+			err = b.p.place(ctx, pr, nil)
+			b.p.commitMu.Unlock()
+		}
+	}
 	if err != nil {
 		return err
 	}
+	i := len(b.pending)
 	b.pending = append(b.pending, pr)
-	for _, k := range pr.Index.Bands {
-		b.bands[k] = true
+	b.urls[pr.Article.URL] = true
+	for _, k := range distinctBands(pr.Index.Bands) {
+		b.bands[k] = append(b.bands[k], i)
 	}
 	if len(b.pending) >= b.size {
 		return b.Flush(ctx)
 	}
 	return nil
+}
+
+func distinctBands(bands []uint64) []uint64 {
+	out := slices.Clone(bands)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// pendingCandidates returns the pending articles that share a band with
+// pr and fall in its window, as the store's Candidates would return them
+// once stored, under stand-in ids.
+func (b *Batch) pendingCandidates(pr *Prepared) []store.Candidate {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	shared := map[int]int{}
+	for _, k := range distinctBands(pr.Index.Bands) {
+		for _, i := range b.bands[k] {
+			shared[i]++
+		}
+	}
+	if len(shared) == 0 {
+		return nil
+	}
+	var since int64
+	if t := b.p.cfg.Cluster.Since(pr.features.Published); !t.IsZero() {
+		since = t.UnixMicro()
+	}
+	out := make([]store.Candidate, 0, len(shared))
+	for i, n := range shared {
+		a := b.pending[i].Article
+		// The store's sort time: published, else fetched, to the microsecond.
+		t := a.Published
+		if t.IsZero() {
+			t = a.Fetched
+		}
+		t = time.UnixMicro(t.UnixMicro()).UTC()
+		if t.UnixMicro() < since {
+			continue
+		}
+		story := a.StoryID
+		if story == 0 {
+			story = pendingID + int64(i) // a story of its own, opened when stored
+		}
+		out = append(out, store.Candidate{
+			ID: pendingID + int64(i), SourceID: a.SourceID, SourceName: a.SourceName, StoryID: story,
+			DuplicateOf: a.DuplicateOf, Published: t, ContentHash: a.ContentHash,
+			Signature: slices.Clone(a.Signature), Shared: n,
+		})
+	}
+	return out
 }
 
 // Flush saves the pending articles.
@@ -322,6 +441,7 @@ func (b *Batch) Flush(ctx context.Context) error {
 	}
 	b.pending = b.pending[:0]
 	clear(b.bands)
+	clear(b.urls)
 	return nil
 }
 

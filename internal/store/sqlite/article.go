@@ -468,7 +468,7 @@ func (s *Store) getArticle(ctx context.Context, where string, arg any) (model.Ar
 // HasArticle reports whether an article with that URL is stored.
 func (s *Store) HasArticle(ctx context.Context, u string) (bool, error) {
 	var one int
-	err := s.r.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE url = ?`, u).Scan(&one)
+	err := s.rstmts.hasArticle.QueryRowContext(ctx, u).Scan(&one)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}

@@ -62,7 +62,11 @@ func MatchExpression(clauses []store.Clause, any bool) string {
 	return strings.Join(parts, op)
 }
 
+// quote makes s one FTS5 string. FTS5 reads the query as a C string, so a
+// NUL would end it mid-string; the tokenizer splits words at a NUL anyway,
+// so it becomes a space.
 func quote(s string) string {
+	s = strings.ReplaceAll(s, "\x00", " ")
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 

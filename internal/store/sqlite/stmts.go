@@ -74,9 +74,42 @@ func (s *Store) prepare(ctx context.Context) error {
 	return nil
 }
 
+// rstmts are the reads every imported article makes (duplicate check,
+// keyword statistics, copy and story candidates), prepared once on the
+// read pool, which keeps them prepared on each connection it uses.
+type rstmts struct {
+	hasArticle, countArticles, docFreq, candidates *sql.Stmt
+	all                                            []*sql.Stmt
+}
+
+func (s *Store) prepareReads(ctx context.Context) error {
+	q := &s.rstmts
+	for _, p := range []struct {
+		st  **sql.Stmt
+		sql string
+	}{
+		{&q.hasArticle, `SELECT 1 FROM articles WHERE url = ?`},
+		{&q.countArticles, `SELECT COUNT(*) FROM articles`},
+		{&q.docFreq, `SELECT hash, df FROM phrase_df WHERE hash IN (SELECT value FROM json_each(?))`},
+		{&q.candidates, candidatesQuery},
+	} {
+		st, err := s.r.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return fmt.Errorf("sqlite: prepare %q: %w", p.sql, err)
+		}
+		*p.st = st
+		q.all = append(q.all, st)
+	}
+	return nil
+}
+
 func (s *Store) closeStmts() {
 	for _, st := range s.stmts.all {
 		st.Close()
 	}
 	s.stmts.all = nil
+	for _, st := range s.rstmts.all {
+		st.Close()
+	}
+	s.rstmts.all = nil
 }

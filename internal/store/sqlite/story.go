@@ -128,6 +128,20 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 	return out, total, nil
 }
 
+// candidatesQuery is Candidates' statement: the bands' rows through the
+// lsh_bands primary key, counted per article, then the best articles' rows.
+const candidatesQuery = `WITH m AS (
+			SELECT b.article_id AS id, COUNT(*) AS shared, MAX(b.sort_time) AS t
+			FROM lsh_bands b
+			WHERE b.band_key IN (SELECT value FROM json_each(?)) AND COALESCE(b.sort_time, 0) >= ?
+			GROUP BY b.article_id
+			ORDER BY shared DESC, t DESC, b.article_id DESC
+			LIMIT ?)
+		SELECT a.id, a.source_id, a.source_name, COALESCE(a.story_id, 0), a.duplicate_of, a.sort_time,
+			a.content_hash, a.signature, m.shared
+		FROM m JOIN articles a ON a.id = m.id
+		ORDER BY m.shared DESC, m.t DESC, a.id DESC`
+
 // Candidates returns articles published (or fetched) at or after since that
 // share at least one of bands, most shared first (then newest), at most
 // limit (0 means 50).
@@ -147,17 +161,7 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64, since time.Time,
 		}
 	}
 	var out []store.Candidate
-	err := runQuery(ctx, s.r, `WITH m AS (
-			SELECT b.article_id AS id, COUNT(*) AS shared, MAX(b.sort_time) AS t
-			FROM lsh_bands b
-			WHERE b.band_key IN (SELECT value FROM json_each(?)) AND COALESCE(b.sort_time, 0) >= ?
-			GROUP BY b.article_id
-			ORDER BY shared DESC, t DESC, b.article_id DESC
-			LIMIT ?)
-		SELECT a.id, a.source_id, a.source_name, COALESCE(a.story_id, 0), a.duplicate_of, a.sort_time,
-			a.content_hash, a.signature, m.shared
-		FROM m JOIN articles a ON a.id = m.id
-		ORDER BY m.shared DESC, m.t DESC, a.id DESC`, func(rows *sql.Rows) error {
+	err := runQuery(ctx, s.rstmts.candidates, "", func(rows *sql.Rows) error {
 		var (
 			c   store.Candidate
 			t   sql.NullInt64

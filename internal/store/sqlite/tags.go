@@ -29,7 +29,7 @@ func (s *Store) DocFreq(ctx context.Context, phrases []string) (map[string]int, 
 	}
 	defer tx.Rollback()
 	var docs int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&docs); err != nil {
+	if err := tx.StmtContext(ctx, s.rstmts.countArticles).QueryRowContext(ctx).Scan(&docs); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: doc freq: count: %w", err)
 	}
 	if len(phrases) > 0 {
@@ -42,7 +42,7 @@ func (s *Store) DocFreq(ctx context.Context, phrases []string) (map[string]int, 
 			}
 			byHash[h] = append(byHash[h], p)
 		}
-		err = runQuery(ctx, tx, `SELECT hash, df FROM phrase_df WHERE hash IN (SELECT value FROM json_each(?))`,
+		err = runQuery(ctx, tx.StmtContext(ctx, s.rstmts.docFreq), "",
 			func(rows *sql.Rows) error {
 				var h int64
 				var n int
@@ -183,47 +183,90 @@ func (s *Store) TopEntities(ctx context.Context, since, until time.Time, limit i
 
 // ObserveNames counts one observation of each name (by name and type) and
 // keeps the union of the surface forms seen with it.
+//
+// The whole list costs two statements: one read of the names already
+// known, and one upsert of the merged counts and forms (a bulk import
+// observes thousands of names per batch).
 func (s *Store) ObserveNames(ctx context.Context, names []model.Entity) error {
-	if len(names) == 0 {
+	type key struct{ Name, Type string }
+	type obs struct {
+		Name  string   `json:"name"`
+		Type  string   `json:"type"`
+		Seen  int      `json:"seen"`
+		Forms []string `json:"forms,omitempty"`
+	}
+	byKey := map[key]*obs{}
+	var list []*obs
+	for _, e := range names {
+		if e.Name == "" {
+			continue
+		}
+		k := key{e.Name, e.Type}
+		o := byKey[k]
+		if o == nil {
+			o = &obs{Name: e.Name, Type: e.Type}
+			byKey[k] = o
+			list = append(list, o)
+		}
+		o.Seen++
+		// Mentions are merged below, after the stored forms.
+		o.Forms = append(o.Forms, e.Mentions...)
+	}
+	if len(list) == 0 {
 		return nil
 	}
-	err := s.transact(ctx, func(tx *sql.Tx) error {
-		for _, e := range names {
-			if e.Name == "" {
-				continue
-			}
-			var old sql.NullString
-			err := tx.QueryRowContext(ctx, `SELECT mentions FROM learned_names WHERE name = ? AND type = ?`, e.Name, e.Type).Scan(&old)
-			if err != nil && err != sql.ErrNoRows {
+	keys, err := json.Marshal(list)
+	if err != nil {
+		return fmt.Errorf("sqlite: observe names: %w", err)
+	}
+	err = s.transact(ctx, func(tx *sql.Tx) error {
+		stored := map[key][]string{}
+		err := runQuery(ctx, tx, `SELECT l.name, l.type, l.mentions FROM learned_names l
+			JOIN (SELECT DISTINCT value ->> 'name' AS name, value ->> 'type' AS type FROM json_each(?)) k
+			ON l.name = k.name AND l.type = k.type`, func(rows *sql.Rows) error {
+			var (
+				k  key
+				mj sql.NullString
+			)
+			if err := rows.Scan(&k.Name, &k.Type, &mj); err != nil {
 				return err
 			}
-			var forms []string
-			if old.Valid && old.String != "" {
-				if err := json.Unmarshal([]byte(old.String), &forms); err != nil {
-					return fmt.Errorf("name %q: stored forms: %w", e.Name, err)
+			if mj.Valid && mj.String != "" {
+				var forms []string
+				if err := json.Unmarshal([]byte(mj.String), &forms); err != nil {
+					return fmt.Errorf("name %q: stored forms: %w", k.Name, err)
 				}
+				stored[k] = forms
 			}
-			have := make(map[string]bool, len(forms))
+			return nil
+		}, string(keys))
+		if err != nil {
+			return err
+		}
+		for _, o := range list {
+			seen := o.Forms
+			forms := stored[key{o.Name, o.Type}]
+			have := make(map[string]bool, len(forms)+len(seen))
 			for _, f := range forms {
 				have[f] = true
 			}
-			for _, m := range e.Mentions {
+			for _, m := range seen {
 				if m != "" && !have[m] {
 					have[m] = true
 					forms = append(forms, m)
 				}
 			}
-			fj, err := jsonArg(forms, len(forms) == 0)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO learned_names (name, type, seen, mentions) VALUES (?, ?, 1, ?)
-				ON CONFLICT (name, type) DO UPDATE SET seen = seen + 1, mentions = excluded.mentions`,
-				e.Name, e.Type, fj); err != nil {
-				return err
-			}
+			o.Forms = forms
 		}
-		return nil
+		rows, err := json.Marshal(list)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO learned_names (name, type, seen, mentions)
+			SELECT value ->> 'name', value ->> 'type', value ->> 'seen', value -> 'forms' FROM json_each(?) WHERE true
+			ON CONFLICT (name, type) DO UPDATE SET seen = seen + excluded.seen, mentions = excluded.mentions`,
+			string(rows))
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: observe names: %w", err)

@@ -1,0 +1,155 @@
+package ingest
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"khabar/internal/analysis"
+	"khabar/internal/entities"
+	"khabar/internal/model"
+	"khabar/internal/store/sqlite"
+)
+
+// corpusZip finds a SaudiNewsNet day in the shared corpora (a sibling of
+// the repository), or skips.
+func corpusZip(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p := filepath.Join(dir, "shared", "corpora", "saudinewsnet", "zips", "2015-07-21.zip")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("SaudiNewsNet corpus not found (shared/corpora/saudinewsnet beside the repository)")
+		}
+		dir = parent
+	}
+}
+
+func loadCorpus(t *testing.T, path string, n int) []model.Article {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var out []model.Article
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, ".json") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []struct{ URL, Title, Content, Source, Date_extracted string }
+		if err := json.Unmarshal(data, &recs); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			pub, _ := time.Parse("2006-01-02 15:04:05", r.Date_extracted)
+			out = append(out, model.Article{URL: r.URL, Title: r.Title, Text: r.Content, SourceName: r.Source, Published: pub})
+			if len(out) == n {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// TestBatchPlacesAsCommit checks that a Batch, which places articles
+// against pending ones without storing them first, decides every copy and
+// story exactly as committing the articles one by one does.
+func TestBatchPlacesAsCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("analyses 600 corpus articles twice")
+	}
+	arts := loadCorpus(t, corpusZip(t), 600)
+	ctx := context.Background()
+	now := time.Date(2015, 8, 1, 0, 0, 0, 0, time.UTC)
+	run := func(batch int) map[string][2]int64 {
+		st, err := sqlite.Open(ctx, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		rec := entities.New(entities.Options{})
+		an := analysis.New(analysis.Options{Names: rec.Names()})
+		p := NewPipeline(st, an, rec, PipelineConfig{Now: func() time.Time { return now }})
+		// Prepared before any save, so that both runs see the same
+		// (empty) phrase statistics and analyse alike.
+		prs := make([]*Prepared, len(arts))
+		for i := range arts {
+			a := arts[i]
+			if prs[i], err = p.Prepare(ctx, &a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var b *Batch
+		if batch > 0 {
+			b = p.NewBatch(batch)
+		}
+		for _, pr := range prs {
+			if b != nil {
+				err = b.Add(ctx, pr)
+			} else {
+				_, err = p.Commit(ctx, pr)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if b != nil {
+			if err := b.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := map[string][2]int64{}
+		for _, pr := range prs {
+			out[pr.Article.URL] = [2]int64{pr.Article.DuplicateOf, pr.Article.StoryID}
+		}
+		return out
+	}
+	want := run(0)
+	got := run(250)
+	copies, joined := 0, 0
+	for u, w := range want {
+		if got[u] != w {
+			t.Errorf("%s: batch placed it at (copy of %d, story %d), one by one at (%d, %d)", u, got[u][0], got[u][1], w[0], w[1])
+		}
+		if w[0] != 0 {
+			copies++
+		}
+	}
+	stories := map[int64]int{}
+	for _, w := range want {
+		stories[w[1]]++
+	}
+	for _, n := range stories {
+		if n > 1 {
+			joined += n
+		}
+	}
+	// The sample must exercise the interesting cases.
+	if copies == 0 || joined == 0 {
+		t.Errorf("sample has %d copies and %d articles in shared stories; want some of each", copies, joined)
+	}
+	t.Logf("%d articles, %d copies, %d in shared stories", len(want), copies, joined)
+}
