@@ -371,9 +371,8 @@ func (r importRecord) article() (*model.Article, error) {
 		SourceName: strings.TrimSpace(r.Source),
 		Language:   r.Language,
 	}
-	if a.Title == "" && a.Text == "" {
-		return nil, fmt.Errorf("record %s has neither title nor text", u)
-	}
+	// A record may carry only its URL (SaudiNewsNet has 57 whose crawler
+	// got nothing else): it is still an article the corpus lists.
 	for _, raw := range []json.RawMessage{r.Published, r.Date, r.DateExtracted} {
 		if t, ok := parseRecordTime(raw); ok {
 			a.Published = t

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -68,9 +69,46 @@ func newsroom(t *testing.T) *httptest.Server {
 		}
 		json.NewEncoder(w).Encode(map[string]any{"version": "https://jsonfeed.org/version/1.1", "title": "أخبار JSON", "items": items})
 	})
+	mux.HandleFunc("GET /more.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>أخبار الاقتصاد</title><link>%s</link>`, srv.URL)
+		for i, topic := range genTopics {
+			fmt.Fprintf(w, `<item><title>%s</title><link>%s/gen/%d.html</link><guid>gen-%d</guid><pubDate>Mon, 04 Mar 2024 0%d:00:00 +0300</pubDate></item>`,
+				topic, srv.URL, i, i, i)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+	})
+	mux.HandleFunc("GET /gen/{n}", func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		if _, err := fmt.Sscanf(r.PathValue("n"), "%d.html", &n); err != nil || n < 0 || n >= len(genTopics) {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html lang="ar" dir="rtl"><head><title>%s</title></head><body><article><h1>%s</h1>
+<p>الرياض (واس) - %s، وفق ما أعلنته الجهات المختصة اليوم في بيان رسمي تناول تفاصيل القرار وأسبابه.</p>
+<p>وأوضح البيان أن %s يأتي ضمن خطة أوسع تشمل عدة قطاعات، وأن التنفيذ يبدأ خلال الأسابيع المقبلة بالتنسيق مع الجهات ذات العلاقة.</p>
+<p>وأشار المتحدث إلى أن النتائج الأولية ستعلن في تقرير مفصل قبل نهاية العام.</p></article></body></html>`,
+			genTopics[n], genTopics[n], genTopics[n], genTopics[n])
+	})
 	srv = httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// newsroomFeeds are the newsroom's feeds, and wantArticles the articles
+// they link to (the coalition page, linked twice, is one article).
+var newsroomFeeds = []string{"/rss.xml", "/atom.xml", "/feed.json", "/more.xml"}
+
+const wantArticles = 12
+
+// genTopics are the headlines of the newsroom's generated economy pages.
+var genTopics = []string{
+	"ارتفاع صادرات التمور إلى الأسواق الآسيوية",
+	"افتتاح محطة جديدة لتحلية المياه في الجبيل",
+	"إطلاق برنامج لدعم المنشآت الصغيرة والمتوسطة",
+	"توسعة مطار أبها الدولي لاستقبال رحلات إضافية",
+	"تراجع أسعار الحديد في السوق المحلية",
 }
 
 // run runs khabar with args against data, failing the test on a non-zero exit.
@@ -137,11 +175,11 @@ func testEndToEnd(t *testing.T, db string) {
 	room := newsroom(t)
 	data := t.TempDir()
 
-	for _, f := range []string{"/rss.xml", "/atom.xml", "/feed.json"} {
+	for _, f := range newsroomFeeds {
 		runDB(t, ctx, data, db, "", "sources", "add", room.URL+f)
 	}
 	out := runDB(t, ctx, data, db, "", "crawl")
-	if !strings.Contains(out, "crawled 3 sources") {
+	if !strings.Contains(out, fmt.Sprintf("crawled %d sources", len(newsroomFeeds))) {
 		t.Fatalf("crawl said %q", out)
 	}
 
@@ -159,8 +197,8 @@ func testEndToEnd(t *testing.T, db string) {
 		}
 		total += s.Articles
 	}
-	if total != 7 {
-		t.Errorf("sources hold %d articles, want 7 (the coalition page linked twice is one)", total)
+	if total != wantArticles {
+		t.Errorf("sources hold %d articles, want %d (the coalition page linked twice is one)", total, wantArticles)
 	}
 
 	// serve on a free port
@@ -208,8 +246,8 @@ func testEndToEnd(t *testing.T, db string) {
 	if err := json.Unmarshal([]byte(body), &list); err != nil {
 		t.Fatal(err)
 	}
-	if list.Total != 7 {
-		t.Errorf("API total %d, want 7", list.Total)
+	if list.Total != wantArticles {
+		t.Errorf("API total %d, want %d", list.Total, wantArticles)
 	}
 	var coalition, syria, cnn1, cnn2 int64
 	for _, a := range list.Articles {
@@ -331,10 +369,49 @@ func testEndToEnd(t *testing.T, db string) {
 		t.Errorf("sources page: %d", code)
 	}
 
+	// feeds out, the search feed, OpenAPI and metrics
+	code, body = get(t, base+"/feeds/latest.xml")
+	if code != 200 || strings.Count(body, "<item>") < 10 {
+		t.Errorf("/feeds/latest.xml: %d with %d items, want at least 10", code, strings.Count(body, "<item>"))
+	}
+	if err := xml.Unmarshal([]byte(body), new(struct{})); err != nil {
+		t.Errorf("/feeds/latest.xml is not XML: %v", err)
+	}
+	code, body = get(t, base+"/feeds/search.xml?q="+urlQuery("مكاري"))
+	if code != 200 || !strings.Contains(body, "coalition.html") || strings.Contains(body, "assabah.html") {
+		t.Errorf("search feed: %d %.300s", code, body)
+	}
+	code, body = get(t, base+"/api/openapi.json")
+	var oapi struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	if code != 200 || json.Unmarshal([]byte(body), &oapi) != nil || !strings.HasPrefix(oapi.OpenAPI, "3.1") || len(oapi.Paths) < 5 {
+		t.Errorf("/api/openapi.json: %d %q %d paths", code, oapi.OpenAPI, len(oapi.Paths))
+	}
+	code, body = get(t, base+"/metrics")
+	for _, m := range []string{"khabar_articles ", "khabar_http_requests_total", "khabar_http_request_duration_seconds_bucket"} {
+		if code != 200 || !strings.Contains(body, m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
+	}
+
+	// the OPML export re-imports into a fresh store with the same sources
+	opml := runDB(t, ctx, data, db, "", "sources", "export")
+	opmlFile := filepath.Join(t.TempDir(), "sources.opml")
+	os.WriteFile(opmlFile, []byte(opml), 0o644)
+	fresh := t.TempDir()
+	run(t, ctx, fresh, "", "sources", "import", opmlFile)
+	var again []sourceJSON
+	json.Unmarshal([]byte(run(t, ctx, fresh, "", "sources", "list", "--json")), &again)
+	if len(again) != len(newsroomFeeds) {
+		t.Errorf("OPML round trip: %d sources, want %d", len(again), len(newsroomFeeds))
+	}
+
 	// export carries every article with its story
 	lines := strings.Split(strings.TrimSpace(runDB(t, ctx, data, db, "", "export", "--format", "jsonl")), "\n")
-	if len(lines) != 7 {
-		t.Errorf("export gave %d lines, want 7", len(lines))
+	if len(lines) != wantArticles {
+		t.Errorf("export gave %d lines, want %d", len(lines), wantArticles)
 	}
 	for _, l := range lines {
 		var e map[string]any
@@ -351,7 +428,7 @@ func testEndToEnd(t *testing.T, db string) {
 	// a second crawl finds nothing new and keeps everything
 	runDB(t, ctx, data, db, "", "crawl")
 	_, body = get(t, base+"/api/v1/articles?limit=1")
-	if !strings.Contains(body, `"total":7`) {
+	if !strings.Contains(body, fmt.Sprintf(`"total":%d`, wantArticles)) {
 		t.Errorf("after a second crawl: %s", body)
 	}
 }

@@ -154,3 +154,36 @@ func BenchmarkCrawlWorkers(b *testing.B) {
 		})
 	}
 }
+
+// TestMigrateStore copies a SQLite store into PostgreSQL, twice, and reads
+// it back through --db.
+func TestMigrateStore(t *testing.T) {
+	db := postgresURL(t)
+	ctx := context.Background()
+	data := t.TempDir()
+	corpus := syntheticCorpus(t, 60)
+	if code, out, errOut := runCode(ctx, data, "", "import", corpus); code != 0 {
+		t.Fatalf("import: %s %s", out, errOut)
+	}
+	if code, out, errOut := runCode(ctx, data, "", "sources", "add", "https://example.com/feed.xml"); code != 0 {
+		t.Fatalf("sources add: %s %s", out, errOut)
+	}
+	for range 2 {
+		code, out, errOut := runCode(ctx, data, "", "migrate-store", "--to", db)
+		if code != 0 || !strings.Contains(out, "60 articles") {
+			t.Fatalf("migrate-store: %d %s %s", code, out, errOut)
+		}
+	}
+	code, out, _ := runCode2(ctx, t.TempDir(), db, "export", "--format", "jsonl")
+	if n := strings.Count(out, "\n"); code != 0 || n != 60 {
+		t.Errorf("export from PostgreSQL: %d lines", n)
+	}
+	code, out, _ = runCode2(ctx, t.TempDir(), db, "sources", "list", "--json")
+	if code != 0 || !strings.Contains(out, "https://example.com/feed.xml") {
+		t.Errorf("sources in PostgreSQL: %s", out)
+	}
+	code, out, _ = runCode2(ctx, t.TempDir(), db, "search", "--json", "الرياض")
+	if code != 0 || !strings.Contains(out, `"total"`) || strings.Contains(out, `"total": 0`) {
+		t.Errorf("search in PostgreSQL: %.300s", out)
+	}
+}
