@@ -108,6 +108,11 @@ func BenchmarkSearchAPI(b *testing.B) {
 	titles = out
 	queries := benchQueries(titles, 200)
 	var lat []time.Duration
+	type slow struct {
+		q string
+		d time.Duration
+	}
+	var slowest []slow
 	found := 0
 	for b.Loop() {
 		for _, q := range queries {
@@ -122,6 +127,7 @@ func BenchmarkSearchAPI(b *testing.B) {
 			json.NewDecoder(resp.Body).Decode(&res)
 			resp.Body.Close()
 			lat = append(lat, time.Since(start))
+			slowest = append(slowest, slow{q, time.Since(start)})
 			if resp.StatusCode != 200 {
 				b.Fatalf("%q: status %d", q, resp.StatusCode)
 			}
@@ -131,6 +137,10 @@ func BenchmarkSearchAPI(b *testing.B) {
 		}
 	}
 	slices.Sort(lat)
+	slices.SortFunc(slowest, func(a, b slow) int { return int(b.d - a.d) })
+	for _, x := range slowest[:min(5, len(slowest))] {
+		b.Logf("slow: %v %q", x.d.Round(time.Millisecond), x.q)
+	}
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(found)/float64(len(lat)), "found-share")

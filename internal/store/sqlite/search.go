@@ -178,14 +178,14 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 		exclude = ` AND rowid NOT IN (SELECT value FROM json_each(?))`
 		args = append(args, idsJSON(q.ExcludeIDs))
 	}
+	// The count and the ranking each walk every match; on two read
+	// connections they run side by side, which halves a common word's wait.
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?`+exclude,
-		args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("sqlite: search %q: count: %w", expr, err)
-	}
-	if total == 0 || q.Offset >= total {
-		return nil, total, nil
-	}
+	countErr := make(chan error, 1)
+	go func() {
+		countErr <- s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?`+exclude,
+			args...).Scan(&total)
+	}()
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
 			FROM articles_fts WHERE articles_fts MATCH ?` + exclude + `
@@ -204,6 +204,9 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 		hits = append(hits, h)
 		return nil
 	}, append(args, cap, limit, q.Offset)...)
+	if cerr := <-countErr; cerr != nil {
+		return nil, 0, fmt.Errorf("sqlite: search %q: count: %w", expr, cerr)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlite: search %q: %w", expr, err)
 	}
