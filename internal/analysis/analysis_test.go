@@ -281,7 +281,7 @@ func BenchmarkAnalyze(b *testing.B) {
 
 func readArticle(tb testing.TB) string {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "cnn-arabic-newspaper4k", "expected-text.txt"))
+	data, err := os.ReadFile(filepath.Join("..", "extract", "testdata", "cnn-arabic-newspaper4k", "expected-text.txt"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func newsroom(t *testing.T) *httptest.Server {
 	})
 	mux.HandleFunc("GET /news/{name}", func(w http.ResponseWriter, r *http.Request) {
 		name := filepath.Base(r.PathValue("name"))
-		data, err := os.ReadFile(filepath.Join("testdata", "newsroom", name))
+		data, err := newsroomPage(name)
 		if err != nil {
 			http.NotFound(w, r)
 			return
@@ -94,6 +94,21 @@ func newsroom(t *testing.T) *httptest.Server {
 	srv = httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// newsroomPage reads a newsroom page by name through testdata/newsroom/pages.tsv.
+func newsroomPage(name string) ([]byte, error) {
+	table, err := os.ReadFile(filepath.Join("testdata", "newsroom", "pages.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(string(table), "\n") {
+		n, path, ok := strings.Cut(line, "\t")
+		if ok && n == name && !strings.HasPrefix(line, "#") {
+			return os.ReadFile(filepath.Join("..", filepath.FromSlash(path)))
+		}
+	}
+	return nil, os.ErrNotExist
 }
 
 // newsroomFeeds are the newsroom's feeds, and wantArticles the articles

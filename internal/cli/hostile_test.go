@@ -150,7 +150,7 @@ func newHostileHost(t *testing.T) *hostileHost {
 		fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
 	})
 	mux.HandleFunc("GET /news/{name}", func(w http.ResponseWriter, r *http.Request) {
-		data, err := os.ReadFile(filepath.Join("testdata", "newsroom", filepath.Base(r.PathValue("name"))))
+		data, err := newsroomPage(filepath.Base(r.PathValue("name")))
 		if err != nil {
 			http.NotFound(w, r)
 			return

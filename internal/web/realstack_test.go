@@ -80,25 +80,33 @@ func (sd *seeder) save(ctx context.Context, a *model.Article) error {
 	return nil
 }
 
-// newsroomDir holds real Arabic news pages that package cli's end-to-end
-// test serves; read in place, not copied.
-const newsroomDir = "../cli/testdata/newsroom"
+// newsroomTable lists the real Arabic news pages that package cli's
+// end-to-end test serves (name, then path below internal/); they are read
+// in place, not copied.
+const newsroomTable = "../cli/testdata/newsroom/pages.tsv"
 
-// newsroomArticles extracts the article of every page in newsroomDir.
+// newsroomArticles extracts the article of every page in newsroomTable.
 func newsroomArticles(t testing.TB) []model.Article {
 	t.Helper()
-	pages, err := filepath.Glob(filepath.Join(newsroomDir, "*.html"))
-	if err != nil || len(pages) == 0 {
-		t.Fatalf("no newsroom pages in %s (%v): the browser test reads package cli's fixtures", newsroomDir, err)
+	table, err := os.ReadFile(newsroomTable)
+	if err != nil {
+		t.Fatalf("the browser test reads package cli's newsroom: %v", err)
 	}
-	sort.Strings(pages)
+	type page struct{ name, path string }
+	var pages []page
+	for _, line := range strings.Split(string(table), "\n") {
+		if n, p, ok := strings.Cut(line, "\t"); ok && !strings.HasPrefix(line, "#") {
+			pages = append(pages, page{strings.TrimSuffix(n, ".html"), filepath.Join("..", filepath.FromSlash(p))})
+		}
+	}
+	sort.Slice(pages, func(i, j int) bool { return pages[i].name < pages[j].name })
 	var out []model.Article
-	for _, p := range pages {
+	for _, pg := range pages {
+		p, name := pg.path, pg.name
 		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := strings.TrimSuffix(filepath.Base(p), ".html")
 		u := "https://" + name + ".example/news/" + name
 		res, err := extract.Extract(data, u, extract.Options{Now: testNow})
 		if err != nil {
