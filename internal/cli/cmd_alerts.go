@@ -138,23 +138,5 @@ func alertsList(ctx context.Context, a *app, args []string) error {
 }
 
 func alertsRemove(ctx context.Context, a *app, args []string) error {
-	if len(args) != 1 {
-		return usagef("want one alert id")
-	}
-	id, err := strconv.ParseInt(args[0], 10, 64)
-	if err != nil {
-		return usagef("alert id %q is not a number", args[0])
-	}
-	st, err := a.store(ctx)
-	if err != nil {
-		return err
-	}
-	if err := st.DeleteAlert(ctx, id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no alert with id %d", id)
-		}
-		return err
-	}
-	fmt.Fprintf(a.stdout, "removed alert %d\n", id)
-	return nil
+	return removeByID(ctx, a, args, "alert", func(st store.Store) func(context.Context, int64) error { return st.DeleteAlert })
 }

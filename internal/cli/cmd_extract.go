@@ -121,7 +121,8 @@ func extractFile(ctx context.Context, analyse func(context.Context, *model.Artic
 	if art.Authors != nil {
 		out.Authors = art.Authors
 	}
-	out.Published, out.Modified = timeOrNil(art.Published), timeOrNil(art.Modified)
+	// The page's own offset is kept: it says where the outlet is.
+	out.Published, out.Modified = localTimeOrNil(art.Published), localTimeOrNil(art.Modified)
 	out.Language, out.Image, out.SiteName, out.Agency = art.Language, art.Image, art.SiteName, art.Agency
 	if art.Keywords != nil {
 		out.Keywords = art.Keywords
@@ -130,4 +131,12 @@ func extractFile(ctx context.Context, analyse func(context.Context, *model.Artic
 		out.Entities = art.Entities
 	}
 	return out
+}
+
+// localTimeOrNil is timeOrNil without the move to UTC.
+func localTimeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

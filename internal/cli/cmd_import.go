@@ -84,7 +84,6 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}()
 
 	type job struct {
-		seq   int
 		where string
 		art   *model.Article
 		pr    *ingest.Prepared
@@ -125,20 +124,18 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	go func() {
 		defer close(jobs)
 		defer close(ordered)
-		seq := 0
 		for r := range records {
 			if ctx.Err() != nil {
 				return
 			}
 			if r.err != nil {
-				j := &job{seq: seq, where: r.where, err: r.err, ready: make(chan struct{})}
+				j := &job{where: r.where, err: r.err, ready: make(chan struct{})}
 				close(j.ready)
 				ordered <- j
 				continue
 			}
 			art, err := r.rec.article()
-			j := &job{seq: seq, where: r.where, art: art, err: err, ready: make(chan struct{})}
-			seq++
+			j := &job{where: r.where, art: art, err: err, ready: make(chan struct{})}
 			if err == nil {
 				if ok, herr := st.HasArticle(ctx, art.URL); herr == nil && ok {
 					j.art = nil

@@ -153,24 +153,30 @@ func sourcesList(ctx context.Context, a *app, args []string) error {
 }
 
 func sourcesRemove(ctx context.Context, a *app, args []string) error {
+	return removeByID(ctx, a, args, "source", func(st store.Store) func(context.Context, int64) error { return st.DeleteSource })
+}
+
+// removeByID is `khabar sources remove ID` and `khabar alerts remove ID`:
+// del picks the store's delete method for the kind of thing removed.
+func removeByID(ctx context.Context, a *app, args []string, kind string, del func(store.Store) func(context.Context, int64) error) error {
 	if len(args) != 1 {
-		return usagef("want one source id")
+		return usagef("want one %s id", kind)
 	}
 	id, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil {
-		return usagef("source id %q is not a number", args[0])
+		return usagef("%s id %q is not a number", kind, args[0])
 	}
 	st, err := a.store(ctx)
 	if err != nil {
 		return err
 	}
-	if err := st.DeleteSource(ctx, id); err != nil {
+	if err := del(st)(ctx, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no source with id %d", id)
+			return fmt.Errorf("no %s with id %d", kind, id)
 		}
 		return err
 	}
-	fmt.Fprintf(a.stdout, "removed source %d\n", id)
+	fmt.Fprintf(a.stdout, "removed %s %d\n", kind, id)
 	return nil
 }
 

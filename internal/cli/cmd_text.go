@@ -13,6 +13,7 @@ import (
 
 	"khabar/internal/arabic"
 	"khabar/internal/arabic/dates"
+	"khabar/internal/ingest"
 	"khabar/internal/keywords"
 	"khabar/internal/model"
 )
@@ -105,7 +106,7 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 	var stats keywords.Stats
 	if st != nil {
 		if n, err := st.CountArticles(ctx); err == nil && n > 0 {
-			stats = storeStatsCLI{ctx: ctx, a: a}
+			stats = ingest.StoreStats(ctx, st)
 		}
 	}
 	enc := json.NewEncoder(a.stdout)
@@ -136,19 +137,6 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("%d of %d files could not be read", failed, len(files))
 	}
 	return nil
-}
-
-type storeStatsCLI struct {
-	ctx context.Context
-	a   *app
-}
-
-func (s storeStatsCLI) DocFreq(phrases []string) (map[string]int, int) {
-	df, n, err := s.a.st.DocFreq(s.ctx, phrases)
-	if err != nil {
-		return nil, 0
-	}
-	return df, n
 }
 
 func runEntities(ctx context.Context, a *app, args []string) error {

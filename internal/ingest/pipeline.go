@@ -69,10 +69,14 @@ type Prepared struct {
 	names    []model.Entity // names seen in naming contexts, for learning
 }
 
-// storeStats lets keywords read document frequencies from the store.
+// StoreStats lets keywords read document frequencies from the store.
+func StoreStats(ctx context.Context, st store.Tags) keywords.Stats {
+	return storeStats{ctx: ctx, st: st}
+}
+
 type storeStats struct {
 	ctx context.Context
-	st  store.Store
+	st  store.Tags
 }
 
 func (s storeStats) DocFreq(phrases []string) (map[string]int, int) {

@@ -42,12 +42,8 @@ func Parse(an *analysis.Analyzer, q string) Query {
 				exact = append(exact, t.Norm)
 				out.Norms[t.Norm] = true
 			}
-			switch len(exact) {
-			case 0:
-			case 1:
-				// A quoted single word matches that exact form only.
-				out.Clauses = append(out.Clauses, store.Clause{Exact: exact})
-			default:
+			if len(exact) > 0 {
+				// A phrase, or a quoted single word: exact forms only, no stem.
 				out.Clauses = append(out.Clauses, store.Clause{Exact: exact})
 			}
 			continue
