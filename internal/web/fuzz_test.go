@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -37,6 +38,37 @@ func FuzzExcerpt(f *testing.F) {
 		out := api.Excerpt(in, max)
 		if !utf8.ValidString(out) || utf8.RuneCountInString(out) > max+1 {
 			t.Fatalf("Excerpt(%q, %d) = %q", in, max, out)
+		}
+	})
+}
+
+// textEscaper is html/template's own escaping of a string in a text node,
+// which escapeText must match byte for byte.
+var textEscaper = template.Must(template.New("t").Parse(`{{.}}`))
+
+func templateEscape(t *testing.T, s string) string {
+	t.Helper()
+	var b strings.Builder
+	if err := textEscaper.Execute(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// FuzzEscapeText: the article body's fast escaper gives what html/template
+// gives, and never lets markup through.
+func FuzzEscapeText(f *testing.F) {
+	for _, s := range []string{"", "قال المبعوث", "<script>alert(1)</script>", "a & b \"c\" 'd' +e",
+		"\x00<\xff\xfe>", "</p><img src=x onerror=alert(1)>", "&lt;already&gt;", "\ufdd0\uffff", "نص <b>عربي</b> & 'رموز'"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := string(escapeText(in))
+		if want := templateEscape(t, in); got != want {
+			t.Fatalf("escapeText(%q) = %q, html/template gives %q", in, got, want)
+		}
+		if strings.ContainsAny(got, "<>\"'\x00") {
+			t.Fatalf("escapeText(%q) = %q keeps markup", in, got)
 		}
 	})
 }

@@ -25,7 +25,15 @@ import (
 //     while more than GOMAXPROCS article pages are being served: past
 //     that, a page goes without, rather than taking CPU from the readers
 //     (under a load that saturates the CPU related reading is only shown
-//     from the cache; with spare CPU every page has it).
+//     from the cache; with spare CPU every page has it);
+//   - on a loaded server (other article pages in flight now or within
+//     relatedLoadMemory), a page waits at most relatedBusyWait, so that a
+//     search is never in the critical path of a busy server, and a
+//     computation starts only after the worker has rested relatedRest
+//     times as long as the last one took: with readers in a closed loop
+//     "more than GOMAXPROCS pages" is rarely true for long, and the
+//     worker took half a core from them. Pages read one at a time wait
+//     the full RelatedWait and always start one.
 const (
 	relatedTTL        = 15 * time.Minute
 	relatedCacheSize  = 4096
@@ -35,6 +43,16 @@ const (
 	// DefaultRelatedWait is how long an article page waits for related
 	// reading when Config.RelatedWait is zero.
 	DefaultRelatedWait = 300 * time.Millisecond
+	// relatedBusyWait bounds the wait while other pages are in flight: a
+	// fraction of the 50 ms a loaded page may take in all.
+	relatedBusyWait = 15 * time.Millisecond
+	// relatedRest bounds related reading to about 1/(1+relatedRest) of
+	// one processor on a loaded server: a tenth (at a quarter it still
+	// took 15% of the load test's CPU, as much as rendering pages).
+	relatedRest = 9
+	// relatedLoadMemory is how long a server counts as loaded after it
+	// last served article pages concurrently.
+	relatedLoadMemory = time.Second
 )
 
 type relatedEntry struct {
@@ -57,6 +75,10 @@ type relatedCache struct {
 	entries map[int64]*relatedEntry
 	order   []int64 // insertion order, for eviction
 	workers chan struct{}
+	// restUntil is when the worker has rested enough after its last
+	// computation to start another on a loaded server (see relatedRest);
+	// loadedAt is when pages were last served concurrently.
+	restUntil, loadedAt time.Time
 }
 
 func newRelatedCache() *relatedCache {
@@ -80,8 +102,14 @@ func (s *Server) related(ctx context.Context, a model.Article) (refs []model.Art
 		default: // in flight: wait for it below
 		}
 	}
+	// Real time, not s.now, for all that paces CPU: it dates nothing.
+	wall := time.Now()
+	if s.busy.Load() > 1 { // other article pages in flight besides this one
+		c.loadedAt = wall
+	}
+	loaded := !c.loadedAt.IsZero() && wall.Sub(c.loadedAt) < relatedLoadMemory
 	if e == nil {
-		if s.busy.Load() > int64(runtime.GOMAXPROCS(0)) {
+		if s.busy.Load() > int64(runtime.GOMAXPROCS(0)) || loaded && wall.Before(c.restUntil) {
 			c.mu.Unlock()
 			return nil, false
 		}
@@ -104,9 +132,12 @@ func (s *Server) related(ctx context.Context, a model.Article) (refs []model.Art
 		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), relatedTimeout)
 		go func() {
 			defer cancel()
+			start := time.Now()
 			refs, err := s.cfg.Search.Related(bg, a, defaultRelatedMax)
+			end := time.Now()
 			c.mu.Lock()
 			e.refs, e.err, e.at = refs, err, s.now()
+			c.restUntil = end.Add(relatedRest * end.Sub(start))
 			c.mu.Unlock()
 			close(e.done)
 			<-c.workers
@@ -117,7 +148,11 @@ func (s *Server) related(ctx context.Context, a model.Article) (refs []model.Art
 	}
 	c.mu.Unlock()
 
-	timer := time.NewTimer(s.relatedWait)
+	wait := s.relatedWait
+	if loaded {
+		wait = min(wait, relatedBusyWait)
+	}
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
 	case <-e.done:

@@ -143,3 +143,57 @@ func TestRelatedReadingWaitsForSpareCPU(t *testing.T) {
 		t.Errorf("cached related reading on a busy server: %v %v (%d searches)", refs, ok, slow.calls.Load())
 	}
 }
+
+// TestRelatedReadingOnALoadedServer: while other pages are in flight, a
+// page waits for a search only briefly, and searches are paced so that
+// related reading takes a bounded share of the CPU; a page read alone
+// still waits its full RelatedWait and always starts a search.
+func TestRelatedReadingOnALoadedServer(t *testing.T) {
+	f := newFixture(t, "fake")
+	slow := &slowSearcher{release: make(chan struct{})}
+	s := f.server(t, func(c *Config) { slow.Searcher = c.Search; c.Search = slow })
+	ctx := context.Background()
+
+	// Another page in flight: the search hangs, the page does not wait
+	// its RelatedWait (10 s in these tests).
+	s.busy.Store(2)
+	start := time.Now()
+	if _, ok := s.related(ctx, f.ref); ok {
+		t.Errorf("related reading known while the search hangs")
+	}
+	if d := time.Since(start); d > 5*relatedBusyWait+time.Second {
+		t.Errorf("a page of a loaded server waited %s for related reading", d)
+	}
+	close(slow.release)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, ok := s.related(ctx, f.ref); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the search never finished")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for len(s.rel.workers) > 0 { // the worker frees its slot just after
+		time.Sleep(time.Millisecond)
+	}
+
+	// The worker rests after a search before it starts another for a
+	// loaded server ...
+	s.rel.mu.Lock()
+	s.rel.restUntil = time.Now().Add(time.Hour)
+	s.rel.mu.Unlock()
+	calls := slow.calls.Load()
+	if _, ok := s.related(ctx, f.copyOf); ok || slow.calls.Load() != calls {
+		t.Errorf("a search started on a loaded server while the worker rests (%d searches)", slow.calls.Load()-calls)
+	}
+	// ... but not for a reader alone, who also waits the search out.
+	s.busy.Store(1)
+	s.rel.mu.Lock()
+	s.rel.loadedAt = time.Time{}
+	s.rel.mu.Unlock()
+	if _, ok := s.related(ctx, f.copyOf); !ok || slow.calls.Load() != calls+1 {
+		t.Errorf("a reader alone got no related reading (%d searches)", slow.calls.Load()-calls)
+	}
+}

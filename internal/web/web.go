@@ -84,6 +84,7 @@ type Server struct {
 	stats    statsCache
 	sess     *sessions
 	rel      *relatedCache
+	pcache   *pageCache
 	busy     atomic.Int64 // article pages being served, see related.go
 	// relatedWait is Config.RelatedWait or its default.
 	relatedWait time.Duration
@@ -105,7 +106,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: Config.Digits must be %q or %q, got %q", DigitsArab, DigitsLatn, cfg.Digits)
 	}
 	s := &Server{cfg: cfg, now: cfg.Now, loc: cfg.Location, log: cfg.Logger, css: styleCSS, pageSize: 30,
-		rel: newRelatedCache(), relatedWait: cfg.RelatedWait}
+		rel: newRelatedCache(), pcache: newPageCache(), relatedWait: cfg.RelatedWait}
 	if s.relatedWait <= 0 {
 		s.relatedWait = DefaultRelatedWait
 	}
@@ -279,32 +280,86 @@ func parseTemplates() (map[string]*template.Template, error) {
 // render executes a page into a buffer first, so that a template error
 // gives a clean error page instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p pageData) {
+	body, ok := s.execute(w, r, name, p)
+	if !ok {
+		return
+	}
+	etag := ""
+	if s.revalidated(r, status, p) {
+		etag = etagOf(body)
+	}
+	s.send(w, r, status, p, body, etag)
+}
+
+// renderCached is render for a page kept in the page cache under k (see
+// pagecache.go) while its data stays the same. Pages with a CSRF token
+// are never kept.
+func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, name string, k pageKey, p pageData) {
+	if !s.revalidated(r, http.StatusOK, p) {
+		s.render(w, r, http.StatusOK, name, p)
+		return
+	}
+	fp, ok := s.pcache.fingerprint(p)
+	if !ok {
+		s.render(w, r, http.StatusOK, name, p)
+		return
+	}
+	e, hit := s.pcache.get(k, fp)
+	if !hit {
+		body, ok := s.execute(w, r, name, p)
+		if !ok {
+			return
+		}
+		// A copy of exactly its size: the buffer has room to spare.
+		e = &cachedPage{fp: fp, body: bytes.Clone(body), etag: etagOf(body)}
+		s.pcache.put(k, e)
+	}
+	s.send(w, r, http.StatusOK, p, e.body, e.etag)
+}
+
+// execute renders page name; on an error it answers with the error page
+// itself and returns false.
+func (s *Server) execute(w http.ResponseWriter, r *http.Request, name string, p pageData) ([]byte, bool) {
 	t, ok := s.pages[name]
 	if !ok {
 		s.log.Error("web: no such template", "template", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		return nil, false
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
 		s.log.Error("web: render failed", "template", name, "path", r.URL.Path, "err", err)
 		if name != "error" {
 			s.render(w, r, http.StatusInternalServerError, "error", &errorPage{Base: s.newBase(r, "")})
-			return
+			return nil, false
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		return nil, false
 	}
+	return buf.Bytes(), true
+}
+
+// revalidated reports whether the response gets an ETag, so that readers
+// revalidate it and are spared the body when nothing changed.
+func (s *Server) revalidated(r *http.Request, status int, p pageData) bool {
+	return !p.base().Admin && status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+}
+
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// send writes a rendered page with its headers; etag is "" when the page
+// is not to be revalidated.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, p pageData, body []byte, etag string) {
 	h := w.Header()
 	h.Set("Content-Language", p.base().T.Lang)
 	h.Set("Vary", "Cookie")
 	if p.base().Admin {
 		// An admin's pages carry the CSRF token: no cache may keep them.
 		h.Set("Cache-Control", "private, no-store")
-	} else if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		// Revalidation saves readers the body when nothing changed.
-		sum := sha256.Sum256(buf.Bytes())
-		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	} else if etag != "" {
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "no-cache")
 		if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, etag) {
@@ -314,10 +369,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src https: http: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
+		w.Write(body)
 	}
 }
 

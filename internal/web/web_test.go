@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -407,7 +408,7 @@ func TestEveryTemplateExecutes(t *testing.T) {
 	pages := map[string][]pageData{
 		"home": {&homePage{}, &homePage{Stories: []StoryItem{{Story: story, Others: []model.ArticleRef{ref}}}, Items: []Item{item},
 			Pager: pager, Tags: []Trend{trend}, Entities: []Trend{trend}}},
-		"article": {&articlePage{}, &articlePage{Article: full, Paragraphs: []string{"p"}, Groups: groupEntities(full.Entities, stringsAR),
+		"article": {&articlePage{}, &articlePage{Article: full, Paragraphs: []template.HTML{"p"}, Groups: groupEntities(full.Entities, stringsAR),
 			Related: []model.ArticleRef{ref}, Story: &story, Others: []model.ArticleRef{ref}, Original: &ref}},
 		"search": {&searchPage{}, &searchPage{Results: []api.SearchResult{{ID: 1, Title: "t", Snippet: "<mark>x</mark>", Published: day}},
 			Total: 1, Pager: pager, Sources: []model.Source{{ID: 1, Title: "s"}}, SourceID: 1}, &searchPage{Error: "bad"}},
@@ -689,4 +690,36 @@ func TestOpenSearch(t *testing.T) {
 	w := get(t, s, "/opensearch.xml")
 	wellFormed(t, w.Body.Bytes())
 	mustContain(t, w.Body.String(), "http://example.com/search?q={searchTerms}")
+}
+
+// TestArticleBodyIsEscaped: markup in an article's text reaches the page as
+// text, however hostile, now that the body is escaped before the template.
+func TestArticleBodyIsEscaped(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, "sqlite")
+	src := model.Source{URL: "https://hostile.example/feed", Title: "مصدر"}
+	if err := st.AddSource(ctx, &src); err != nil {
+		t.Fatal(err)
+	}
+	a := &model.Article{URL: "https://hostile.example/1", SourceID: src.ID, SourceName: src.Title, Title: "عنوان <i>مائل</i>",
+		Text:      "فقرة أولى <script>alert(1)</script> & \"اقتباس\" 'مفرد'\n\n</p><img src=x onerror=alert(2)><p>\n\nنهاية +1 \x00",
+		Published: testNow, Fetched: testNow, Language: "ar"}
+	if _, err := st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := checkPage(t, get(t, s, "/articles/"+itoa(a.ID)), 200)
+	mustContain(t, body,
+		`<p dir="auto">فقرة أولى &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;اقتباس&#34; &#39;مفرد&#39;</p>`,
+		`<p dir="auto">&lt;/p&gt;&lt;img src=x onerror=alert(2)&gt;&lt;p&gt;</p>`,
+		`<p dir="auto">نهاية &#43;1 `+"\uFFFD"+`</p>`,
+		`عنوان &lt;i&gt;مائل&lt;/i&gt;`)
+	for _, bad := range []string{"<script>", "<img", "<i>"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("page has %q from the article's text", bad)
+		}
+	}
 }

@@ -151,7 +151,7 @@ func (s *Store) Delivered(ctx context.Context, alertID int64, limit int) ([]mode
 		return nil
 	}, alertID, limit)
 	if err == nil {
-		err = fillDetails(ctx, s.r, list)
+		err = s.fillDetails(ctx, list)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: delivered for alert %d: %w", alertID, err)

@@ -35,7 +35,7 @@ func scanArticle(r rowScanner) (*model.Article, error) {
 		return nil, err
 	}
 	if authors.Valid && authors.String != "" {
-		if err := json.Unmarshal([]byte(authors.String), &a.Authors); err != nil {
+		if a.Authors, err = jsonStrings(authors.String); err != nil {
 			return nil, fmt.Errorf("article %d: authors: %w", a.ID, err)
 		}
 	}
@@ -438,7 +438,7 @@ func (s *Store) refreshStory(ctx context.Context, tx *sql.Tx, id int64) error {
 
 // GetArticle returns the article with its keywords and entities.
 func (s *Store) GetArticle(ctx context.Context, id int64) (model.Article, error) {
-	a, err := s.getArticle(ctx, `a.id = ?`, id)
+	a, err := s.getArticle(ctx, s.pstmts.articleByID, id)
 	if err != nil {
 		return model.Article{}, fmt.Errorf("sqlite: get article %d: %w", id, err)
 	}
@@ -447,19 +447,21 @@ func (s *Store) GetArticle(ctx context.Context, id int64) (model.Article, error)
 
 // GetArticleByURL returns the article stored under that canonical URL.
 func (s *Store) GetArticleByURL(ctx context.Context, u string) (model.Article, error) {
-	a, err := s.getArticle(ctx, `a.url = ?`, u)
+	a, err := s.getArticle(ctx, s.pstmts.articleByURL, u)
 	if err != nil {
 		return model.Article{}, fmt.Errorf("sqlite: get article %q: %w", u, err)
 	}
 	return a, nil
 }
 
-func (s *Store) getArticle(ctx context.Context, where string, arg any) (model.Article, error) {
-	a, err := scanArticle(s.r.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles a WHERE `+where, arg))
+// getArticle reads one article with the prepared statement by, whose one
+// parameter is arg.
+func (s *Store) getArticle(ctx context.Context, by *sql.Stmt, arg any) (model.Article, error) {
+	a, err := scanArticle(by.QueryRowContext(ctx, arg))
 	if err != nil {
 		return model.Article{}, notFound(err)
 	}
-	if err := fillDetails(ctx, s.r, []*model.Article{a}); err != nil {
+	if err := s.fillDetails(ctx, []*model.Article{a}); err != nil {
 		return model.Article{}, err
 	}
 	return *a, nil
@@ -501,8 +503,10 @@ func idsJSON(ids []int64) string {
 	return b.String()
 }
 
-// fillDetails loads the keywords and entities of the given articles.
-func fillDetails(ctx context.Context, q querier, as []*model.Article) error {
+// fillDetails loads the keywords and entities of the given articles, with
+// the prepared statements: by id for one article (an article page, each
+// hit of related reading), by a JSON array of ids for a listing.
+func (s *Store) fillDetails(ctx context.Context, as []*model.Article) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -512,44 +516,45 @@ func fillDetails(ctx context.Context, q querier, as []*model.Article) error {
 		byID[a.ID] = a
 		ids[i] = a.ID
 	}
-	list := idsJSON(ids)
-	err := runQuery(ctx, q, `SELECT article_id, keyword FROM article_keywords
-		WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, position`,
-		func(rows *sql.Rows) error {
-			var id int64
-			var k string
-			if err := rows.Scan(&id, &k); err != nil {
-				return err
-			}
-			if a := byID[id]; a != nil {
-				a.Keywords = append(a.Keywords, k)
-			}
-			return nil
-		}, list)
+	kw, ent := s.pstmts.keywords, s.pstmts.entities
+	var arg any = ids[0]
+	if len(ids) > 1 {
+		kw, ent, arg = s.pstmts.keywordsMany, s.pstmts.entitiesMany, idsJSON(ids)
+	}
+	err := runQuery(ctx, kw, "", func(rows *sql.Rows) error {
+		var id int64
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			return err
+		}
+		if a := byID[id]; a != nil {
+			a.Keywords = append(a.Keywords, k)
+		}
+		return nil
+	}, arg)
 	if err != nil {
 		return fmt.Errorf("keywords: %w", err)
 	}
-	err = runQuery(ctx, q, `SELECT article_id, name, type, mentions FROM article_entities
-		WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, position`,
-		func(rows *sql.Rows) error {
-			var (
-				id       int64
-				e        model.Entity
-				mentions sql.NullString
-			)
-			if err := rows.Scan(&id, &e.Name, &e.Type, &mentions); err != nil {
-				return err
+	err = runQuery(ctx, ent, "", func(rows *sql.Rows) error {
+		var (
+			id       int64
+			e        model.Entity
+			mentions sql.NullString
+		)
+		if err := rows.Scan(&id, &e.Name, &e.Type, &mentions); err != nil {
+			return err
+		}
+		if mentions.Valid && mentions.String != "" {
+			var err error
+			if e.Mentions, err = jsonStrings(mentions.String); err != nil {
+				return fmt.Errorf("article %d: entity %q mentions: %w", id, e.Name, err)
 			}
-			if mentions.Valid && mentions.String != "" {
-				if err := json.Unmarshal([]byte(mentions.String), &e.Mentions); err != nil {
-					return fmt.Errorf("article %d: entity %q mentions: %w", id, e.Name, err)
-				}
-			}
-			if a := byID[id]; a != nil {
-				a.Entities = append(a.Entities, e)
-			}
-			return nil
-		}, list)
+		}
+		if a := byID[id]; a != nil {
+			a.Entities = append(a.Entities, e)
+		}
+		return nil
+	}, arg)
 	if err != nil {
 		return fmt.Errorf("entities: %w", err)
 	}
@@ -616,7 +621,7 @@ func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]mode
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
 	}
-	if err := fillDetails(ctx, s.r, list); err != nil {
+	if err := s.fillDetails(ctx, list); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
 	}
 	out := make([]model.Article, len(list))
@@ -643,7 +648,7 @@ func (s *Store) EachArticle(ctx context.Context, fn func(*model.Article) error) 
 				return nil
 			}, last, page)
 		if err == nil {
-			err = fillDetails(ctx, s.r, list)
+			err = s.fillDetails(ctx, list)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: each article: %w", err)

@@ -48,8 +48,9 @@ type Store struct {
 	w    *sql.DB // one connection: every write transaction
 	r    *sql.DB // read-only connections
 
-	stmts  stmts  // the write path's prepared statements, on w
-	rstmts rstmts // the import path's reads, on r
+	stmts  stmts     // the write path's prepared statements, on w
+	rstmts rstmts    // the import path's reads, on r
+	pstmts pageStmts // article and story reads (pages, related reading), on r
 }
 
 var _ store.Store = (*Store)(nil)
@@ -101,6 +102,10 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.preparePages(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -143,6 +148,7 @@ func dsn(path string, readOnly bool) string {
 func (s *Store) Close() error {
 	var errs []error
 	s.closeStmts()
+	errs = append(errs, s.closePageStmts())
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}

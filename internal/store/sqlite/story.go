@@ -48,14 +48,17 @@ func scanStory(r rowScanner) (model.Story, error) {
 	return st, nil
 }
 
+// membersSQL reads a story's members, earliest first, at most ?3 (-1: all).
+const membersSQL = `SELECT id, url, title, source_name, sort_time, substr(text, 1, ?1)
+	FROM articles WHERE story_id = ?2 ORDER BY sort_time, id LIMIT ?3`
+
 // members returns up to limit members of a story, earliest first (limit <= 0: all).
-func members(ctx context.Context, q querier, story int64, limit int) ([]model.ArticleRef, error) {
+func (s *Store) members(ctx context.Context, story int64, limit int) ([]model.ArticleRef, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
 	var refs []model.ArticleRef
-	err := runQuery(ctx, q, `SELECT id, url, title, source_name, sort_time, substr(text, 1, ?)
-		FROM articles WHERE story_id = ? ORDER BY sort_time, id LIMIT ?`, func(rows *sql.Rows) error {
+	err := runQuery(ctx, s.pstmts.members, "", func(rows *sql.Rows) error {
 		var (
 			r    model.ArticleRef
 			t    sql.NullInt64
@@ -77,11 +80,11 @@ const storyColumns = `id, title, first_seen, last_seen, articles, outlets`
 // GetStory returns the story with all its Members, earliest first. A
 // member's Published is its published time, or its fetch time when unknown.
 func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
-	st, err := scanStory(s.r.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories WHERE id = ?`, id))
+	st, err := scanStory(s.pstmts.story.QueryRowContext(ctx, id))
 	if err != nil {
 		return model.Story{}, fmt.Errorf("sqlite: get story %d: %w", id, notFound(err))
 	}
-	if st.Members, err = members(ctx, s.r, id, 0); err != nil {
+	if st.Members, err = s.members(ctx, id, 0); err != nil {
 		return model.Story{}, fmt.Errorf("sqlite: get story %d: members: %w", id, err)
 	}
 	return st, nil
@@ -121,7 +124,7 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 		return nil, 0, fmt.Errorf("sqlite: list stories: %w", err)
 	}
 	for i := range out {
-		if out[i].Members, err = members(ctx, s.r, out[i].ID, 10); err != nil {
+		if out[i].Members, err = s.members(ctx, out[i].ID, 10); err != nil {
 			return nil, 0, fmt.Errorf("sqlite: list stories: members of %d: %w", out[i].ID, err)
 		}
 	}
@@ -194,7 +197,7 @@ func (s *Store) ByContentHash(ctx context.Context, hash string) (model.Article, 
 	a, err := scanArticle(s.r.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles a
 		WHERE a.content_hash = ? ORDER BY a.sort_time, a.id LIMIT 1`, hash))
 	if err == nil {
-		err = fillDetails(ctx, s.r, []*model.Article{a})
+		err = s.fillDetails(ctx, []*model.Article{a})
 	}
 	if err != nil {
 		return model.Article{}, fmt.Errorf("sqlite: by content hash %q: %w", hash, notFound(err))
