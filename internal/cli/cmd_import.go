@@ -23,7 +23,7 @@ import (
 // importBatch is how many articles one import transaction saves: each
 // commit rewrites every page it touched (phrase frequencies all over their
 // table, a full-text segment), so bigger batches write less per article.
-const importBatch = 1000
+const importBatch = 500
 
 // importRecord is one article in an import file. Field names follow the
 // common news-corpus layouts (SaudiNewsNet's among them).
@@ -104,12 +104,15 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		rate := float64(imported) / max(time.Since(start).Seconds(), 0.001)
 		fmt.Fprintf(a.stderr, "\r\033[Kimport: %d new, %d already stored, %d bad (%.0f/s)", imported, existing, bad, rate)
 	}
-	// Analysis runs on every core; commits happen one at a time, in the
-	// file's order, so that copies find the articles before them.
-	// The ordered queue holds a batch: while one batch commits, the
-	// analysis goes on with the next instead of waiting for the commit.
+	// Analysis, and the search for each article's stored copy and story
+	// candidates, run on every core; placing and saving happen one at a
+	// time, in the file's order, so that copies find the articles before
+	// them. The ordered queue lets the analysis go on while a batch
+	// commits; it is not deeper because each article waiting in it holds
+	// its candidates' signatures (a few hundred KB).
+	batch := p.NewBatch(importBatch)
 	jobs := make(chan *job, 64)
-	ordered := make(chan *job, importBatch)
+	ordered := make(chan *job, 128)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
@@ -117,6 +120,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 			defer wg.Done()
 			for j := range jobs {
 				j.pr, j.err = p.Prepare(ctx, j.art)
+				if j.err == nil {
+					j.err = batch.Prefetch(ctx, j.pr)
+				}
 				close(j.ready)
 			}
 		}()
@@ -149,7 +155,6 @@ func runImport(ctx context.Context, a *app, args []string) error {
 			ordered <- j
 		}
 	}()
-	batch := p.NewBatch(importBatch)
 	var saveErr error
 	for j := range ordered {
 		<-j.ready

@@ -66,7 +66,9 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
-	const n = 800
+	// Several batches (importBatch), so that the child is killed with some
+	// committed and more to come.
+	const n = 3*importBatch + 500
 	corpus := syntheticCorpus(t, n)
 	data := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")

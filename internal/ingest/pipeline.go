@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"khabar/internal/analysis"
@@ -67,6 +68,12 @@ type Prepared struct {
 	Index    store.IndexData
 	features cluster.Features
 	names    []model.Entity // names seen in naming contexts, for learning
+
+	// Stored candidates fetched ahead of placing (Batch.Prefetch), and the
+	// number of the Batch's flushes done before they were read.
+	fetched      []store.Candidate
+	fetchedAfter int64
+	hasFetched   bool
 }
 
 // StoreStats lets keywords read document frequencies from the store.
@@ -213,8 +220,7 @@ func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
 // place decides a's copy root and story from the stored candidates.
 // existing is the stored article with the same URL, if any.
 func (p *Pipeline) place(ctx context.Context, pr *Prepared, existing *model.Article) error {
-	_, err := p.placeWith(ctx, pr, existing, nil)
-	return err
+	return p.placeWith(ctx, pr, existing, nil)
 }
 
 // pendingID is where the stand-in ids of articles not yet stored start
@@ -225,10 +231,11 @@ const pendingID = int64(1) << 62
 
 // placeWith is place with extra candidates: articles of a batch not yet
 // stored, under stand-in ids (pendingID and up) and, when they will open
-// a story of their own, stand-in story ids. It reports false, changing
-// nothing but a's fetch time, when the decision refers to a stand-in id:
-// the article must then wait until the batch is stored.
-func (p *Pipeline) placeWith(ctx context.Context, pr *Prepared, existing *model.Article, extra []store.Candidate) (bool, error) {
+// a story of their own, stand-in story ids, and articles stored since the
+// stored candidates were fetched (pr.hasFetched: then they are not asked
+// for again). The decision may name a stand-in; Batch.Flush turns it into
+// a reference within the batch.
+func (p *Pipeline) placeWith(ctx context.Context, pr *Prepared, existing *model.Article, extra []store.Candidate) error {
 	a := pr.Article
 	if a.Fetched.IsZero() {
 		a.Fetched = p.cfg.Now()
@@ -236,11 +243,15 @@ func (p *Pipeline) placeWith(ctx context.Context, pr *Prepared, existing *model.
 	if existing != nil && existing.ContentHash == a.ContentHash {
 		// Same text: keep its place.
 		a.DuplicateOf, a.StoryID, a.Signature = existing.DuplicateOf, existing.StoryID, existing.Signature
-		return true, nil
+		return nil
 	}
-	cands, err := p.st.Candidates(ctx, pr.Index.Bands, p.cfg.Cluster.Since(pr.features.Published), cluster.CandidateLimit)
-	if err != nil {
-		return false, fmt.Errorf("ingest: candidates for %s: %w", a.URL, err)
+	cands := pr.fetched
+	if !pr.hasFetched {
+		var err error
+		cands, err = p.storedCandidates(ctx, pr)
+		if err != nil {
+			return err
+		}
 	}
 	if len(extra) > 0 {
 		cands = mergeCandidates(cands, extra, cluster.CandidateLimit)
@@ -256,20 +267,33 @@ func (p *Pipeline) placeWith(ctx context.Context, pr *Prepared, existing *model.
 		})
 	}
 	d := cluster.Decide(pr.features, cc, p.cfg.Cluster)
-	if d.DuplicateOf >= pendingID || d.StoryID >= pendingID {
-		return false, nil
-	}
 	a.DuplicateOf, a.StoryID = d.DuplicateOf, d.StoryID
 	a.Signature = cluster.Pack(pr.features, d.StoryStart)
-	return true, nil
+	return nil
+}
+
+// storedCandidates asks the store for the candidates of pr.
+func (p *Pipeline) storedCandidates(ctx context.Context, pr *Prepared) ([]store.Candidate, error) {
+	cands, err := p.st.Candidates(ctx, pr.Index.Bands, p.cfg.Cluster.Since(pr.features.Published), cluster.CandidateLimit)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: candidates for %s: %w", pr.Article.URL, err)
+	}
+	return cands, nil
 }
 
 // mergeCandidates returns the first limit of stored and extra together in
 // the store's order (most shared bands first, then newest, then highest
 // id), which is the list the store would return had extra been stored.
+// An extra candidate already among stored (the same id: an article saved
+// after the store answered) replaces it.
 func mergeCandidates(stored, extra []store.Candidate, limit int) []store.Candidate {
 	all := make([]store.Candidate, 0, len(stored)+len(extra))
-	all = append(append(all, stored...), extra...)
+	for _, c := range stored {
+		if !slices.ContainsFunc(extra, func(e store.Candidate) bool { return e.ID == c.ID }) {
+			all = append(all, c)
+		}
+	}
+	all = append(all, extra...)
 	slices.SortStableFunc(all, func(x, y store.Candidate) int {
 		if c := cmp.Compare(y.Shared, x.Shared); c != 0 {
 			return c
@@ -311,23 +335,61 @@ func (p *Pipeline) saved(ctx context.Context, prs []*Prepared, created []bool) {
 // transaction each, for bulk imports. Articles are placed in the order
 // they are added, each against the stored articles and the ones still
 // pending, exactly as if every article before it were stored: the pending
-// ones stand in under ids of their own, and an article whose copy root or
-// story would be one of them (whose id is not known yet) flushes the batch
-// first and is placed again, so that a copy always finds the article it
-// copies. A Batch is for one goroutine.
+// ones stand in under ids of their own, and a copy of (or a story joined
+// through) a pending article refers to it by that stand-in, which Flush
+// turns into a reference within the batch (store.BatchRef) that the store
+// resolves as it saves. A Batch is for one goroutine.
+//
+// Prefetch lets other goroutines ask the store for an article's stored
+// candidates ahead of Add (the costliest part of placing, which then
+// runs in parallel instead of one article after the other). Articles
+// stored after that are missing from the answer: the Batch keeps the
+// last keepFlushed batches it saved, and Add looks for candidates among
+// those saved since the prefetch; a prefetch older than that is asked
+// again.
 type Batch struct {
 	p       *Pipeline
 	size    int
 	pending []*Prepared
 	bands   map[uint64][]int // band key → indexes in pending
 	urls    map[string]bool  // URLs pending
+	// flushed are the last keepFlushed batches saved, oldest first;
+	// flushes counts the batches saved so far.
+	flushed []savedBatch
+	flushes atomic.Int64
 	// Created and Updated count the articles saved so far.
 	Created, Updated int
+}
+
+// keepFlushed is how many saved batches a Batch keeps for prefetched
+// candidates: the import reads ahead about one batch.
+const keepFlushed = 3
+
+// savedBatch is a batch as stored, with its real ids.
+type savedBatch struct {
+	seq   int64 // its number among the flushes, from 1
+	arts  []*model.Article
+	bands map[uint64][]int // band key → indexes in arts
 }
 
 // NewBatch returns a Batch that saves every size articles.
 func (p *Pipeline) NewBatch(size int) *Batch {
 	return &Batch{p: p, size: max(size, 1), bands: map[uint64][]int{}, urls: map[string]bool{}}
+}
+
+// Prefetch asks the store for pr's stored candidates, for Add to use. It
+// is safe to call from other goroutines than the one calling Add, and
+// must be called before pr is added.
+func (b *Batch) Prefetch(ctx context.Context, pr *Prepared) error {
+	// The count first: a batch saved after it is read is found among
+	// b.flushed, whether or not the store's answer has it.
+	after := b.flushes.Load()
+	cands, err := b.p.storedCandidates(ctx, pr)
+	if err != nil {
+		return err
+	}
+	pr.fetched, pr.fetchedAfter, pr.hasFetched = cands, after, true
+	return nil
 }
 
 // Add places pr and queues it; it may flush.
@@ -343,16 +405,16 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 		}
 	}
 	extra := b.pendingCandidates(pr)
-	b.p.commitMu.Lock()
-	ok, err := b.p.placeWith(ctx, pr, nil, extra)
-	b.p.commitMu.Unlock()
-	if err == nil && !ok {
-		if err = b.Flush(ctx); err == nil {
-			b.p.commitMu.Lock()
-			err = b.p.place(ctx, pr, nil)
-			b.p.commitMu.Unlock()
+	if pr.hasFetched {
+		if b.flushes.Load()-pr.fetchedAfter > int64(len(b.flushed)) {
+			pr.fetched, pr.hasFetched = nil, false // older than what is kept: ask again
+		} else {
+			extra = append(extra, b.savedCandidates(pr)...)
 		}
 	}
+	b.p.commitMu.Lock()
+	err := b.p.placeWith(ctx, pr, nil, extra)
+	b.p.commitMu.Unlock()
 	if err != nil {
 		return err
 	}
@@ -378,12 +440,43 @@ func distinctBands(bands []uint64) []uint64 {
 // pr and fall in its window, as the store's Candidates would return them
 // once stored, under stand-in ids.
 func (b *Batch) pendingCandidates(pr *Prepared) []store.Candidate {
-	if len(b.pending) == 0 {
+	return b.candidatesIn(pr, b.bands, func(i int) (*model.Article, int64, int64) {
+		a := b.pending[i].Article
+		story := a.StoryID
+		if story == 0 {
+			story = pendingID + int64(i) // a story of its own, opened when stored
+		}
+		return a, pendingID + int64(i), story
+	})
+}
+
+// savedCandidates returns the articles of the batches saved after pr's
+// stored candidates were fetched that share a band with it and fall in
+// its window, as the store would return them.
+func (b *Batch) savedCandidates(pr *Prepared) []store.Candidate {
+	var out []store.Candidate
+	for _, sb := range b.flushed {
+		if sb.seq <= pr.fetchedAfter {
+			continue // stored before the fetch: in its answer
+		}
+		out = append(out, b.candidatesIn(pr, sb.bands, func(i int) (*model.Article, int64, int64) {
+			a := sb.arts[i]
+			return a, a.ID, a.StoryID
+		})...)
+	}
+	return out
+}
+
+// candidatesIn returns the articles of bands' index that share a band with
+// pr and fall in its window, as store candidates; get gives an index's
+// article and the id and story id to show for it.
+func (b *Batch) candidatesIn(pr *Prepared, bands map[uint64][]int, get func(i int) (*model.Article, int64, int64)) []store.Candidate {
+	if len(bands) == 0 {
 		return nil
 	}
 	shared := map[int]int{}
 	for _, k := range distinctBands(pr.Index.Bands) {
-		for _, i := range b.bands[k] {
+		for _, i := range bands[k] {
 			shared[i]++
 		}
 	}
@@ -396,7 +489,7 @@ func (b *Batch) pendingCandidates(pr *Prepared) []store.Candidate {
 	}
 	out := make([]store.Candidate, 0, len(shared))
 	for i, n := range shared {
-		a := b.pending[i].Article
+		a, id, story := get(i)
 		// The store's sort time: published, else fetched, to the microsecond.
 		t := a.Published
 		if t.IsZero() {
@@ -406,12 +499,8 @@ func (b *Batch) pendingCandidates(pr *Prepared) []store.Candidate {
 		if t.UnixMicro() < since {
 			continue
 		}
-		story := a.StoryID
-		if story == 0 {
-			story = pendingID + int64(i) // a story of its own, opened when stored
-		}
 		out = append(out, store.Candidate{
-			ID: pendingID + int64(i), SourceID: a.SourceID, SourceName: a.SourceName, StoryID: story,
+			ID: id, SourceID: a.SourceID, SourceName: a.SourceName, StoryID: story,
 			DuplicateOf: a.DuplicateOf, Published: t, ContentHash: a.ContentHash,
 			Signature: slices.Clone(a.Signature), Shared: n,
 		})
@@ -428,6 +517,14 @@ func (b *Batch) Flush(ctx context.Context) error {
 	idx := make([]store.IndexData, len(b.pending))
 	for i, pr := range b.pending {
 		arts[i], idx[i] = pr.Article, pr.Index
+		// Stand-ins name earlier articles of this batch (pendingCandidates
+		// offers only those): the store resolves them as it saves.
+		if a := pr.Article; a.DuplicateOf >= pendingID {
+			a.DuplicateOf = store.BatchRef(int(a.DuplicateOf - pendingID))
+		}
+		if a := pr.Article; a.StoryID >= pendingID {
+			a.StoryID = store.BatchRef(int(a.StoryID - pendingID))
+		}
 	}
 	b.p.commitMu.Lock()
 	created, err := b.p.st.SaveArticles(ctx, arts, idx)
@@ -443,8 +540,32 @@ func (b *Batch) Flush(ctx context.Context) error {
 			b.Updated++
 		}
 	}
+	// Keep the batch as stored for prefetched candidates; an article
+	// updated by this batch is no longer what an older batch kept.
+	sb := savedBatch{seq: b.flushes.Load() + 1, arts: arts, bands: b.bands}
+	updated := map[int64]bool{}
+	for i, c := range created {
+		if !c {
+			updated[arts[i].ID] = true
+		}
+	}
+	for i := range b.flushed {
+		old := &b.flushed[i]
+		for j, a := range old.arts {
+			if updated[a.ID] {
+				for k, list := range old.bands { // never a candidate again
+					old.bands[k] = slices.DeleteFunc(list, func(x int) bool { return x == j })
+				}
+			}
+		}
+	}
+	b.flushed = append(b.flushed, sb)
+	if len(b.flushed) > keepFlushed {
+		b.flushed = slices.Delete(b.flushed, 0, len(b.flushed)-keepFlushed)
+	}
+	b.flushes.Add(1)
 	b.pending = b.pending[:0]
-	clear(b.bands)
+	b.bands = map[uint64][]int{}
 	clear(b.urls)
 	return nil
 }

@@ -84,7 +84,9 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 	arts := loadCorpus(t, corpusZip(t), 600)
 	ctx := context.Background()
 	now := time.Date(2015, 8, 1, 0, 0, 0, 0, time.UTC)
-	run := func(batch int) map[string][2]int64 {
+	// lag > 0 prefetches each article's stored candidates that many
+	// articles before adding it, as the import does from its workers.
+	run := func(batch, lag int) map[string][2]int64 {
 		st, err := sqlite.Open(ctx, t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -106,7 +108,21 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 		if batch > 0 {
 			b = p.NewBatch(batch)
 		}
-		for _, pr := range prs {
+		for i, pr := range prs {
+			if lag > 0 {
+				// Prefetch lag articles ahead (the first ones at once).
+				from := i + lag
+				if i == 0 {
+					from = 0
+				}
+				for k := from; k <= min(i+lag, len(prs)-1); k++ {
+					if !prs[k].hasFetched {
+						if err := b.Prefetch(ctx, prs[k]); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
 			if b != nil {
 				err = b.Add(ctx, pr)
 			} else {
@@ -127,13 +143,18 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 		}
 		return out
 	}
-	want := run(0)
-	got := run(250)
-	copies, joined := 0, 0
-	for u, w := range want {
-		if got[u] != w {
-			t.Errorf("%s: batch placed it at (copy of %d, story %d), one by one at (%d, %d)", u, got[u][0], got[u][1], w[0], w[1])
+	want := run(0, 0)
+	for _, c := range []struct{ batch, lag int }{{250, 0}, {100, 150}, {50, 400}} {
+		got := run(c.batch, c.lag)
+		for u, w := range want {
+			if got[u] != w {
+				t.Errorf("batches of %d, prefetched %d ahead: %s: batch placed it at (copy of %d, story %d), one by one at (%d, %d)",
+					c.batch, c.lag, u, got[u][0], got[u][1], w[0], w[1])
+			}
 		}
+	}
+	copies, joined := 0, 0
+	for _, w := range want {
 		if w[0] != 0 {
 			copies++
 		}

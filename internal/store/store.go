@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"khabar/internal/model"
@@ -106,6 +107,9 @@ type Articles interface {
 	// SaveArticles is SaveArticle for a batch, in one transaction: all are
 	// saved or none (then the IDs and story IDs it set are void). The same
 	// URL twice in a batch is saved, then updated. idx[i] belongs to as[i].
+	// An article's DuplicateOf and StoryID may refer to an earlier article
+	// of the same batch (BatchRef), whose ID is not known before it is
+	// saved.
 	SaveArticles(ctx context.Context, as []*model.Article, idx []IndexData) (created []bool, err error)
 	GetArticle(ctx context.Context, id int64) (model.Article, error)
 	GetArticleByURL(ctx context.Context, url string) (model.Article, error)
@@ -246,4 +250,41 @@ type Alerts interface {
 type Settings interface {
 	GetSetting(ctx context.Context, key string) (string, error) // ErrNotFound when absent
 	SetSetting(ctx context.Context, key, value string) error
+}
+
+// BatchRef is how an article given to SaveArticles refers, in its
+// DuplicateOf or StoryID, to the article at index i of the same batch
+// (i below its own index): a negative number, which no stored ID is.
+// SaveArticles replaces it with that article's ID (DuplicateOf) or story
+// ID (StoryID) once that article is saved. It lets a bulk import file a
+// copy under, or add to the story of, an article saved in the same
+// transaction.
+func BatchRef(i int) int64 { return -int64(i) - 1 }
+
+// ResolveBatchRefs replaces the batch references (BatchRef) in as[i] by the
+// IDs of the articles they name, which must be saved already; the backends
+// call it before saving as[i]. A reference to as[i] itself, a later or a
+// missing article is ErrInvalid.
+func ResolveBatchRefs(as []*model.Article, i int) error {
+	a := as[i]
+	for _, f := range []struct {
+		name  string
+		v     *int64
+		story bool
+	}{{"duplicate_of", &a.DuplicateOf, false}, {"story", &a.StoryID, true}} {
+		if *f.v >= 0 {
+			continue
+		}
+		j := -*f.v - 1
+		if j >= int64(i) {
+			return fmt.Errorf("article %d of the batch: %s refers to article %d of the batch, which is not saved before it: %w", i, f.name, j, ErrInvalid)
+		}
+		ref := as[j]
+		if f.story {
+			*f.v = ref.StoryID
+		} else {
+			*f.v = ref.ID
+		}
+	}
+	return nil
 }

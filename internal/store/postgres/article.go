@@ -140,15 +140,16 @@ func unwrapBatch(err error) error {
 func (s *Store) saveBatch(ctx context.Context, as []*model.Article, idx []store.IndexData, keepID bool) ([]bool, error) {
 	// A retried transaction starts again from the caller's values: the
 	// failed attempt may have set IDs and new story IDs that were rolled back.
-	type orig struct{ id, story int64 }
+	// Batch references (store.BatchRef) are resolved anew each time too.
+	type orig struct{ id, story, dup int64 }
 	origs := make([]orig, len(as))
 	for i, a := range as {
-		origs[i] = orig{a.ID, a.StoryID}
+		origs[i] = orig{a.ID, a.StoryID, a.DuplicateOf}
 	}
 	created := make([]bool, len(as))
 	err := s.transactIdempotent(ctx, func(tx pgx.Tx) error {
 		for i, a := range as {
-			a.ID, a.StoryID = origs[i].id, origs[i].story
+			a.ID, a.StoryID, a.DuplicateOf = origs[i].id, origs[i].story, origs[i].dup
 		}
 		df := map[int64]int{}
 		for i, a := range as {
@@ -157,6 +158,9 @@ func (s *Store) saveBatch(ctx context.Context, as []*model.Article, idx []store.
 					a.StoryID, a.Title); err != nil {
 					return &batchError{a.URL, fmt.Errorf("story %d: %w", a.StoryID, err)}
 				}
+			}
+			if err := store.ResolveBatchRefs(as, i); err != nil {
+				return &batchError{a.URL, err}
 			}
 			c, err := s.saveArticle(ctx, tx, a, idx[i], df, keepID)
 			if err != nil {
@@ -171,7 +175,7 @@ func (s *Store) saveBatch(ctx context.Context, as []*model.Article, idx []store.
 	})
 	if err != nil {
 		for i, a := range as {
-			a.ID, a.StoryID = origs[i].id, origs[i].story
+			a.ID, a.StoryID, a.DuplicateOf = origs[i].id, origs[i].story, origs[i].dup
 		}
 		return nil, err
 	}

@@ -102,13 +102,12 @@ func NormalizeTag(s string) string { return arabic.Normalize(s) }
 func (s *Store) SaveArticle(ctx context.Context, a *model.Article, idx store.IndexData) (bool, error) {
 	var created bool
 	err := s.transact(ctx, func(tx *sql.Tx) error {
-		df := map[int64]int{}
-		var fts []ftsRow
+		buf := newSaveBuf(1)
 		var err error
-		if created, err = s.saveArticle(ctx, tx, a, idx, df, &fts); err != nil {
+		if created, err = s.saveArticle(ctx, tx, a, idx, buf); err != nil {
 			return err
 		}
-		return s.finish(ctx, tx, df, fts)
+		return s.finish(ctx, tx, buf)
 	})
 	if err != nil {
 		return false, fmt.Errorf("sqlite: save article %q: %w", a.URL, err)
@@ -129,16 +128,18 @@ func (s *Store) SaveArticles(ctx context.Context, as []*model.Article, idx []sto
 	}
 	created := make([]bool, len(as))
 	err := s.transact(ctx, func(tx *sql.Tx) error {
-		df := map[int64]int{}
-		fts := make([]ftsRow, 0, len(as))
+		buf := newSaveBuf(len(as))
 		for i, a := range as {
-			c, err := s.saveArticle(ctx, tx, a, idx[i], df, &fts)
+			if err := store.ResolveBatchRefs(as, i); err != nil {
+				return err
+			}
+			c, err := s.saveArticle(ctx, tx, a, idx[i], buf)
 			if err != nil {
 				return fmt.Errorf("article %q: %w", a.URL, err)
 			}
 			created[i] = c
 		}
-		return s.finish(ctx, tx, df, fts)
+		return s.finish(ctx, tx, buf)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: save articles: %w", err)
@@ -166,18 +167,37 @@ type ftsRow struct {
 	titleTerms, titleStems, bodyTerms, bodyStems string
 }
 
+// saveBuf is what saveArticle leaves for finish to write once for the
+// whole transaction.
+type saveBuf struct {
+	df      map[int64]int // phrase hash → change of its document frequency
+	fts     []ftsRow
+	created int // new articles
+}
+
+func newSaveBuf(n int) *saveBuf {
+	return &saveBuf{df: map[int64]int{}, fts: make([]ftsRow, 0, n)}
+}
+
 // finish applies what saveArticle left for the end of the transaction: the
-// phrase frequency changes, then the full-text rows in one statement.
+// article count, the phrase frequency changes, then the full-text rows in
+// one statement.
 //
 // The full-text rows go last on purpose: FTS5 keeps the rows of a
 // transaction in memory and writes them as one segment at commit, but it
 // flushes that buffer whenever a later statement opens a statement
 // journal (multi-row inserts such as the json_each ones do), which would
 // write one small segment per article and keep FTS5 busy merging them.
-func (s *Store) finish(ctx context.Context, tx *sql.Tx, df map[int64]int, fts []ftsRow) error {
-	if err := s.applyDocFreq(ctx, tx, df); err != nil {
+func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
+	if buf.created > 0 {
+		if _, err := exec(ctx, tx, s.stmts.countAdd, buf.created); err != nil {
+			return fmt.Errorf("article count: %w", err)
+		}
+	}
+	if err := s.applyDocFreq(ctx, tx, buf.df); err != nil {
 		return err
 	}
+	fts := buf.fts
 	if len(fts) == 0 {
 		return nil
 	}
@@ -201,10 +221,10 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, df map[int64]int, fts []
 	return nil
 }
 
-// saveArticle writes a and its index data inside tx, adds the changes of
-// phrase document frequencies to df and its full-text row to fts, for
-// finish to write once for the whole transaction.
-func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, idx store.IndexData, df map[int64]int, fts *[]ftsRow) (bool, error) {
+// saveArticle writes a and its index data inside tx, and leaves in buf the
+// changes of phrase document frequencies and its full-text row, for finish
+// to write once for the whole transaction.
+func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, idx store.IndexData, buf *saveBuf) (bool, error) {
 	if strings.TrimSpace(a.URL) == "" {
 		return false, fmt.Errorf("empty URL: %w", store.ErrInvalid)
 	}
@@ -314,14 +334,17 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 
 	// Full-text row, written by finish; rowid is the article id. (An
 	// article saved twice in one batch has two rows; finish keeps the last.)
-	*fts = append(*fts, ftsRow{id, idx.TitleTerms, idx.TitleStems, idx.BodyTerms, idx.BodyStems})
+	buf.fts = append(buf.fts, ftsRow{id, idx.TitleTerms, idx.TitleStems, idx.BodyTerms, idx.BodyStems})
 
-	if err := s.savePhrases(ctx, tx, id, exists, idx.Phrases, df); err != nil {
+	if err := s.savePhrases(ctx, tx, id, exists, idx.Phrases, buf.df); err != nil {
 		return false, fmt.Errorf("phrases: %w", err)
 	}
 
 	a.ID = id
 	a.StoryID = story
+	if !exists {
+		buf.created++
+	}
 	return !exists, nil
 }
 
@@ -483,7 +506,7 @@ func (s *Store) HasArticle(ctx context.Context, u string) (bool, error) {
 // CountArticles returns the number of stored articles.
 func (s *Store) CountArticles(ctx context.Context) (int, error) {
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n); err != nil {
+	if err := s.rstmts.countArticles.QueryRowContext(ctx).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: count articles: %w", err)
 	}
 	return n, nil

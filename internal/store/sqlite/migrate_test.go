@@ -102,3 +102,53 @@ func TestMatchExpression(t *testing.T) {
 		}
 	}
 }
+
+// TestArticleCountKept checks the article count of migration 0002: set
+// from the articles of a version 1 database, then kept by every save (an
+// update counts nothing) as COUNT(*) would give it.
+func TestArticleCountKept(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	for _, u := range []string{"https://example.com/1", "https://example.com/2"} {
+		if _, err := s.SaveArticle(ctx, &model.Article{URL: u, Title: "خبر"}, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Back to version 1, as a database written before the count was kept.
+	for _, q := range []string{"DROP TABLE article_count", "PRAGMA user_version = 1"} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	if s, err = Open(ctx, dir); err != nil {
+		t.Fatalf("upgrade from version 1: %v", err)
+	}
+	defer s.Close()
+	as := []*model.Article{
+		{URL: "https://example.com/3", Title: "خبر"},
+		{URL: "https://example.com/1", Title: "خبر معدل"}, // an update
+		{URL: "https://example.com/4", Title: "خبر"},
+	}
+	if _, err := s.SaveArticles(ctx, as, make([]store.IndexData, len(as))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveArticle(ctx, &model.Article{URL: "https://example.com/2", Title: "تحديث"}, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	var want int
+	if err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM articles").Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.CountArticles(ctx)
+	if err != nil || n != want || n != 4 {
+		t.Errorf("CountArticles = %d, %v; COUNT(*) = %d, want 4", n, err, want)
+	}
+	if _, docs, err := s.DocFreq(ctx, []string{"خبر"}); err != nil || docs != 4 {
+		t.Errorf("DocFreq articles = %d, %v; want 4", docs, err)
+	}
+}

@@ -15,7 +15,7 @@ type stmts struct {
 	storyCount, deleteStory, refreshStory                             *sql.Stmt
 	deleteKeywords, deleteEntities, deleteBands                       *sql.Stmt
 	insertKeywords, insertEntities, insertBands, insertFTS, deleteFTS *sql.Stmt
-	getPhrases, putPhrases, applyDF, cleanDF                          *sql.Stmt
+	getPhrases, putPhrases, applyDF, cleanDF, countAdd                *sql.Stmt
 	all                                                               []*sql.Stmt
 }
 
@@ -63,6 +63,7 @@ func (s *Store) prepare(ctx context.Context) error {
 			SELECT value, ?1 FROM json_each(?2) WHERE true
 			ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df`},
 		{&q.cleanDF, `DELETE FROM phrase_df WHERE df <= 0 AND hash IN (SELECT value FROM json_each(?))`},
+		{&q.countAdd, `UPDATE article_count SET n = n + ? WHERE id = 1`},
 	} {
 		st, err := s.w.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -89,7 +90,8 @@ func (s *Store) prepareReads(ctx context.Context) error {
 		sql string
 	}{
 		{&q.hasArticle, `SELECT 1 FROM articles WHERE url = ?`},
-		{&q.countArticles, `SELECT COUNT(*) FROM articles`},
+		// Kept by every save (migration 0002): COUNT(*) walks an index.
+		{&q.countArticles, `SELECT n FROM article_count WHERE id = 1`},
 		{&q.docFreq, `SELECT hash, df FROM phrase_df WHERE hash IN (SELECT value FROM json_each(?))`},
 		{&q.candidates, candidatesQuery},
 	} {

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"EachArticle", testEachArticle},
 		{"Stories", testStories},
 		{"StoryMove", testStoryMove},
+		{"BatchRefs", testBatchRefs},
 		{"ListStories", testListStories},
 		{"Candidates", testCandidates},
 		{"ByContentHash", testByContentHash},
@@ -731,6 +732,60 @@ func testStories(t *testing.T, s store.Store) {
 	save(t, s, other, idx("مباراة", ""))
 	if other.StoryID == first.StoryID {
 		t.Errorf("StoryID 0 joined an existing story")
+	}
+}
+
+// testBatchRefs saves a copy and a story member in the same batch as the
+// article they refer to (store.BatchRef), and checks that a reference to
+// an article not saved before is refused with nothing saved.
+func testBatchRefs(t *testing.T, s store.Store) {
+	c := ctx(t)
+	stored := article("https://a.com/stored", "قمة الرياض", day(0))
+	save(t, s, stored, idx("قمة الرياض", ""))
+	first := article("https://a.com/1", "انفجار في بيروت", day(1))
+	cp := article("https://b.com/1", "بيروت: انفجار", day(1).Add(time.Hour))
+	cp.DuplicateOf, cp.StoryID = store.BatchRef(0), store.BatchRef(0)
+	member := article("https://c.com/1", "حصيلة الانفجار", day(1).Add(2*time.Hour))
+	member.StoryID = store.BatchRef(1) // the story cp joined: first's
+	joins := article("https://d.com/1", "قمة الرياض تختتم", day(1))
+	joins.StoryID = stored.StoryID // a stored story, as before
+	as := []*model.Article{first, cp, member, joins}
+	ixs := []store.IndexData{idx("انفجار بيروت", ""), idx("بيروت انفجار", ""), idx("حصيلة", ""), idx("قمة", "")}
+	if _, err := s.SaveArticles(c, as, ixs); err != nil {
+		t.Fatal(err)
+	}
+	if cp.DuplicateOf != first.ID || cp.StoryID != first.StoryID || member.StoryID != first.StoryID || member.DuplicateOf != 0 {
+		t.Errorf("references: copy dup %d story %d, member story %d; want %d, %d, %d", cp.DuplicateOf, cp.StoryID, member.StoryID, first.ID, first.StoryID, first.StoryID)
+	}
+	if joins.StoryID != stored.StoryID {
+		t.Errorf("stored story %d became %d", stored.StoryID, joins.StoryID)
+	}
+	got, err := s.GetArticle(c, cp.ID)
+	if err != nil || got.DuplicateOf != first.ID || got.StoryID != first.StoryID {
+		t.Errorf("stored copy: dup %d story %d (%v); want %d, %d", got.DuplicateOf, got.StoryID, err, first.ID, first.StoryID)
+	}
+	st, err := s.GetStory(c, first.StoryID)
+	if err != nil || st.Articles != 3 {
+		t.Errorf("story of the batch: %d articles (%v), want 3", st.Articles, err)
+	}
+	// A reference forward, or to itself, names nothing saved: refused.
+	for _, ref := range []int64{store.BatchRef(0), store.BatchRef(1), store.BatchRef(5)} {
+		a := article("https://e.com/1", "خبر", day(2))
+		b := article("https://e.com/2", "خبر آخر", day(2))
+		b.DuplicateOf = ref
+		if ref == store.BatchRef(1) {
+			b.DuplicateOf, b.StoryID = 0, ref
+		}
+		if ref == store.BatchRef(0) {
+			a.StoryID, b.DuplicateOf = ref, 0
+		}
+		_, err := s.SaveArticles(c, []*model.Article{a, b}, []store.IndexData{idx("خبر", ""), idx("خبر", "")})
+		if !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("reference %d not saved before: err %v, want ErrInvalid", ref, err)
+		}
+		if ok, _ := s.HasArticle(c, a.URL); ok {
+			t.Errorf("reference %d: the batch was refused but its first article was saved", ref)
+		}
 	}
 }
 
