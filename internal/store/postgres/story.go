@@ -149,7 +149,10 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64, since time.Time,
 		limit = 50
 	}
 	keys := bandKeys(bands)
-	var sinceArg any
+	// A plain range on sort_time, so that the (band_key, sort_time) index
+	// reads only the rows in the window (an OR with a NULL test would let
+	// a generic plan read every row of a key).
+	sinceArg := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 	if !since.IsZero() {
 		sinceArg = since.UTC()
 	}
@@ -159,7 +162,7 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64, since time.Time,
 	err := runQuery(ctx, q, `WITH m AS (
 			SELECT b.article_id AS id, COUNT(*) AS shared, MAX(b.sort_time) AS t
 			FROM lsh_bands b
-			WHERE b.band_key = ANY($1::bigint[]) AND ($2::timestamptz IS NULL OR b.sort_time >= $2)
+			WHERE b.band_key = ANY($1::bigint[]) AND b.sort_time >= $2
 			GROUP BY b.article_id
 			ORDER BY shared DESC, t DESC NULLS LAST, b.article_id DESC
 			LIMIT $3)

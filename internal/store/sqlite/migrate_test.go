@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"khabar/internal/model"
 	"khabar/internal/store"
@@ -103,10 +104,11 @@ func TestMatchExpression(t *testing.T) {
 	}
 }
 
-// TestArticleCountKept checks the article count of migration 0002: set
-// from the articles of a version 1 database, then kept by every save (an
-// update counts nothing) as COUNT(*) would give it.
-func TestArticleCountKept(t *testing.T) {
+// TestUpgradeFromVersion1 upgrades a version 1 database: the article
+// count of migration 0002 is set from its articles, then kept by every
+// save (an update counts nothing) as COUNT(*) would give it, and its band
+// rows move to the time-ordered table of migration 0003.
+func TestUpgradeFromVersion1(t *testing.T) {
 	dir := t.TempDir()
 	s, err := Open(t.Context(), dir)
 	if err != nil {
@@ -118,8 +120,21 @@ func TestArticleCountKept(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Back to version 1, as a database written before the count was kept.
-	for _, q := range []string{"DROP TABLE article_count", "PRAGMA user_version = 1"} {
+	// Back to version 1, as a database written before the count was kept
+	// and with band rows keyed by (band_key, article_id).
+	for _, q := range []string{
+		"DROP TABLE article_count",
+		"DROP TABLE lsh_bands",
+		`CREATE TABLE lsh_bands (
+			band_key   INTEGER NOT NULL,
+			article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+			sort_time  INTEGER,
+			PRIMARY KEY (band_key, article_id)
+		) WITHOUT ROWID`,
+		"CREATE INDEX lsh_bands_article ON lsh_bands (article_id)",
+		"INSERT INTO lsh_bands (band_key, article_id, sort_time) SELECT 77, id, 1000 FROM articles WHERE url = 'https://example.com/1'",
+		"PRAGMA user_version = 1",
+	} {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
@@ -129,6 +144,14 @@ func TestArticleCountKept(t *testing.T) {
 		t.Fatalf("upgrade from version 1: %v", err)
 	}
 	defer s.Close()
+	// The band row written by version 1 is still found (migration 0003).
+	cands, err := s.Candidates(ctx, []uint64{77}, time.Time{}, 10)
+	if err != nil || len(cands) != 1 || cands[0].Shared != 1 {
+		t.Errorf("candidates of a version 1 band row after the upgrade: %+v, %v", cands, err)
+	}
+	if cands, err := s.Candidates(ctx, []uint64{77}, time.UnixMicro(1001), 10); err != nil || len(cands) != 0 {
+		t.Errorf("a version 1 band row older than the window is a candidate: %+v, %v", cands, err)
+	}
 	as := []*model.Article{
 		{URL: "https://example.com/3", Title: "خبر"},
 		{URL: "https://example.com/1", Title: "خبر معدل"}, // an update
@@ -150,5 +173,35 @@ func TestArticleCountKept(t *testing.T) {
 	}
 	if _, docs, err := s.DocFreq(ctx, []string{"خبر"}); err != nil || docs != 4 {
 		t.Errorf("DocFreq articles = %d, %v; want 4", docs, err)
+	}
+}
+
+// TestCandidatesReadOnlyTheWindow checks the plan of the candidates query:
+// a range of (band_key, sort_time) per key (migration 0003), so that rows
+// older than the window are never read and the cost does not grow with
+// the store.
+func TestCandidatesReadOnlyTheWindow(t *testing.T) {
+	s, err := Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows, err := s.r.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+candidatesQuery, "[1,2]", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	all := strings.Join(plan, "\n")
+	if !strings.Contains(all, "band_key=? AND sort_time>?") {
+		t.Errorf("the candidates query does not read a (band_key, sort_time) range:\n%s", all)
 	}
 }

@@ -52,7 +52,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.insertEntities, `INSERT INTO article_entities (article_id, position, name, type, mentions)
 			SELECT ?, key, value ->> 'name', COALESCE(value ->> 'type', ''), value -> 'mentions' FROM json_each(?)`},
 		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (band_key, article_id, sort_time)
-			SELECT value, ?1, ?2 FROM json_each(?3)`},
+			SELECT value, ?1, COALESCE(?2, 0) FROM json_each(?3)`},
 		{&q.deleteFTS, `DELETE FROM articles_fts WHERE rowid = ?`},
 		{&q.insertFTS, `INSERT INTO articles_fts
 			(rowid, title_terms, title_stems, body_terms, body_stems)

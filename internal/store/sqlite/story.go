@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -131,12 +132,13 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 	return out, total, nil
 }
 
-// candidatesQuery is Candidates' statement: the bands' rows through the
-// lsh_bands primary key, counted per article, then the best articles' rows.
+// candidatesQuery is Candidates' statement: the bands' rows in the window
+// through the lsh_bands primary key (band_key, sort_time, article_id), a
+// range per key, counted per article, then the best articles' rows.
 const candidatesQuery = `WITH m AS (
 			SELECT b.article_id AS id, COUNT(*) AS shared, MAX(b.sort_time) AS t
 			FROM lsh_bands b
-			WHERE b.band_key IN (SELECT value FROM json_each(?)) AND COALESCE(b.sort_time, 0) >= ?
+			WHERE b.band_key IN (SELECT value FROM json_each(?)) AND b.sort_time >= ?
 			GROUP BY b.article_id
 			ORDER BY shared DESC, t DESC, b.article_id DESC
 			LIMIT ?)
@@ -163,6 +165,10 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64, since time.Time,
 			keys = append(keys, int64(b))
 		}
 	}
+	sinceMicros := int64(math.MinInt64) // no window: every row
+	if !since.IsZero() {
+		sinceMicros = since.UnixMicro()
+	}
 	var out []store.Candidate
 	err := runQuery(ctx, s.rstmts.candidates, "", func(rows *sql.Rows) error {
 		var (
@@ -181,7 +187,7 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64, since time.Time,
 		}
 		out = append(out, c)
 		return nil
-	}, idsJSON(keys), micros(since), limit)
+	}, idsJSON(keys), sinceMicros, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: candidates: %w", err)
 	}
