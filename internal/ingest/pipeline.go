@@ -415,6 +415,9 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	b.p.commitMu.Lock()
 	err := b.p.placeWith(ctx, pr, nil, extra)
 	b.p.commitMu.Unlock()
+	// The candidates' signatures weigh a few hundred KB an article: not
+	// kept while the article waits for its batch to be saved.
+	pr.fetched, pr.hasFetched = nil, false
 	if err != nil {
 		return err
 	}
