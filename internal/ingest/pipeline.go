@@ -333,12 +333,19 @@ func (p *Pipeline) saved(ctx context.Context, prs []*Prepared, created []bool) {
 
 // Batch commits prepared articles many at a time, in one store
 // transaction each, for bulk imports. Articles are placed in the order
-// they are added, each against the stored articles and the ones still
-// pending, exactly as if every article before it were stored: the pending
-// ones stand in under ids of their own, and a copy of (or a story joined
-// through) a pending article refers to it by that stand-in, which Flush
-// turns into a reference within the batch (store.BatchRef) that the store
-// resolves as it saves. A Batch is for one goroutine.
+// they are added, each against the stored articles and the ones not
+// stored yet, exactly as if every article before it were stored: those
+// stand in under ids of their own, and a copy of (or a story joined
+// through) one of them refers to it by that stand-in, which becomes a
+// reference within the batch (store.BatchRef, resolved by the store as it
+// saves) or, for an article of the batch saved before, its real id.
+//
+// A full batch is saved in the background while the next one is placed
+// (saving is the longest part of an import, and placing needs only the
+// CPU): its articles stay candidates under their stand-ins until the save
+// is done. A store answer that already holds them (a save that ended
+// before the answer was read, seen as ids above any the Batch knew) waits
+// for the save to finish and takes them under their real ids instead.
 //
 // Prefetch lets other goroutines ask the store for an article's stored
 // candidates ahead of Add (the costliest part of placing, which then
@@ -347,16 +354,27 @@ func (p *Pipeline) saved(ctx context.Context, prs []*Prepared, created []bool) {
 // last keepFlushed batches it saved, and Add looks for candidates among
 // those saved since the prefetch; a prefetch older than that is asked
 // again.
+//
+// Add and Flush are for one goroutine; no other commit may run on the
+// Pipeline meanwhile (the background save does not take its lock).
 type Batch struct {
-	p       *Pipeline
-	size    int
+	p    *Pipeline
+	size int
+	// The batch being filled: its first article's number among all added
+	// (its stand-ins are pendingID + base + index), its articles, band
+	// index and URLs.
+	base    int64
 	pending []*Prepared
 	bands   map[uint64][]int // band key → indexes in pending
-	urls    map[string]bool  // URLs pending
+	urls    map[string]bool
+	// The batch being saved in the background, or nil.
+	saving *savingBatch
 	// flushed are the last keepFlushed batches saved, oldest first;
-	// flushes counts the batches saved so far.
+	// flushes counts the batches saved so far; maxID is the highest id
+	// they got (-1 before the first save ends).
 	flushed []savedBatch
 	flushes atomic.Int64
+	maxID   int64
 	// Created and Updated count the articles saved so far.
 	Created, Updated int
 }
@@ -372,9 +390,25 @@ type savedBatch struct {
 	bands map[uint64][]int // band key → indexes in arts
 }
 
+// savingBatch is a batch being saved in the background. The save writes
+// its articles' ids, so while it runs they are read only through cands,
+// taken before it started.
+type savingBatch struct {
+	base  int64
+	prs   []*Prepared
+	arts  []*model.Article
+	cands []store.Candidate // per article, under stand-ins; Shared unset
+	bands map[uint64][]int
+	urls  map[string]bool
+	done  chan struct{}
+	// set by the save before done is closed
+	created []bool
+	err     error
+}
+
 // NewBatch returns a Batch that saves every size articles.
 func (p *Pipeline) NewBatch(size int) *Batch {
-	return &Batch{p: p, size: max(size, 1), bands: map[uint64][]int{}, urls: map[string]bool{}}
+	return &Batch{p: p, size: max(size, 1), bands: map[uint64][]int{}, urls: map[string]bool{}, maxID: -1}
 }
 
 // Prefetch asks the store for pr's stored candidates, for Add to use. It
@@ -392,26 +426,37 @@ func (b *Batch) Prefetch(ctx context.Context, pr *Prepared) error {
 	return nil
 }
 
-// Add places pr and queues it; it may flush.
+// Add places pr and queues it; it may start saving a batch, and report
+// the error of one saved before.
 func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	if pr.Article.URL == "" {
 		return fmt.Errorf("ingest: article has no URL")
 	}
-	if b.urls[pr.Article.URL] {
+	if b.urls[pr.Article.URL] || b.saving != nil && b.saving.urls[pr.Article.URL] {
 		// Saved twice, the second updates the first: place it against
 		// the stored first.
 		if err := b.Flush(ctx); err != nil {
 			return err
 		}
 	}
-	extra := b.pendingCandidates(pr)
-	if pr.hasFetched {
-		if b.flushes.Load()-pr.fetchedAfter > int64(len(b.flushed)) {
-			pr.fetched, pr.hasFetched = nil, false // older than what is kept: ask again
-		} else {
-			extra = append(extra, b.savedCandidates(pr)...)
+	if pr.hasFetched && b.flushes.Load()-pr.fetchedAfter > int64(len(b.flushed)) {
+		pr.fetched, pr.hasFetched = nil, false // older than what is kept: ask again
+	}
+	if !pr.hasFetched {
+		if err := b.Prefetch(ctx, pr); err != nil {
+			return err
 		}
 	}
+	if b.saving != nil && b.answerHasNewer(pr.fetched) {
+		if err := b.finishSaving(ctx); err != nil {
+			return err
+		}
+	}
+	extra := b.pendingCandidates(pr)
+	if s := b.saving; s != nil {
+		extra = append(extra, b.candidatesIn(pr, s.bands, func(i int) store.Candidate { return s.cands[i] })...)
+	}
+	extra = append(extra, b.savedCandidates(pr)...)
 	b.p.commitMu.Lock()
 	err := b.p.placeWith(ctx, pr, nil, extra)
 	b.p.commitMu.Unlock()
@@ -428,9 +473,20 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 		b.bands[k] = append(b.bands[k], i)
 	}
 	if len(b.pending) >= b.size {
-		return b.Flush(ctx)
+		return b.startSaving(ctx)
 	}
 	return nil
+}
+
+// answerHasNewer reports whether a store answer holds an article above
+// every id the Batch knew: perhaps one of the batch being saved.
+func (b *Batch) answerHasNewer(cands []store.Candidate) bool {
+	for _, c := range cands {
+		if b.maxID < 0 || c.ID > b.maxID {
+			return true
+		}
+	}
+	return false
 }
 
 func distinctBands(bands []uint64) []uint64 {
@@ -439,18 +495,30 @@ func distinctBands(bands []uint64) []uint64 {
 	return slices.Compact(out)
 }
 
+// pendingCandidate is pending article i as a candidate, under stand-ins.
+func (b *Batch) pendingCandidate(i int) store.Candidate {
+	a := b.pending[i].Article
+	id := pendingID + b.base + int64(i)
+	story := a.StoryID
+	if story == 0 {
+		story = id // a story of its own, opened when stored
+	}
+	t := a.Published // the store's sort time: published, else fetched
+	if t.IsZero() {
+		t = a.Fetched
+	}
+	return store.Candidate{
+		ID: id, SourceID: a.SourceID, SourceName: a.SourceName, StoryID: story,
+		DuplicateOf: a.DuplicateOf, Published: time.UnixMicro(t.UnixMicro()).UTC(),
+		ContentHash: a.ContentHash, Signature: a.Signature,
+	}
+}
+
 // pendingCandidates returns the pending articles that share a band with
 // pr and fall in its window, as the store's Candidates would return them
 // once stored, under stand-in ids.
 func (b *Batch) pendingCandidates(pr *Prepared) []store.Candidate {
-	return b.candidatesIn(pr, b.bands, func(i int) (*model.Article, int64, int64) {
-		a := b.pending[i].Article
-		story := a.StoryID
-		if story == 0 {
-			story = pendingID + int64(i) // a story of its own, opened when stored
-		}
-		return a, pendingID + int64(i), story
-	})
+	return b.candidatesIn(pr, b.bands, b.pendingCandidate)
 }
 
 // savedCandidates returns the articles of the batches saved after pr's
@@ -462,18 +530,26 @@ func (b *Batch) savedCandidates(pr *Prepared) []store.Candidate {
 		if sb.seq <= pr.fetchedAfter {
 			continue // stored before the fetch: in its answer
 		}
-		out = append(out, b.candidatesIn(pr, sb.bands, func(i int) (*model.Article, int64, int64) {
+		out = append(out, b.candidatesIn(pr, sb.bands, func(i int) store.Candidate {
 			a := sb.arts[i]
-			return a, a.ID, a.StoryID
+			t := a.Published
+			if t.IsZero() {
+				t = a.Fetched
+			}
+			return store.Candidate{
+				ID: a.ID, SourceID: a.SourceID, SourceName: a.SourceName, StoryID: a.StoryID,
+				DuplicateOf: a.DuplicateOf, Published: time.UnixMicro(t.UnixMicro()).UTC(),
+				ContentHash: a.ContentHash, Signature: a.Signature,
+			}
 		})...)
 	}
 	return out
 }
 
 // candidatesIn returns the articles of bands' index that share a band with
-// pr and fall in its window, as store candidates; get gives an index's
-// article and the id and story id to show for it.
-func (b *Batch) candidatesIn(pr *Prepared, bands map[uint64][]int, get func(i int) (*model.Article, int64, int64)) []store.Candidate {
+// pr and fall in its window, as store candidates; get gives index i's
+// candidate (all but Shared).
+func (b *Batch) candidatesIn(pr *Prepared, bands map[uint64][]int, get func(i int) store.Candidate) []store.Candidate {
 	if len(bands) == 0 {
 		return nil
 	}
@@ -492,51 +568,103 @@ func (b *Batch) candidatesIn(pr *Prepared, bands map[uint64][]int, get func(i in
 	}
 	out := make([]store.Candidate, 0, len(shared))
 	for i, n := range shared {
-		a, id, story := get(i)
-		// The store's sort time: published, else fetched, to the microsecond.
-		t := a.Published
-		if t.IsZero() {
-			t = a.Fetched
-		}
-		t = time.UnixMicro(t.UnixMicro()).UTC()
-		if t.UnixMicro() < since {
+		c := get(i)
+		if c.Published.UnixMicro() < since {
 			continue
 		}
-		out = append(out, store.Candidate{
-			ID: id, SourceID: a.SourceID, SourceName: a.SourceName, StoryID: story,
-			DuplicateOf: a.DuplicateOf, Published: t, ContentHash: a.ContentHash,
-			Signature: slices.Clone(a.Signature), Shared: n,
-		})
+		c.Signature = slices.Clone(c.Signature)
+		c.Shared = n
+		out = append(out, c)
 	}
 	return out
 }
 
-// Flush saves the pending articles.
-func (b *Batch) Flush(ctx context.Context) error {
+// startSaving starts saving the pending articles in the background, once
+// the batch saved before is done.
+func (b *Batch) startSaving(ctx context.Context) error {
+	if err := b.finishSaving(ctx); err != nil {
+		return err
+	}
 	if len(b.pending) == 0 {
 		return nil
 	}
-	arts := make([]*model.Article, len(b.pending))
+	s := &savingBatch{
+		base: b.base, prs: b.pending, arts: make([]*model.Article, len(b.pending)),
+		cands: make([]store.Candidate, len(b.pending)), bands: b.bands, urls: b.urls,
+		done: make(chan struct{}),
+	}
 	idx := make([]store.IndexData, len(b.pending))
 	for i, pr := range b.pending {
-		arts[i], idx[i] = pr.Article, pr.Index
-		// Stand-ins name earlier articles of this batch (pendingCandidates
-		// offers only those): the store resolves them as it saves.
-		if a := pr.Article; a.DuplicateOf >= pendingID {
-			a.DuplicateOf = store.BatchRef(int(a.DuplicateOf - pendingID))
+		s.cands[i] = b.pendingCandidate(i) // before the stand-ins change below
+		s.arts[i], idx[i] = pr.Article, pr.Index
+	}
+	for i, a := range s.arts {
+		var err error
+		if a.DuplicateOf, err = b.resolve(a.DuplicateOf, s, false); err == nil {
+			a.StoryID, err = b.resolve(a.StoryID, s, true)
 		}
-		if a := pr.Article; a.StoryID >= pendingID {
-			a.StoryID = store.BatchRef(int(a.StoryID - pendingID))
+		if err != nil {
+			return err
+		}
+		// As a candidate it keeps the stand-ins within s, but names the
+		// batch before (saved now) by real ids: a stand-in is only ever
+		// resolved against the batch it is in and the one before.
+		c := &s.cands[i]
+		if c.DuplicateOf >= pendingID && c.DuplicateOf-pendingID < s.base {
+			c.DuplicateOf = a.DuplicateOf
+		}
+		if c.StoryID >= pendingID && c.StoryID-pendingID < s.base {
+			c.StoryID = a.StoryID
 		}
 	}
-	b.p.commitMu.Lock()
-	created, err := b.p.st.SaveArticles(ctx, arts, idx)
-	b.p.commitMu.Unlock()
-	if err != nil {
-		return fmt.Errorf("ingest: save %d articles from %s: %w", len(arts), arts[0].URL, err)
+	b.base += int64(len(b.pending))
+	b.pending, b.bands, b.urls = nil, map[uint64][]int{}, map[string]bool{}
+	b.saving = s
+	go func() {
+		defer close(s.done)
+		s.created, s.err = b.p.st.SaveArticles(ctx, s.arts, idx)
+	}()
+	return nil
+}
+
+// resolve turns a stand-in id of an article (or of the story it opens)
+// into a reference within s (store.BatchRef) or the real id of an article
+// of the batch saved before; other ids are real already.
+func (b *Batch) resolve(id int64, s *savingBatch, story bool) (int64, error) {
+	if id < pendingID {
+		return id, nil
 	}
-	b.p.saved(ctx, b.pending, created)
-	for _, c := range created {
+	n := id - pendingID
+	if n >= s.base && n < s.base+int64(len(s.arts)) {
+		return store.BatchRef(int(n - s.base)), nil
+	}
+	if len(b.flushed) > 0 {
+		last := b.flushed[len(b.flushed)-1]
+		base := s.base - int64(len(last.arts))
+		if n >= base && n < s.base {
+			a := last.arts[n-base]
+			if story {
+				return a.StoryID, nil
+			}
+			return a.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("ingest: stand-in id %d names no article of the last two batches", n)
+}
+
+// finishSaving waits for the batch being saved, and keeps it as stored.
+func (b *Batch) finishSaving(ctx context.Context) error {
+	s := b.saving
+	if s == nil {
+		return nil
+	}
+	<-s.done
+	b.saving = nil
+	if s.err != nil {
+		return fmt.Errorf("ingest: save %d articles from %s: %w", len(s.arts), s.arts[0].URL, s.err)
+	}
+	b.p.saved(ctx, s.prs, s.created)
+	for _, c := range s.created {
 		if c {
 			b.Created++
 		} else {
@@ -545,11 +673,10 @@ func (b *Batch) Flush(ctx context.Context) error {
 	}
 	// Keep the batch as stored for prefetched candidates; an article
 	// updated by this batch is no longer what an older batch kept.
-	sb := savedBatch{seq: b.flushes.Load() + 1, arts: arts, bands: b.bands}
 	updated := map[int64]bool{}
-	for i, c := range created {
+	for i, c := range s.created {
 		if !c {
-			updated[arts[i].ID] = true
+			updated[s.arts[i].ID] = true
 		}
 	}
 	for i := range b.flushed {
@@ -562,15 +689,23 @@ func (b *Batch) Flush(ctx context.Context) error {
 			}
 		}
 	}
-	b.flushed = append(b.flushed, sb)
+	for _, a := range s.arts {
+		b.maxID = max(b.maxID, a.ID)
+	}
+	b.flushed = append(b.flushed, savedBatch{seq: b.flushes.Load() + 1, arts: s.arts, bands: s.bands})
 	if len(b.flushed) > keepFlushed {
 		b.flushed = slices.Delete(b.flushed, 0, len(b.flushed)-keepFlushed)
 	}
 	b.flushes.Add(1)
-	b.pending = b.pending[:0]
-	b.bands = map[uint64][]int{}
-	clear(b.urls)
 	return nil
+}
+
+// Flush saves the pending articles and waits until every batch is saved.
+func (b *Batch) Flush(ctx context.Context) error {
+	if err := b.startSaving(ctx); err != nil {
+		return err
+	}
+	return b.finishSaving(ctx)
 }
 
 // Ingest prepares and commits one article.

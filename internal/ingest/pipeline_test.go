@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"khabar/internal/analysis"
 	"khabar/internal/entities"
 	"khabar/internal/model"
+	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
 )
 
@@ -82,19 +84,39 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 		t.Skip("analyses 600 corpus articles twice")
 	}
 	arts := loadCorpus(t, corpusZip(t), 600)
+	// In publication order, as a crawl sees them: the versions of one
+	// story come close together, often in the same or the next batch.
+	slices.SortStableFunc(arts, func(a, b model.Article) int { return a.Published.Compare(b.Published) })
 	ctx := context.Background()
 	now := time.Date(2015, 8, 1, 0, 0, 0, 0, time.UTC)
 	// lag > 0 prefetches each article's stored candidates that many
 	// articles before adding it, as the import does from its workers.
-	run := func(batch, lag int) map[string][2]int64 {
+	// slow delays each batch's save, so that articles are placed while the
+	// batch before them is being saved (against its stand-ins).
+	run := func(batch, lag int, slow bool) map[string][2]int64 {
 		st, err := sqlite.Open(ctx, t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer st.Close()
+		// Two stored articles of one story, so that story ids no longer
+		// follow article ids (a story id given where an article id is
+		// due, or the reverse, then shows).
+		first := &model.Article{URL: "https://seed.example/1", Title: "بذرة", Published: now.AddDate(-1, 0, 0)}
+		if _, err := st.SaveArticle(ctx, first, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		second := &model.Article{URL: "https://seed.example/2", Title: "بذرة", Published: now.AddDate(-1, 0, 0), StoryID: first.StoryID}
+		if _, err := st.SaveArticle(ctx, second, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
 		rec := entities.New(entities.Options{})
 		an := analysis.New(analysis.Options{Names: rec.Names()})
-		p := NewPipeline(st, an, rec, PipelineConfig{Now: func() time.Time { return now }})
+		var saveTo store.Store = st
+		if slow {
+			saveTo = slowSaves{st}
+		}
+		p := NewPipeline(saveTo, an, rec, PipelineConfig{Now: func() time.Time { return now }})
 		// Prepared before any save, so that both runs see the same
 		// (empty) phrase statistics and analyse alike.
 		prs := make([]*Prepared, len(arts))
@@ -143,13 +165,16 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 		}
 		return out
 	}
-	want := run(0, 0)
-	for _, c := range []struct{ batch, lag int }{{250, 0}, {100, 150}, {50, 400}} {
-		got := run(c.batch, c.lag)
+	want := run(0, 0, false)
+	for _, c := range []struct {
+		batch, lag int
+		slow       bool
+	}{{250, 0, false}, {100, 150, false}, {50, 400, false}, {7, 12, true}} {
+		got := run(c.batch, c.lag, c.slow)
 		for u, w := range want {
 			if got[u] != w {
-				t.Errorf("batches of %d, prefetched %d ahead: %s: batch placed it at (copy of %d, story %d), one by one at (%d, %d)",
-					c.batch, c.lag, u, got[u][0], got[u][1], w[0], w[1])
+				t.Errorf("batches of %d, prefetched %d ahead, slow saves %v: %s: batch placed it at (copy of %d, story %d), one by one at (%d, %d)",
+					c.batch, c.lag, c.slow, u, got[u][0], got[u][1], w[0], w[1])
 			}
 		}
 	}
@@ -173,4 +198,12 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 		t.Errorf("sample has %d copies and %d articles in shared stories; want some of each", copies, joined)
 	}
 	t.Logf("%d articles, %d copies, %d in shared stories", len(want), copies, joined)
+}
+
+// slowSaves is a store whose batch saves take a while, as a big batch's do.
+type slowSaves struct{ store.Store }
+
+func (s slowSaves) SaveArticles(ctx context.Context, as []*model.Article, idx []store.IndexData) ([]bool, error) {
+	time.Sleep(30 * time.Millisecond)
+	return s.Store.SaveArticles(ctx, as, idx)
 }
