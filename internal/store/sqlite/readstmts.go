@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -35,10 +34,8 @@ const (
 
 func (s *Store) preparePages(ctx context.Context) error {
 	q := &s.pstmts
-	for _, p := range []struct {
-		st  **sql.Stmt
-		sql string
-	}{
+	var err error
+	q.all, err = prepareAll(ctx, s.r, []stmtSpec{
 		{&q.articleByID, `SELECT ` + articleColumns + ` FROM articles a WHERE a.id = ?`},
 		{&q.articleByURL, `SELECT ` + articleColumns + ` FROM articles a WHERE a.url = ?`},
 		{&q.keywords, keywordsSQL + oneArticle},
@@ -47,15 +44,8 @@ func (s *Store) preparePages(ctx context.Context) error {
 		{&q.entitiesMany, entitiesSQL + manyArticle},
 		{&q.story, `SELECT ` + storyColumns + ` FROM stories WHERE id = ?`},
 		{&q.members, membersSQL},
-	} {
-		st, err := s.r.PrepareContext(ctx, p.sql)
-		if err != nil {
-			return fmt.Errorf("sqlite: prepare %q: %w", p.sql, err)
-		}
-		*p.st = st
-		q.all = append(q.all, st)
-	}
-	return nil
+	})
+	return err
 }
 
 func (s *Store) closePageStmts() error {

@@ -21,10 +21,8 @@ type stmts struct {
 
 func (s *Store) prepare(ctx context.Context) error {
 	q := &s.stmts
-	for _, p := range []struct {
-		st  **sql.Stmt
-		sql string
-	}{
+	var err error
+	q.all, err = prepareAll(ctx, s.w, []stmtSpec{
 		{&q.findArticle, `SELECT id, COALESCE(story_id, 0) FROM articles WHERE url = ?`},
 		{&q.storyExists, `SELECT 1 FROM stories WHERE id = ?`},
 		{&q.newStory, `INSERT INTO stories (title) VALUES (?) RETURNING id`},
@@ -64,15 +62,8 @@ func (s *Store) prepare(ctx context.Context) error {
 			ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df`},
 		{&q.cleanDF, `DELETE FROM phrase_df WHERE df <= 0 AND hash IN (SELECT value FROM json_each(?))`},
 		{&q.countAdd, `UPDATE article_count SET n = n + ? WHERE id = 1`},
-	} {
-		st, err := s.w.PrepareContext(ctx, p.sql)
-		if err != nil {
-			return fmt.Errorf("sqlite: prepare %q: %w", p.sql, err)
-		}
-		*p.st = st
-		q.all = append(q.all, st)
-	}
-	return nil
+	})
+	return err
 }
 
 // rstmts are the reads every imported article makes (duplicate check,
@@ -85,24 +76,36 @@ type rstmts struct {
 
 func (s *Store) prepareReads(ctx context.Context) error {
 	q := &s.rstmts
-	for _, p := range []struct {
-		st  **sql.Stmt
-		sql string
-	}{
+	var err error
+	q.all, err = prepareAll(ctx, s.r, []stmtSpec{
 		{&q.hasArticle, `SELECT 1 FROM articles WHERE url = ?`},
 		// Kept by every save (migration 0002): COUNT(*) walks an index.
 		{&q.countArticles, `SELECT n FROM article_count WHERE id = 1`},
 		{&q.docFreq, `SELECT hash, df FROM phrase_df WHERE hash IN (SELECT value FROM json_each(?))`},
 		{&q.candidates, candidatesQuery},
-	} {
-		st, err := s.r.PrepareContext(ctx, p.sql)
+	})
+	return err
+}
+
+// stmtSpec is a statement to prepare and where to keep it.
+type stmtSpec struct {
+	st  **sql.Stmt
+	sql string
+}
+
+// prepareAll prepares each statement on db and returns those prepared,
+// for closing, with the first error.
+func prepareAll(ctx context.Context, db *sql.DB, specs []stmtSpec) ([]*sql.Stmt, error) {
+	all := make([]*sql.Stmt, 0, len(specs))
+	for _, p := range specs {
+		st, err := db.PrepareContext(ctx, p.sql)
 		if err != nil {
-			return fmt.Errorf("sqlite: prepare %q: %w", p.sql, err)
+			return all, fmt.Errorf("sqlite: prepare %q: %w", p.sql, err)
 		}
 		*p.st = st
-		q.all = append(q.all, st)
+		all = append(all, st)
 	}
-	return nil
+	return all, nil
 }
 
 func (s *Store) closeStmts() {
