@@ -181,7 +181,8 @@ type EntityInfo struct {
 // Tags keeps keyword and entity statistics.
 type Tags interface {
 	// DocFreq returns how many stored articles have each of the phrases
-	// (as given in IndexData.Phrases) and the number of articles in all.
+	// (as given in IndexData.Phrases) and the number of articles in all
+	// (a backend may estimate it for a large store: it weighs keywords).
 	DocFreq(ctx context.Context, phrases []string) (map[string]int, int, error)
 	// GetEntity returns ErrNotFound when no article mentions name.
 	GetEntity(ctx context.Context, name string) (EntityInfo, error)

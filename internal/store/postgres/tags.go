@@ -15,9 +15,15 @@ import (
 // relatedLimit bounds EntityInfo.Related.
 const relatedLimit = 20
 
+// articleCountEstimate is the number of articles above which DocFreq
+// takes PostgreSQL's estimate of the count rather than counting.
+const articleCountEstimate = 100_000
+
 // DocFreq returns how many stored articles have each of the phrases (0 for
 // one never seen; every asked phrase is in the map) and the number of
-// articles in all, read in one repeatable-read transaction so the two agree.
+// articles in all, read in one repeatable-read transaction so the two
+// agree; past articleCountEstimate articles that number is PostgreSQL's
+// estimate.
 func (s *Store) DocFreq(ctx context.Context, phrases []string) (map[string]int, int, error) {
 	df := make(map[string]int, len(phrases))
 	for _, p := range phrases {
@@ -36,7 +42,13 @@ func (s *Store) DocFreq(ctx context.Context, phrases []string) (map[string]int, 
 	defer done()
 	var docs int
 	err := pgx.BeginTxFunc(ctx, beginner{q}, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM articles`).Scan(&docs); err != nil {
+		// Exact while the table is small; past articleCountEstimate rows,
+		// the planner's estimate (kept by autovacuum): COUNT(*) reads the
+		// whole table for every new article, and keyword weights need
+		// only the magnitude.
+		if err := tx.QueryRow(ctx, `SELECT CASE WHEN c.reltuples > $1 THEN c.reltuples::bigint
+			ELSE (SELECT COUNT(*) FROM articles) END
+			FROM pg_class c WHERE c.oid = 'articles'::regclass`, articleCountEstimate).Scan(&docs); err != nil {
 			return fmt.Errorf("count: %w", err)
 		}
 		if len(hs) == 0 {
