@@ -233,8 +233,8 @@ const pendingID = int64(1) << 62
 // stored, under stand-in ids (pendingID and up) and, when they will open
 // a story of their own, stand-in story ids, and articles stored since the
 // stored candidates were fetched (pr.hasFetched: then they are not asked
-// for again). The decision may name a stand-in; Batch.Flush turns it into
-// a reference within the batch.
+// for again). The decision may name a stand-in; Batch.resolve turns it
+// into a reference within the batch or a real id when the batch is saved.
 func (p *Pipeline) placeWith(ctx context.Context, pr *Prepared, existing *model.Article, extra []store.Candidate) error {
 	a := pr.Article
 	if a.Fetched.IsZero() {
@@ -495,14 +495,9 @@ func distinctBands(bands []uint64) []uint64 {
 	return slices.Compact(out)
 }
 
-// pendingCandidate is pending article i as a candidate, under stand-ins.
-func (b *Batch) pendingCandidate(i int) store.Candidate {
-	a := b.pending[i].Article
-	id := pendingID + b.base + int64(i)
-	story := a.StoryID
-	if story == 0 {
-		story = id // a story of its own, opened when stored
-	}
+// asCandidate is a as the store's Candidates returns it, under the given
+// id and story id (all but Shared).
+func asCandidate(a *model.Article, id, story int64) store.Candidate {
 	t := a.Published // the store's sort time: published, else fetched
 	if t.IsZero() {
 		t = a.Fetched
@@ -512,6 +507,17 @@ func (b *Batch) pendingCandidate(i int) store.Candidate {
 		DuplicateOf: a.DuplicateOf, Published: time.UnixMicro(t.UnixMicro()).UTC(),
 		ContentHash: a.ContentHash, Signature: a.Signature,
 	}
+}
+
+// pendingCandidate is pending article i as a candidate, under stand-ins.
+func (b *Batch) pendingCandidate(i int) store.Candidate {
+	a := b.pending[i].Article
+	id := pendingID + b.base + int64(i)
+	story := a.StoryID
+	if story == 0 {
+		story = id // a story of its own, opened when stored
+	}
+	return asCandidate(a, id, story)
 }
 
 // pendingCandidates returns the pending articles that share a band with
@@ -532,15 +538,7 @@ func (b *Batch) savedCandidates(pr *Prepared) []store.Candidate {
 		}
 		out = append(out, b.candidatesIn(pr, sb.bands, func(i int) store.Candidate {
 			a := sb.arts[i]
-			t := a.Published
-			if t.IsZero() {
-				t = a.Fetched
-			}
-			return store.Candidate{
-				ID: a.ID, SourceID: a.SourceID, SourceName: a.SourceName, StoryID: a.StoryID,
-				DuplicateOf: a.DuplicateOf, Published: time.UnixMicro(t.UnixMicro()).UTC(),
-				ContentHash: a.ContentHash, Signature: a.Signature,
-			}
+			return asCandidate(a, a.ID, a.StoryID)
 		})...)
 	}
 	return out
@@ -679,7 +677,7 @@ func (b *Batch) finishSaving(ctx context.Context) error {
 			updated[s.arts[i].ID] = true
 		}
 	}
-	for i := range b.flushed {
+	for i := 0; len(updated) > 0 && i < len(b.flushed); i++ {
 		old := &b.flushed[i]
 		for j, a := range old.arts {
 			if updated[a.ID] {

@@ -265,26 +265,41 @@ func BatchRef(i int) int64 { return -int64(i) - 1 }
 // ResolveBatchRefs replaces the batch references (BatchRef) in as[i] by the
 // IDs of the articles they name, which must be saved already; the backends
 // call it before saving as[i]. A reference to as[i] itself, a later or a
-// missing article is ErrInvalid.
+// missing article is ErrInvalid (CheckBatchRefs finds it beforehand).
 func ResolveBatchRefs(as []*model.Article, i int) error {
 	a := as[i]
+	if err := checkBatchRefs(a, i); err != nil {
+		return err
+	}
+	if a.DuplicateOf < 0 {
+		a.DuplicateOf = as[-a.DuplicateOf-1].ID
+	}
+	if a.StoryID < 0 {
+		a.StoryID = as[-a.StoryID-1].StoryID
+	}
+	return nil
+}
+
+// CheckBatchRefs reports, as ErrInvalid, the first batch reference in as
+// that names no article saved before the one holding it, for a backend
+// that checks a batch before saving any of it.
+func CheckBatchRefs(as []*model.Article) error {
+	for i, a := range as {
+		if err := checkBatchRefs(a, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkBatchRefs checks the references of a, article i of its batch.
+func checkBatchRefs(a *model.Article, i int) error {
 	for _, f := range []struct {
-		name  string
-		v     *int64
-		story bool
-	}{{"duplicate_of", &a.DuplicateOf, false}, {"story", &a.StoryID, true}} {
-		if *f.v >= 0 {
-			continue
-		}
-		j := -*f.v - 1
-		if j >= int64(i) {
+		name string
+		v    int64
+	}{{"duplicate_of", a.DuplicateOf}, {"story", a.StoryID}} {
+		if j := -f.v - 1; f.v < 0 && j >= int64(i) {
 			return fmt.Errorf("article %d of the batch: %s refers to article %d of the batch, which is not saved before it: %w", i, f.name, j, ErrInvalid)
-		}
-		ref := as[j]
-		if f.story {
-			*f.v = ref.StoryID
-		} else {
-			*f.v = ref.ID
 		}
 	}
 	return nil

@@ -182,11 +182,9 @@ func (s *Store) SaveArticles(_ context.Context, as []*model.Article, idx []store
 		if a == nil || a.URL == "" {
 			return nil, fmt.Errorf("apitest: article %d of the batch has no URL: %w", i, store.ErrInvalid)
 		}
-		for _, ref := range []int64{a.DuplicateOf, a.StoryID} {
-			if ref < 0 && -ref-1 >= int64(i) {
-				return nil, fmt.Errorf("apitest: article %d of the batch refers to article %d, not saved before it: %w", i, -ref-1, store.ErrInvalid)
-			}
-		}
+	}
+	if err := store.CheckBatchRefs(as); err != nil {
+		return nil, fmt.Errorf("apitest: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
