@@ -147,11 +147,6 @@ func (s *Store) SaveArticles(ctx context.Context, as []*model.Article, idx []sto
 	return created, nil
 }
 
-type kwRow struct {
-	Keyword string `json:"k"`
-	Norm    string `json:"n"`
-}
-
 // exec runs a prepared statement inside tx.
 func exec(ctx context.Context, tx *sql.Tx, st *sql.Stmt, args ...any) (sql.Result, error) {
 	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
@@ -167,21 +162,50 @@ type ftsRow struct {
 	titleTerms, titleStems, bodyTerms, bodyStems string
 }
 
+// indexRows are one article's keyword, entity and band rows, written by
+// finish.
+type indexRows struct {
+	id       int64
+	sortTime int64 // Unix microseconds
+	keywords []string
+	entities []model.Entity
+	bands    []uint64
+}
+
 // saveBuf is what saveArticle leaves for finish to write once for the
 // whole transaction.
 type saveBuf struct {
 	df      map[int64]int // phrase hash → change of its document frequency
 	fts     []ftsRow
-	created int // new articles
+	rows    []indexRows
+	rowsOf  map[int64]int // article id → its entry in rows
+	created int           // new articles
 }
 
 func newSaveBuf(n int) *saveBuf {
-	return &saveBuf{df: map[int64]int{}, fts: make([]ftsRow, 0, n)}
+	return &saveBuf{df: map[int64]int{}, fts: make([]ftsRow, 0, n), rows: make([]indexRows, 0, n), rowsOf: make(map[int64]int, n)}
+}
+
+// addRows keeps r for finish, in place of the rows of an earlier save of
+// the same article in this transaction.
+func (b *saveBuf) addRows(r indexRows) {
+	if i, ok := b.rowsOf[r.id]; ok {
+		b.rows[i] = r
+		return
+	}
+	b.rowsOf[r.id] = len(b.rows)
+	b.rows = append(b.rows, r)
 }
 
 // finish applies what saveArticle left for the end of the transaction: the
-// article count, the phrase frequency changes, then the full-text rows in
-// one statement.
+// article count, the phrase frequency changes, the keyword, entity and band
+// rows, then the full-text rows, each kind in one statement.
+//
+// One statement for the whole transaction matters: a statement that writes
+// several rows opens a statement journal, which copies every page it
+// touches first, so one such statement per article copied the same band
+// and keyword pages again and again. Band rows go in key order, each next
+// to the one before in the B-tree.
 //
 // The full-text rows go last on purpose: FTS5 keeps the rows of a
 // transaction in memory and writes them as one segment at commit, but it
@@ -195,6 +219,9 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 		}
 	}
 	if err := s.applyDocFreq(ctx, tx, buf.df); err != nil {
+		return err
+	}
+	if err := s.insertIndexRows(ctx, tx, buf.rows); err != nil {
 		return err
 	}
 	fts := buf.fts
@@ -217,6 +244,38 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	}
 	if _, err := exec(ctx, tx, s.stmts.insertFTS, string(rj)); err != nil {
 		return fmt.Errorf("search terms: %w", err)
+	}
+	return nil
+}
+
+// insertIndexRows writes the keyword, entity and band rows of the saved
+// articles, many rows a statement.
+func (s *Store) insertIndexRows(ctx context.Context, tx *sql.Tx, rows []indexRows) error {
+	kws := s.stmts.insertKeywords.writer(ctx, tx)
+	ents := s.stmts.insertEntities.writer(ctx, tx)
+	bands := s.stmts.insertBands.writer(ctx, tx)
+	for _, r := range rows {
+		for i, k := range r.keywords {
+			kws.add(r.id, i, k, NormalizeTag(k))
+		}
+		for i, e := range r.entities {
+			mentions, err := json.Marshal(e.Mentions)
+			if err != nil {
+				return fmt.Errorf("entities: %w", err)
+			}
+			ents.add(r.id, i, e.Name, e.Type, string(mentions))
+		}
+		for _, b := range r.bands {
+			bands.add(int64(b), r.sortTime, r.id)
+		}
+	}
+	for _, w := range []struct {
+		what string
+		w    *rowWriter
+	}{{"keywords", kws}, {"entities", ents}, {"bands", bands}} {
+		if err := w.w.flush(); err != nil {
+			return fmt.Errorf("%s: %w", w.what, err)
+		}
 	}
 	return nil
 }
@@ -291,8 +350,8 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 		}
 	}
 
-	// Keywords, entities and bands are replaced wholesale; json_each turns
-	// one bound array into rows so that a list costs one statement.
+	// Keywords, entities and bands are replaced wholesale: the old rows go
+	// now, the new ones with the rest of the transaction's (finish).
 	if exists {
 		for _, st := range []*sql.Stmt{q.deleteKeywords, q.deleteEntities, q.deleteBands, q.deleteFTS} {
 			if _, err := exec(ctx, tx, st, id); err != nil {
@@ -300,37 +359,7 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 			}
 		}
 	}
-	if len(a.Keywords) > 0 {
-		kws := make([]kwRow, len(a.Keywords))
-		for i, k := range a.Keywords {
-			kws[i] = kwRow{k, NormalizeTag(k)}
-		}
-		kj, err := json.Marshal(kws)
-		if err != nil {
-			return false, err
-		}
-		if _, err := exec(ctx, tx, q.insertKeywords, id, string(kj)); err != nil {
-			return false, fmt.Errorf("keywords: %w", err)
-		}
-	}
-	if len(a.Entities) > 0 {
-		ej, err := json.Marshal(a.Entities)
-		if err != nil {
-			return false, err
-		}
-		if _, err := exec(ctx, tx, q.insertEntities, id, string(ej)); err != nil {
-			return false, fmt.Errorf("entities: %w", err)
-		}
-	}
-	if len(idx.Bands) > 0 {
-		bands := make([]int64, len(idx.Bands))
-		for i, b := range idx.Bands {
-			bands[i] = int64(b)
-		}
-		if _, err := exec(ctx, tx, q.insertBands, id, timeArg(sortTime), idsJSON(bands)); err != nil {
-			return false, fmt.Errorf("bands: %w", err)
-		}
-	}
+	buf.addRows(indexRows{id: id, sortTime: sortTime.UnixMicro(), keywords: a.Keywords, entities: a.Entities, bands: idx.Bands})
 
 	// Full-text row, written by finish; rowid is the article id. (An
 	// article saved twice in one batch has two rows; finish keeps the last.)

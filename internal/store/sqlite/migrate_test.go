@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,7 +108,8 @@ func TestMatchExpression(t *testing.T) {
 // TestUpgradeFromVersion1 upgrades a version 1 database: the article
 // count of migration 0002 is set from its articles, then kept by every
 // save (an update counts nothing) as COUNT(*) would give it, and its band
-// rows move to the time-ordered table of migration 0003.
+// rows move to the time-ordered table of migration 0003, and its
+// keyword, entity and band rows to the tables of migration 0004.
 func TestUpgradeFromVersion1(t *testing.T) {
 	dir := t.TempDir()
 	s, err := Open(t.Context(), dir)
@@ -116,7 +118,9 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	ctx := t.Context()
 	for _, u := range []string{"https://example.com/1", "https://example.com/2"} {
-		if _, err := s.SaveArticle(ctx, &model.Article{URL: u, Title: "خبر"}, store.IndexData{}); err != nil {
+		a := &model.Article{URL: u, Title: "خبر", Keywords: []string{"الرياض", "وزارة الصحة"},
+			Entities: []model.Entity{{Name: "الرياض", Type: model.EntityPlace, Mentions: []string{"بالرياض"}}}}
+		if _, err := s.SaveArticle(ctx, a, store.IndexData{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -144,6 +148,11 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		t.Fatalf("upgrade from version 1: %v", err)
 	}
 	defer s.Close()
+	kept, err := s.GetArticleByURL(ctx, "https://example.com/2")
+	if err != nil || !slices.Equal(kept.Keywords, []string{"الرياض", "وزارة الصحة"}) || len(kept.Entities) != 1 ||
+		kept.Entities[0].Name != "الرياض" || !slices.Equal(kept.Entities[0].Mentions, []string{"بالرياض"}) {
+		t.Errorf("keywords and entities after the upgrade: %q, %+v, %v", kept.Keywords, kept.Entities, err)
+	}
 	// The band row written by version 1 is still found (migration 0003).
 	cands, err := s.Candidates(ctx, []uint64{77}, time.Time{}, 10)
 	if err != nil || len(cands) != 1 || cands[0].Shared != 1 {
@@ -203,5 +212,43 @@ func TestCandidatesReadOnlyTheWindow(t *testing.T) {
 	all := strings.Join(plan, "\n")
 	if !strings.Contains(all, "band_key=? AND sort_time>?") {
 		t.Errorf("the candidates query does not read a (band_key, sort_time) range:\n%s", all)
+	}
+}
+
+// TestIndexRowsCheckArticleAtCommit checks the foreign keys of migration
+// 0004: a keyword, entity or band row of a missing article is refused at
+// commit (not row by row, so that the batch inserts need no statement
+// journal), and rows of a stored article are accepted.
+func TestIndexRowsCheckArticleAtCommit(t *testing.T) {
+	s, err := Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := t.Context()
+	a := &model.Article{URL: "https://example.com/1", Title: "خبر"}
+	if _, err := s.SaveArticle(ctx, a, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO article_keywords (article_id, position, keyword, norm) VALUES (?, 0, 'ك', 'ك')",
+		"INSERT INTO article_entities (article_id, position, name) VALUES (?, 0, 'ك')",
+		"INSERT INTO lsh_bands (band_key, sort_time, article_id) VALUES (5, 0, ?)",
+	} {
+		for _, id := range []int64{a.ID, a.ID + 1000} {
+			tx, err := s.w.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				tx.Rollback()
+				t.Errorf("%s for article %d: refused at once: %v", q, id, err)
+				continue
+			}
+			err = tx.Commit()
+			if missing := id != a.ID; missing != (err != nil) {
+				t.Errorf("%s for article %d (missing %v): commit gave %v", q, id, missing, err)
+			}
+		}
 	}
 }

@@ -138,6 +138,8 @@ func dsn(path string, readOnly bool) string {
 		// keeps that import's peak under 1 GiB with a batch being saved
 		// while the next is placed.
 		q.Add("_pragma", "cache_size(-196608)")
+		// Statement journals (of the few statements that may still fail
+		// half-way, migration 0004) kept in memory, not in a temporary file.
 		q.Add("_pragma", "temp_store(MEMORY)")
 		q.Set("_txlock", "immediate")
 	}

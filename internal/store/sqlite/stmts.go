@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // stmts are the statements of the write path, prepared once on the writer
@@ -11,12 +12,14 @@ import (
 // Transactions use them through tx.StmtContext, which reuses the prepared
 // statement because the writer pool has its one connection.
 type stmts struct {
-	findArticle, storyExists, newStory, updateArticle, insertArticle  *sql.Stmt
-	storyCount, deleteStory, refreshStory                             *sql.Stmt
-	deleteKeywords, deleteEntities, deleteBands                       *sql.Stmt
-	insertKeywords, insertEntities, insertBands, insertFTS, deleteFTS *sql.Stmt
-	getPhrases, putPhrases, applyDF, cleanDF, countAdd                *sql.Stmt
-	all                                                               []*sql.Stmt
+	findArticle, storyExists, newStory, updateArticle, insertArticle *sql.Stmt
+	storyCount, deleteStory, refreshStory                            *sql.Stmt
+	deleteKeywords, deleteEntities, deleteBands                      *sql.Stmt
+	insertFTS, deleteFTS                                             *sql.Stmt
+	getPhrases, putPhrases, applyDF, cleanDF, countAdd               *sql.Stmt
+	all                                                              []*sql.Stmt
+	// Rows of many articles at once (finish).
+	insertKeywords, insertEntities, insertBands multiInsert
 }
 
 func (s *Store) prepare(ctx context.Context) error {
@@ -45,12 +48,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.deleteKeywords, `DELETE FROM article_keywords WHERE article_id = ?`},
 		{&q.deleteEntities, `DELETE FROM article_entities WHERE article_id = ?`},
 		{&q.deleteBands, `DELETE FROM lsh_bands WHERE article_id = ?`},
-		{&q.insertKeywords, `INSERT INTO article_keywords (article_id, position, keyword, norm)
-			SELECT ?, key, value ->> 'k', value ->> 'n' FROM json_each(?)`},
-		{&q.insertEntities, `INSERT INTO article_entities (article_id, position, name, type, mentions)
-			SELECT ?, key, value ->> 'name', COALESCE(value ->> 'type', ''), value -> 'mentions' FROM json_each(?)`},
-		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (band_key, article_id, sort_time)
-			SELECT value, ?1, COALESCE(?2, 0) FROM json_each(?3)`},
 		{&q.deleteFTS, `DELETE FROM articles_fts WHERE rowid = ?`},
 		{&q.insertFTS, `INSERT INTO articles_fts
 			(rowid, title_terms, title_stems, body_terms, body_stems)
@@ -63,7 +60,27 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.cleanDF, `DELETE FROM phrase_df WHERE df <= 0 AND hash IN (SELECT value FROM json_each(?))`},
 		{&q.countAdd, `UPDATE article_count SET n = n + ? WHERE id = 1`},
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	for _, m := range []struct {
+		ins  *multiInsert
+		head string
+		cols int
+	}{
+		{&q.insertKeywords, `INSERT OR IGNORE INTO article_keywords (article_id, position, keyword, norm) VALUES `, 4},
+		{&q.insertEntities, `INSERT OR IGNORE INTO article_entities (article_id, position, name, type, mentions) VALUES `, 5},
+		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (band_key, sort_time, article_id) VALUES `, 3},
+	} {
+		*m.ins = multiInsert{head: m.head, cols: m.cols}
+		st, err := s.w.PrepareContext(ctx, m.ins.sql(insertChunk))
+		if err != nil {
+			return fmt.Errorf("sqlite: prepare %q: %w", m.head, err)
+		}
+		m.ins.full = st
+		q.all = append(q.all, st)
+	}
+	return nil
 }
 
 // rstmts are the reads every imported article makes (duplicate check,
@@ -117,4 +134,63 @@ func (s *Store) closeStmts() {
 		st.Close()
 	}
 	s.rstmts.all = nil
+}
+
+// insertChunk is how many rows a multiInsert statement binds at most.
+const insertChunk = 256
+
+// multiInsert inserts rows many at a time, their values bound to one
+// statement: a statement of insertChunk rows prepared once, and one made
+// for the rest. Bound values cost far less than SQLite's json_each taking
+// apart an array of rows. The statements are INSERT OR IGNORE into tables
+// whose foreign key is deferred (migration 0004), so that they cannot
+// fail half-way and need no statement journal; the rows they would ignore
+// (a NULL, a position twice for one article) are never made.
+type multiInsert struct {
+	head string // the statement up to VALUES
+	cols int
+	full *sql.Stmt
+}
+
+// sql is the statement for n rows.
+func (m *multiInsert) sql(n int) string {
+	row := "(?" + strings.Repeat(", ?", m.cols-1) + ")"
+	return m.head + row + strings.Repeat(", "+row, n-1)
+}
+
+// writer returns a rowWriter of m's rows inside tx.
+func (m *multiInsert) writer(ctx context.Context, tx *sql.Tx) *rowWriter {
+	return &rowWriter{m: m, ctx: ctx, tx: tx}
+}
+
+// rowWriter inserts the rows added to it, a full statement at a time; the
+// first error stops it, and flush reports it.
+type rowWriter struct {
+	m    *multiInsert
+	ctx  context.Context
+	tx   *sql.Tx
+	args []any
+	err  error
+}
+
+// add adds a row: one value per column.
+func (w *rowWriter) add(vals ...any) {
+	if w.err != nil {
+		return
+	}
+	w.args = append(w.args, vals...)
+	if len(w.args) == w.m.cols*insertChunk {
+		_, w.err = exec(w.ctx, w.tx, w.m.full, w.args...)
+		w.args = w.args[:0]
+	}
+}
+
+// flush inserts the rows added since the last full statement.
+func (w *rowWriter) flush() error {
+	if w.err != nil || len(w.args) == 0 {
+		return w.err
+	}
+	_, w.err = w.tx.ExecContext(w.ctx, w.m.sql(len(w.args)/w.m.cols), w.args...)
+	w.args = w.args[:0]
+	return w.err
 }
