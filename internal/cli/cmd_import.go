@@ -110,7 +110,10 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	// them. The ordered queue lets the analysis go on while a batch
 	// commits; it is not deeper because each article waiting in it holds
 	// its candidates' signatures (a few hundred KB).
-	batch := p.NewBatch(importBatch)
+	batch, err := p.NewBatch(ctx, importBatch)
+	if err != nil {
+		return err
+	}
 	jobs := make(chan *job, 64)
 	ordered := make(chan *job, 128)
 	var wg sync.WaitGroup
@@ -119,7 +122,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.pr, j.err = p.Prepare(ctx, j.art)
+				j.pr, j.err = batch.Prepare(ctx, j.art)
 				if j.err == nil {
 					j.err = batch.Prefetch(ctx, j.pr)
 				}

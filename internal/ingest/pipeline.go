@@ -7,7 +7,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -104,6 +106,15 @@ func (p *Pipeline) Analyse(ctx context.Context, a *model.Article) error {
 // Prepare analyses a: language, entities, keyphrases, search forms and the
 // features that place it among copies and stories.
 func (p *Pipeline) Prepare(ctx context.Context, a *model.Article) (*Prepared, error) {
+	var stats keywords.Stats
+	if p.st != nil {
+		stats = storeStats{ctx: ctx, st: p.st}
+	}
+	return p.prepare(a, stats)
+}
+
+// prepare is Prepare with the document frequencies of stats.
+func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, error) {
 	a.Title = strings.TrimSpace(a.Title)
 	a.Text = strings.TrimSpace(a.Text)
 	if a.Language == "" {
@@ -120,10 +131,6 @@ func (p *Pipeline) Prepare(ctx context.Context, a *model.Article) (*Prepared, er
 	titleToks, bodyToks := allToks[:split], allToks[split:]
 
 	a.Entities = p.rec.Recognize(full, allToks)
-	var stats keywords.Stats
-	if p.st != nil {
-		stats = storeStats{ctx: ctx, st: p.st}
-	}
 	a.Keywords = keywords.Extract(full, allToks, a.Entities, stats, p.cfg.Keywords)
 
 	idx := store.IndexData{Phrases: keywords.Candidates(allToks)}
@@ -355,6 +362,16 @@ func (p *Pipeline) saved(ctx context.Context, prs []*Prepared, created []bool) {
 // those saved since the prefetch; a prefetch older than that is asked
 // again.
 //
+// Most often the store need not be asked at all. The Batch keeps the
+// batches it saved as long as they fall in the window of the articles
+// being added (up to maxKept), so when the window of an article starts
+// after the newest article stored before the Batch began (none, for an
+// import into a fresh store) and after every batch no longer kept, all
+// its stored candidates are in memory: that is the case of an import in
+// roughly chronological order, and it spares each article dozens of
+// B-tree searches. It assumes that nothing else saves articles to the
+// store meanwhile.
+//
 // Add and Flush are for one goroutine; no other commit may run on the
 // Pipeline meanwhile (the background save does not take its lock).
 type Batch struct {
@@ -369,25 +386,109 @@ type Batch struct {
 	urls    map[string]bool
 	// The batch being saved in the background, or nil.
 	saving *savingBatch
-	// flushed are the last keepFlushed batches saved, oldest first;
-	// flushes counts the batches saved so far; maxID is the highest id
-	// they got (-1 before the first save ends).
+	// flushed are the last batches saved, oldest first; flushes counts
+	// the batches saved so far; maxID is the highest id they got (-1
+	// before the first save ends).
 	flushed []savedBatch
 	flushes atomic.Int64
 	maxID   int64
+	// coverFrom is the sort time (Unix µs) after which every stored
+	// article is in flushed, pending or saving: the newest stored before
+	// the Batch began or dropped from flushed since (math.MaxInt64 when
+	// memory is not to be trusted). lastSince is the window start of the
+	// last article added; flushed keeps the batches with articles after
+	// it, at most maxKept.
+	coverFrom atomic.Int64
+	lastSince int64
+	maxKept   int
+	// df counts the phrases of the articles added when the store held
+	// none before (nil otherwise): Prepare reads document frequencies
+	// there instead of asking the store.
+	df *phraseCounts
 	// Created and Updated count the articles saved so far.
 	Created, Updated int
 }
 
 // keepFlushed is how many saved batches a Batch keeps for prefetched
-// candidates: the import reads ahead about one batch.
-const keepFlushed = 3
+// candidates: the import reads ahead about one batch. maxKeptFlushed is
+// how many it keeps at most for the windows of the articles added (a few
+// KB an article).
+const (
+	keepFlushed    = 3
+	maxKeptFlushed = 16
+)
 
-// savedBatch is a batch as stored, with its real ids.
+// savedBatch is a batch as stored: its articles as candidates, under
+// their real ids.
 type savedBatch struct {
 	seq   int64 // its number among the flushes, from 1
-	arts  []*model.Article
-	bands map[uint64][]int // band key → indexes in arts
+	cands []store.Candidate
+	bands bandIndex // band key → indexes in cands
+	maxT  int64     // the newest sort time among them, Unix µs
+}
+
+// bandIndex maps band keys to article indexes in a third of the memory of
+// a map of slices (a Batch keeps one for every batch in the window): the
+// pairs sorted by key. An index of -1 is a removed entry.
+type bandIndex struct {
+	keys []uint64
+	idx  []int32
+}
+
+func newBandIndex(m map[uint64][]int) bandIndex {
+	n := 0
+	for _, list := range m {
+		n += len(list)
+	}
+	type pair struct {
+		k uint64
+		i int32
+	}
+	pairs := make([]pair, 0, n)
+	for k, list := range m {
+		for _, i := range list {
+			pairs = append(pairs, pair{k, int32(i)})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := cmp.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	x := bandIndex{keys: make([]uint64, n), idx: make([]int32, n)}
+	for j, p := range pairs {
+		x.keys[j], x.idx[j] = p.k, p.i
+	}
+	return x
+}
+
+// each calls fn with every index under key k.
+func (x bandIndex) each(k uint64, fn func(i int)) {
+	j, _ := slices.BinarySearch(x.keys, k)
+	for ; j < len(x.keys) && x.keys[j] == k; j++ {
+		if x.idx[j] >= 0 {
+			fn(int(x.idx[j]))
+		}
+	}
+}
+
+// remove removes index i under every key.
+func (x bandIndex) remove(i int) {
+	for j, v := range x.idx {
+		if int(v) == i {
+			x.idx[j] = -1
+		}
+	}
+}
+
+// mapBands is a band map's each.
+func mapBands(m map[uint64][]int) func(k uint64, fn func(i int)) {
+	return func(k uint64, fn func(i int)) {
+		for _, i := range m[k] {
+			fn(i)
+		}
+	}
 }
 
 // savingBatch is a batch being saved in the background. The save writes
@@ -407,14 +508,103 @@ type savingBatch struct {
 }
 
 // NewBatch returns a Batch that saves every size articles.
-func (p *Pipeline) NewBatch(size int) *Batch {
-	return &Batch{p: p, size: max(size, 1), bands: map[uint64][]int{}, urls: map[string]bool{}, maxID: -1}
+func (p *Pipeline) NewBatch(ctx context.Context, size int) (*Batch, error) {
+	b := &Batch{p: p, size: max(size, 1), bands: map[uint64][]int{}, urls: map[string]bool{}, maxID: -1,
+		lastSince: math.MinInt64, maxKept: maxKeptFlushed}
+	newest, _, err := p.st.ListArticles(ctx, store.ArticleFilter{Limit: 1})
+	if err != nil {
+		return nil, fmt.Errorf("ingest: newest stored article: %w", err)
+	}
+	from := int64(math.MinInt64)
+	if len(newest) > 0 {
+		from = sortTime(&newest[0])
+	} else {
+		b.df = newPhraseCounts()
+	}
+	b.coverFrom.Store(from)
+	return b, nil
 }
 
-// Prefetch asks the store for pr's stored candidates, for Add to use. It
-// is safe to call from other goroutines than the one calling Add, and
-// must be called before pr is added.
+// Prepare is Pipeline.Prepare for an article to add to b. It is safe to
+// call from other goroutines than the one calling Add.
+func (b *Batch) Prepare(ctx context.Context, a *model.Article) (*Prepared, error) {
+	if b.df == nil {
+		return b.p.Prepare(ctx, a)
+	}
+	return b.p.prepare(a, b.df)
+}
+
+// phraseCounts are the document frequencies of the phrases of the
+// articles added to a Batch, for an import into a fresh store: the
+// store's own (phrase_df) once they are saved, read without a query per
+// article (a fifth of an import's time). An article saved twice counts
+// twice; the Batch sees too few of those to matter.
+type phraseCounts struct {
+	mu   sync.RWMutex
+	seed maphash.Seed
+	df   map[uint64]uint32 // phrase hash → articles
+	docs int
+}
+
+func newPhraseCounts() *phraseCounts {
+	return &phraseCounts{seed: maphash.MakeSeed(), df: map[uint64]uint32{}}
+}
+
+// DocFreq implements keywords.Stats.
+func (c *phraseCounts) DocFreq(phrases []string) (map[string]int, int) {
+	out := make(map[string]int, len(phrases))
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, p := range phrases {
+		out[p] = int(c.df[maphash.String(c.seed, p)])
+	}
+	return out, c.docs
+}
+
+// add counts an article with the given distinct phrases.
+func (c *phraseCounts) add(phrases []string) {
+	hs := make([]uint64, len(phrases))
+	for i, p := range phrases {
+		hs[i] = maphash.String(c.seed, p)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, h := range hs {
+		c.df[h]++
+	}
+	c.docs++
+}
+
+// sortTime is the store's sort time of a, in Unix µs: published, else
+// fetched.
+func sortTime(a *model.Article) int64 {
+	if a.Published.IsZero() {
+		return a.Fetched.UnixMicro()
+	}
+	return a.Published.UnixMicro()
+}
+
+// since is the start of pr's window, in Unix µs (math.MinInt64: none).
+func (b *Batch) since(pr *Prepared) int64 {
+	if t := b.p.cfg.Cluster.Since(pr.features.Published); !t.IsZero() {
+		return t.UnixMicro()
+	}
+	return math.MinInt64
+}
+
+// inMemory reports whether all of pr's stored candidates are in memory.
+func (b *Batch) inMemory(pr *Prepared) bool {
+	return b.since(pr) > b.coverFrom.Load()
+}
+
+// Prefetch asks the store for pr's stored candidates, for Add to use,
+// unless they are all in memory. It is safe to call from other
+// goroutines than the one calling Add, and must be called before pr is
+// added.
 func (b *Batch) Prefetch(ctx context.Context, pr *Prepared) error {
+	if b.inMemory(pr) {
+		return nil
+	}
 	// The count first: a batch saved after it is read is found among
 	// b.flushed, whether or not the store's answer has it.
 	after := b.flushes.Load()
@@ -439,7 +629,11 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 			return err
 		}
 	}
-	if pr.hasFetched && b.flushes.Load()-pr.fetchedAfter > int64(len(b.flushed)) {
+	b.lastSince = b.since(pr)
+	if b.inMemory(pr) {
+		// Every stored candidate is in flushed: none from the store.
+		pr.fetched, pr.fetchedAfter, pr.hasFetched = nil, 0, true
+	} else if pr.hasFetched && b.flushes.Load()-pr.fetchedAfter > int64(len(b.flushed)) {
 		pr.fetched, pr.hasFetched = nil, false // older than what is kept: ask again
 	}
 	if !pr.hasFetched {
@@ -454,7 +648,7 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	}
 	extra := b.pendingCandidates(pr)
 	if s := b.saving; s != nil {
-		extra = append(extra, b.candidatesIn(pr, s.bands, func(i int) store.Candidate { return s.cands[i] })...)
+		extra = append(extra, b.candidatesIn(pr, mapBands(s.bands), func(i int) store.Candidate { return s.cands[i] })...)
 	}
 	extra = append(extra, b.savedCandidates(pr)...)
 	b.p.commitMu.Lock()
@@ -465,6 +659,9 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	pr.fetched, pr.hasFetched = nil, false
 	if err != nil {
 		return err
+	}
+	if b.df != nil {
+		b.df.add(pr.Index.Phrases)
 	}
 	i := len(b.pending)
 	b.pending = append(b.pending, pr)
@@ -524,7 +721,10 @@ func (b *Batch) pendingCandidate(i int) store.Candidate {
 // pr and fall in its window, as the store's Candidates would return them
 // once stored, under stand-in ids.
 func (b *Batch) pendingCandidates(pr *Prepared) []store.Candidate {
-	return b.candidatesIn(pr, b.bands, b.pendingCandidate)
+	if len(b.bands) == 0 {
+		return nil
+	}
+	return b.candidatesIn(pr, mapBands(b.bands), b.pendingCandidate)
 }
 
 // savedCandidates returns the articles of the batches saved after pr's
@@ -536,34 +736,25 @@ func (b *Batch) savedCandidates(pr *Prepared) []store.Candidate {
 		if sb.seq <= pr.fetchedAfter {
 			continue // stored before the fetch: in its answer
 		}
-		out = append(out, b.candidatesIn(pr, sb.bands, func(i int) store.Candidate {
-			a := sb.arts[i]
-			return asCandidate(a, a.ID, a.StoryID)
-		})...)
+		out = append(out, b.candidatesIn(pr, sb.bands.each, func(i int) store.Candidate { return sb.cands[i] })...)
 	}
 	return out
 }
 
-// candidatesIn returns the articles of bands' index that share a band with
-// pr and fall in its window, as store candidates; get gives index i's
-// candidate (all but Shared).
-func (b *Batch) candidatesIn(pr *Prepared, bands map[uint64][]int, get func(i int) store.Candidate) []store.Candidate {
-	if len(bands) == 0 {
-		return nil
-	}
+// candidatesIn returns the articles of a band index that share a band with
+// pr and fall in its window, as store candidates; bands calls its function
+// with the indexes under a key, and get gives index i's candidate (all but
+// Shared).
+func (b *Batch) candidatesIn(pr *Prepared, bands func(k uint64, fn func(i int)), get func(i int) store.Candidate) []store.Candidate {
 	shared := map[int]int{}
+	count := func(i int) { shared[i]++ }
 	for _, k := range distinctBands(pr.Index.Bands) {
-		for _, i := range bands[k] {
-			shared[i]++
-		}
+		bands(k, count)
 	}
 	if len(shared) == 0 {
 		return nil
 	}
-	var since int64
-	if t := b.p.cfg.Cluster.Since(pr.features.Published); !t.IsZero() {
-		since = t.UnixMicro()
-	}
+	since := b.since(pr)
 	out := make([]store.Candidate, 0, len(shared))
 	for i, n := range shared {
 		c := get(i)
@@ -638,13 +829,13 @@ func (b *Batch) resolve(id int64, s *savingBatch, story bool) (int64, error) {
 	}
 	if len(b.flushed) > 0 {
 		last := b.flushed[len(b.flushed)-1]
-		base := s.base - int64(len(last.arts))
+		base := s.base - int64(len(last.cands))
 		if n >= base && n < s.base {
-			a := last.arts[n-base]
+			c := last.cands[n-base]
 			if story {
-				return a.StoryID, nil
+				return c.StoryID, nil
 			}
-			return a.ID, nil
+			return c.ID, nil
 		}
 	}
 	return 0, fmt.Errorf("ingest: stand-in id %d names no article of the last two batches", n)
@@ -679,20 +870,32 @@ func (b *Batch) finishSaving(ctx context.Context) error {
 	}
 	for i := 0; len(updated) > 0 && i < len(b.flushed); i++ {
 		old := &b.flushed[i]
-		for j, a := range old.arts {
-			if updated[a.ID] {
-				for k, list := range old.bands { // never a candidate again
-					old.bands[k] = slices.DeleteFunc(list, func(x int) bool { return x == j })
-				}
+		for j, c := range old.cands {
+			if updated[c.ID] {
+				old.bands.remove(j) // never a candidate again
 			}
 		}
 	}
-	for _, a := range s.arts {
+	saved := savedBatch{seq: b.flushes.Load() + 1, cands: make([]store.Candidate, len(s.arts)), bands: newBandIndex(s.bands), maxT: math.MinInt64}
+	for i, a := range s.arts {
 		b.maxID = max(b.maxID, a.ID)
+		saved.cands[i] = asCandidate(a, a.ID, a.StoryID)
+		saved.maxT = max(saved.maxT, sortTime(a))
 	}
-	b.flushed = append(b.flushed, savedBatch{seq: b.flushes.Load() + 1, arts: s.arts, bands: s.bands})
-	if len(b.flushed) > keepFlushed {
-		b.flushed = slices.Delete(b.flushed, 0, len(b.flushed)-keepFlushed)
+	b.flushed = append(b.flushed, saved)
+	// Beyond keepFlushed, a batch is kept while its newest article may be
+	// in a window (and memory is trusted); one dropped then moves
+	// coverFrom past its articles.
+	memory := b.coverFrom.Load() != math.MaxInt64
+	for len(b.flushed) > keepFlushed {
+		old := b.flushed[0]
+		if memory && len(b.flushed) <= b.maxKept && old.maxT >= b.lastSince {
+			break
+		}
+		if memory && old.maxT > b.coverFrom.Load() {
+			b.coverFrom.Store(old.maxT)
+		}
+		b.flushed = slices.Delete(b.flushed, 0, 1)
 	}
 	b.flushes.Add(1)
 	return nil

@@ -92,8 +92,19 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 	// lag > 0 prefetches each article's stored candidates that many
 	// articles before adding it, as the import does from its workers.
 	// slow delays each batch's save, so that articles are placed while the
-	// batch before them is being saved (against its stand-ins).
-	run := func(batch, lag int, slow bool) map[string][2]int64 {
+	// batch before them is being saved (against its stand-ins). seeded
+	// dates the two stored articles in the articles' windows, so that the
+	// Batch must ask the store; otherwise they are a year older, and it
+	// finds every candidate in memory until it has dropped more than kept
+	// saved batches (kept > 0).
+	type runOpts struct {
+		batch, lag int
+		slow       bool
+		seededNow  bool
+		kept       int
+	}
+	run := func(o runOpts) map[string][2]int64 {
+		batch, lag, slow := o.batch, o.lag, o.slow
 		st, err := sqlite.Open(ctx, t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -102,11 +113,15 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 		// Two stored articles of one story, so that story ids no longer
 		// follow article ids (a story id given where an article id is
 		// due, or the reverse, then shows).
-		first := &model.Article{URL: "https://seed.example/1", Title: "بذرة", Published: now.AddDate(-1, 0, 0)}
+		seedTime := now.AddDate(-1, 0, 0)
+		if o.seededNow {
+			seedTime = now
+		}
+		first := &model.Article{URL: "https://seed.example/1", Title: "بذرة", Published: seedTime}
 		if _, err := st.SaveArticle(ctx, first, store.IndexData{}); err != nil {
 			t.Fatal(err)
 		}
-		second := &model.Article{URL: "https://seed.example/2", Title: "بذرة", Published: now.AddDate(-1, 0, 0), StoryID: first.StoryID}
+		second := &model.Article{URL: "https://seed.example/2", Title: "بذرة", Published: seedTime, StoryID: first.StoryID}
 		if _, err := st.SaveArticle(ctx, second, store.IndexData{}); err != nil {
 			t.Fatal(err)
 		}
@@ -128,9 +143,18 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 		}
 		var b *Batch
 		if batch > 0 {
-			b = p.NewBatch(batch)
+			if b, err = p.NewBatch(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+			if o.kept > 0 {
+				b.maxKept = o.kept
+			}
 		}
+		fromStore := 0
 		for i, pr := range prs {
+			if b != nil && !b.inMemory(pr) {
+				fromStore++
+			}
 			if lag > 0 {
 				// Prefetch lag articles ahead (the first ones at once).
 				from := i + lag
@@ -159,22 +183,26 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if b != nil {
+			t.Logf("%+v: %d of %d articles asked the store", o, fromStore, len(prs))
+		}
 		out := map[string][2]int64{}
 		for _, pr := range prs {
 			out[pr.Article.URL] = [2]int64{pr.Article.DuplicateOf, pr.Article.StoryID}
 		}
 		return out
 	}
-	want := run(0, 0, false)
-	for _, c := range []struct {
-		batch, lag int
-		slow       bool
-	}{{250, 0, false}, {100, 150, false}, {50, 400, false}, {7, 12, true}} {
-		got := run(c.batch, c.lag, c.slow)
+	want := run(runOpts{})
+	for _, c := range []runOpts{
+		{batch: 250}, {batch: 100, lag: 150}, {batch: 50, lag: 400}, {batch: 7, lag: 12, slow: true},
+		{batch: 250, seededNow: true}, {batch: 50, lag: 400, seededNow: true}, {batch: 7, lag: 12, slow: true, seededNow: true},
+		{batch: 50, lag: 20, kept: 4}, {batch: 7, lag: 12, slow: true, kept: 5},
+	} {
+		got := run(c)
 		for u, w := range want {
 			if got[u] != w {
-				t.Errorf("batches of %d, prefetched %d ahead, slow saves %v: %s: batch placed it at (copy of %d, story %d), one by one at (%d, %d)",
-					c.batch, c.lag, c.slow, u, got[u][0], got[u][1], w[0], w[1])
+				t.Errorf("%+v: %s: batch placed it at (copy of %d, story %d), one by one at (%d, %d)",
+					c, u, got[u][0], got[u][1], w[0], w[1])
 			}
 		}
 	}
@@ -206,4 +234,77 @@ type slowSaves struct{ store.Store }
 func (s slowSaves) SaveArticles(ctx context.Context, as []*model.Article, idx []store.IndexData) ([]bool, error) {
 	time.Sleep(30 * time.Millisecond)
 	return s.Store.SaveArticles(ctx, as, idx)
+}
+
+// TestBatchCountsPhrasesAsStore checks that a Batch into a fresh store
+// gives Prepare the document frequencies the store gives once the
+// articles are saved, and that into a store holding articles it leaves
+// them to the store.
+func TestBatchCountsPhrasesAsStore(t *testing.T) {
+	arts := loadCorpus(t, corpusZip(t), 300)
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rec := entities.New(entities.Options{})
+	an := analysis.New(analysis.Options{Names: rec.Names()})
+	p := NewPipeline(st, an, rec, PipelineConfig{})
+	b, err := p.NewBatch(ctx, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.df == nil {
+		t.Fatal("a Batch into an empty store counts no phrases")
+	}
+	seen := map[string]bool{}
+	var phrases []string
+	for i := range arts {
+		pr, err := b.Prepare(ctx, &arts[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ph := range pr.Index.Phrases {
+			if !seen[ph] {
+				seen[ph] = true
+				phrases = append(phrases, ph)
+			}
+		}
+		if err := b.Add(ctx, pr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, gotDocs := b.df.DocFreq(phrases)
+	want, wantDocs, err := st.DocFreq(ctx, phrases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotDocs != wantDocs || gotDocs != len(arts) {
+		t.Errorf("Batch counts %d articles, the store %d; %d added", gotDocs, wantDocs, len(arts))
+	}
+	diff, shared := 0, 0
+	for _, ph := range phrases {
+		if got[ph] != want[ph] {
+			if diff++; diff <= 5 {
+				t.Errorf("%q: Batch counts %d articles, the store %d", ph, got[ph], want[ph])
+			}
+		}
+		if want[ph] > 1 {
+			shared++
+		}
+	}
+	if diff > 0 || shared == 0 {
+		t.Errorf("%d of %d phrases counted otherwise; %d in more than one article", diff, len(phrases), shared)
+	}
+	b2, err := p.NewBatch(ctx, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b2.df != nil {
+		t.Error("a Batch into a store holding articles counts phrases itself")
+	}
 }
