@@ -195,6 +195,26 @@ func (r *Recognizer) Recognize(text string, tokens []analysis.Token) []model.Ent
 	})
 }
 
+// RecognizeAll returns what Recognize and NameObservations return, from
+// one pass over the words (the pipeline wants both of every article).
+func (r *Recognizer) RecognizeAll(text string, tokens []analysis.Token) (ents, names []model.Entity) {
+	if tokens == nil {
+		tokens = splitWords(text)
+	}
+	ws := r.g.wordsFromTokens(text, tokens)
+	found := r.g.find(ws)
+	surface := func(sp span) string { return spanText(text, ws, sp) }
+	var ctx []span
+	for _, sp := range found {
+		if sp.context && sp.canon == "" {
+			ctx = append(ctx, sp)
+		}
+	}
+	names = r.g.collect(ws, ctx, surface)
+	ents = r.g.collect(ws, r.g.joinSurnames(ws, found), surface)
+	return ents, names
+}
+
 // spanText is the surface form of sp in text, its proclitics stripped and
 // its letters standard.
 func spanText(text string, ws []word, sp span) string {

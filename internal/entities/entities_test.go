@@ -1,6 +1,9 @@
 package entities
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -230,5 +233,46 @@ func TestTagCoNLLDocument(t *testing.T) {
 	// a sentence on its own knows no surnames from elsewhere
 	if got := rec.TagCoNLL(doc[1]); got[1] != "O" {
 		t.Errorf("TagCoNLL alone: %v", got)
+	}
+}
+
+// TestRecognizeAll checks that the one-pass RecognizeAll returns exactly
+// what Recognize and NameObservations return, over the development
+// sentences (in groups of ten, so that names recur) and the reference page.
+func TestRecognizeAll(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "dev.conll"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	var b strings.Builder
+	n := 0
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if strings.TrimSpace(line) == "" {
+			if n++; n%10 == 0 && b.Len() > 0 {
+				texts = append(texts, b.String())
+				b.Reset()
+			}
+			continue
+		}
+		if f := strings.Fields(line); len(f) > 0 {
+			b.WriteString(f[0] + " ")
+		}
+	}
+	texts = append(texts, b.String(), "", "؟")
+	a := analysis.New(analysis.Options{Names: rec.Names()})
+	ents, names := 0, 0
+	for _, text := range texts {
+		toks := a.Analyze(text)
+		gotE, gotN := rec.RecognizeAll(text, toks)
+		wantE, wantN := rec.Recognize(text, toks), rec.NameObservations(text, toks)
+		if !reflect.DeepEqual(gotE, wantE) || !reflect.DeepEqual(gotN, wantN) {
+			t.Fatalf("%q:\nRecognizeAll %v, %v\nseparately   %v, %v", text, gotE, gotN, wantE, wantN)
+		}
+		ents += len(gotE)
+		names += len(gotN)
+	}
+	if ents == 0 || names == 0 {
+		t.Errorf("%d texts gave %d entities and %d names: nothing compared", len(texts), ents, names)
 	}
 }
