@@ -130,7 +130,8 @@ func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, e
 	}
 	titleToks, bodyToks := allToks[:split], allToks[split:]
 
-	a.Entities = p.rec.Recognize(full, allToks)
+	var names []model.Entity
+	a.Entities, names = p.rec.RecognizeAll(full, allToks)
 	a.Keywords = keywords.Extract(full, allToks, a.Entities, stats, p.cfg.Keywords)
 
 	idx := store.IndexData{Phrases: keywords.Candidates(allToks)}
@@ -163,7 +164,7 @@ func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, e
 		Article:  a,
 		Index:    idx,
 		features: f,
-		names:    p.rec.NameObservations(full, allToks),
+		names:    names,
 	}, nil
 }
 
@@ -429,11 +430,16 @@ type savedBatch struct {
 
 // bandIndex maps band keys to article indexes in a third of the memory of
 // a map of slices (a Batch keeps one for every batch in the window): the
-// pairs sorted by key. An index of -1 is a removed entry.
+// pairs sorted by key, and where the keys of each value of their top
+// bandIndexBits bits start (band keys are hashes, spread evenly). An index
+// of -1 is a removed entry.
 type bandIndex struct {
-	keys []uint64
-	idx  []int32
+	keys  []uint64
+	idx   []int32
+	start []int32 // 1<<bandIndexBits + 1 entries
 }
+
+const bandIndexBits = 12
 
 func newBandIndex(m map[uint64][]int) bandIndex {
 	n := 0
@@ -456,18 +462,22 @@ func newBandIndex(m map[uint64][]int) bandIndex {
 		}
 		return cmp.Compare(a.i, b.i)
 	})
-	x := bandIndex{keys: make([]uint64, n), idx: make([]int32, n)}
+	x := bandIndex{keys: make([]uint64, n), idx: make([]int32, n), start: make([]int32, 1<<bandIndexBits+1)}
 	for j, p := range pairs {
 		x.keys[j], x.idx[j] = p.k, p.i
+		x.start[p.k>>(64-bandIndexBits)+1] = int32(j + 1)
+	}
+	for b := 1; b < len(x.start); b++ {
+		x.start[b] = max(x.start[b], x.start[b-1]) // empty buckets
 	}
 	return x
 }
 
 // each calls fn with every index under key k.
 func (x bandIndex) each(k uint64, fn func(i int)) {
-	j, _ := slices.BinarySearch(x.keys, k)
-	for ; j < len(x.keys) && x.keys[j] == k; j++ {
-		if x.idx[j] >= 0 {
+	b := k >> (64 - bandIndexBits)
+	for j := x.start[b]; j < x.start[b+1] && x.keys[j] <= k; j++ {
+		if x.keys[j] == k && x.idx[j] >= 0 {
 			fn(int(x.idx[j]))
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -307,4 +308,44 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 	if b2.df != nil {
 		t.Error("a Batch into a store holding articles counts phrases itself")
 	}
+}
+
+// TestBandIndex checks the sorted band index against the map it is made
+// from: every key present, absent, sharing its top bits with others, at
+// the ends of the key space, and after a removal.
+func TestBandIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	m := map[uint64][]int{0: {3}, ^uint64(0): {4, 9}, 1<<52 - 1: {5}, 1 << 52: {6}}
+	for i := range 5000 {
+		k := r.Uint64()
+		if i%7 == 0 {
+			k &^= 1<<52 - 1 // the first key of its bucket
+		}
+		m[k] = append(m[k], i%100)
+	}
+	x := newBandIndex(m)
+	check := func(removed int) {
+		t.Helper()
+		keys := []uint64{1, 2, 1 << 52, 1<<52 + 1, ^uint64(0) - 1}
+		for k := range m {
+			keys = append(keys, k)
+		}
+		for _, k := range keys {
+			var got, want []int
+			x.each(k, func(i int) { got = append(got, i) })
+			for _, i := range m[k] {
+				if i != removed {
+					want = append(want, i)
+				}
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("key %#x: %v, want %v", k, got, want)
+			}
+		}
+	}
+	check(-1)
+	x.remove(4)
+	check(4)
 }
