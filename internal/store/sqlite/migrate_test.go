@@ -252,3 +252,25 @@ func TestIndexRowsCheckArticleAtCommit(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrationsAppliedMeanwhile applies migrations to a store that has
+// them already, as when another process opening the same fresh store
+// applied them after this one read its version: they are skipped.
+func TestMigrationsAppliedMeanwhile(t *testing.T) {
+	s, err := Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.applyMigrations(t.Context(), ms[1:]); err != nil {
+		t.Errorf("migrations applied meanwhile: %v", err)
+	}
+	var v int
+	if err := s.w.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != len(ms) {
+		t.Errorf("user_version = %d, %v; want %d", v, err, len(ms))
+	}
+}

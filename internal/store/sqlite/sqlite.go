@@ -184,7 +184,8 @@ func SchemaVersion() int {
 
 // migrate applies the migrations the database lacks, each in its own
 // transaction together with the user_version that records it, so that a
-// crash leaves the database at a whole version and a second run is a no-op.
+// crash leaves the database at a whole version and a second run is a no-op
+// (also when two processes open a fresh store at once).
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := loadMigrations()
 	if err != nil {
@@ -197,8 +198,23 @@ func (s *Store) migrate(ctx context.Context) error {
 	if cur > len(ms) {
 		return fmt.Errorf("sqlite: open %s: database schema version %d is newer than this khabar knows (%d); use a newer khabar", s.path, cur, len(ms))
 	}
-	for _, m := range ms[cur:] {
+	return s.applyMigrations(ctx, ms[cur:])
+}
+
+// applyMigrations applies ms in order, each unless the database already
+// has it.
+func (s *Store) applyMigrations(ctx context.Context, ms []store.Migration) error {
+	for _, m := range ms {
 		err := s.transact(ctx, func(tx *sql.Tx) error {
+			// Read again under the write lock: another process opening the
+			// same fresh store may have applied it meanwhile.
+			var now int
+			if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&now); err != nil {
+				return err
+			}
+			if now >= m.Version {
+				return nil
+			}
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
