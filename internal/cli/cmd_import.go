@@ -23,7 +23,7 @@ import (
 // importBatch is how many articles one import transaction saves: each
 // commit rewrites every page it touched (phrase frequencies all over their
 // table, a full-text segment), so bigger batches write less per article.
-const importBatch = 1000
+const importBatch = 2000
 
 // importRecord is one article in an import file. Field names follow the
 // common news-corpus layouts (SaudiNewsNet's among them).

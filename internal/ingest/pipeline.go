@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
 	"math"
 	"slices"
@@ -134,7 +133,7 @@ func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, e
 	a.Entities, names = p.rec.RecognizeAll(full, allToks)
 	a.Keywords = keywords.Extract(full, allToks, a.Entities, stats, p.cfg.Keywords)
 
-	idx := store.IndexData{Phrases: keywords.Candidates(allToks)}
+	idx := store.IndexData{PhraseHashes: store.PhraseHashes(keywords.Candidates(allToks))}
 	idx.TitleTerms, idx.TitleStems = forms(titleToks)
 	idx.BodyTerms, idx.BodyStems = forms(bodyToks)
 
@@ -551,13 +550,12 @@ func (b *Batch) Prepare(ctx context.Context, a *model.Article) (*Prepared, error
 // twice; the Batch sees too few of those to matter.
 type phraseCounts struct {
 	mu   sync.RWMutex
-	seed maphash.Seed
-	df   map[uint64]uint32 // phrase hash → articles
+	df   map[int64]uint32 // store.PhraseHash → articles
 	docs int
 }
 
 func newPhraseCounts() *phraseCounts {
-	return &phraseCounts{seed: maphash.MakeSeed(), df: map[uint64]uint32{}}
+	return &phraseCounts{df: map[int64]uint32{}}
 }
 
 // DocFreq implements keywords.Stats.
@@ -566,17 +564,13 @@ func (c *phraseCounts) DocFreq(phrases []string) (map[string]int, int) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	for _, p := range phrases {
-		out[p] = int(c.df[maphash.String(c.seed, p)])
+		out[p] = int(c.df[store.PhraseHash(p)])
 	}
 	return out, c.docs
 }
 
-// add counts an article with the given distinct phrases.
-func (c *phraseCounts) add(phrases []string) {
-	hs := make([]uint64, len(phrases))
-	for i, p := range phrases {
-		hs[i] = maphash.String(c.seed, p)
-	}
+// add counts an article with the given distinct phrase hashes.
+func (c *phraseCounts) add(hs []int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, h := range hs {
@@ -671,7 +665,7 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 		return err
 	}
 	if b.df != nil {
-		b.df.add(pr.Index.Phrases)
+		b.df.add(pr.Index.PhraseKeys())
 	}
 	i := len(b.pending)
 	b.pending = append(b.pending, pr)

@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"time"
 
 	"khabar/internal/model"
@@ -77,9 +79,44 @@ type IndexData struct {
 	// Phrases are the distinct normalized candidate keyphrases of the
 	// article; the store keeps their document frequencies (see Tags.DocFreq).
 	Phrases []string
+	// PhraseHashes, when not nil, stand for Phrases: their PhraseHashes,
+	// which is what the store keeps, in 8 bytes a phrase (an import holds
+	// thousands of articles' index data at once).
+	PhraseHashes []int64
 	// Bands are the LSH band keys of the article (dedup and cluster decide
 	// them); Candidates finds articles that share one.
 	Bands []uint64
+}
+
+// PhraseKeys returns the sorted distinct hashes of idx's phrases.
+func (idx IndexData) PhraseKeys() []int64 {
+	if idx.PhraseHashes != nil {
+		return idx.PhraseHashes
+	}
+	return PhraseHashes(idx.Phrases)
+}
+
+// PhraseHash is the key of a phrase in the stores' document frequencies:
+// the FNV-1a 64-bit hash of its bytes, as int64. An integer key keeps that
+// hot, ever-growing index small; a collision between two of a few million
+// phrases is vanishingly unlikely, and would only merge two counts.
+func PhraseHash(p string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(p))
+	return int64(h.Sum64())
+}
+
+// PhraseHashes returns the sorted distinct hashes of phrases (empty ones
+// left out).
+func PhraseHashes(phrases []string) []int64 {
+	hs := make([]int64, 0, len(phrases))
+	for _, p := range phrases {
+		if p != "" {
+			hs = append(hs, PhraseHash(p))
+		}
+	}
+	slices.Sort(hs)
+	return slices.Compact(hs)
 }
 
 // ArticleFilter selects articles for listings. Zero fields do not filter.

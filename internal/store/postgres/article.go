@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,7 +248,7 @@ func (s *Store) saveArticle(ctx context.Context, tx pgx.Tx, a *model.Article, id
 	if sortTime.IsZero() {
 		sortTime = a.Fetched
 	}
-	phrases := phraseHashes(idx.Phrases)
+	phrases := idx.PhraseKeys()
 	// Text fields go through clean: PostgreSQL refuses NUL and invalid
 	// UTF-8, which a scraped page may hold.
 	args := []any{a.URL, clean(a.GUID), a.SourceID, clean(a.SourceName), clean(a.Title), clean(a.Text),
@@ -361,26 +360,6 @@ func (s *Store) saveArticle(ctx context.Context, tx pgx.Tx, a *model.Article, id
 	a.ID = id
 	a.StoryID = story
 	return !exists, nil
-}
-
-// phraseHash is the key of a phrase in phrase_df: the FNV-1a 64-bit hash,
-// as store/sqlite computes it.
-func phraseHash(p string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte(p))
-	return int64(h.Sum64())
-}
-
-// phraseHashes returns the sorted distinct hashes of phrases.
-func phraseHashes(phrases []string) []int64 {
-	hs := make([]int64, 0, len(phrases))
-	for _, p := range phrases {
-		if p != "" {
-			hs = append(hs, phraseHash(p))
-		}
-	}
-	slices.Sort(hs)
-	return slices.Compact(hs)
 }
 
 // diffPhrases adds to df the change from the sorted hashes old to now.

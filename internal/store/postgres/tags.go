@@ -32,7 +32,7 @@ func (s *Store) DocFreq(ctx context.Context, phrases []string) (map[string]int, 
 	byHash := make(map[int64][]string, len(phrases))
 	hs := make([]int64, 0, len(phrases))
 	for _, p := range phrases {
-		h := phraseHash(p)
+		h := store.PhraseHash(p)
 		if _, ok := byHash[h]; !ok {
 			hs = append(hs, h)
 		}

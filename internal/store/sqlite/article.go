@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -198,20 +197,15 @@ func (b *saveBuf) addRows(r indexRows) {
 }
 
 // finish applies what saveArticle left for the end of the transaction: the
-// article count, the phrase frequency changes, the keyword, entity and band
-// rows, then the full-text rows, each kind in one statement.
-//
-// One statement for the whole transaction matters: a statement that writes
-// several rows opens a statement journal, which copies every page it
-// touches first, so one such statement per article copied the same band
-// and keyword pages again and again. Band rows go in key order, each next
-// to the one before in the B-tree.
+// article count, the phrase frequency changes (one statement), the keyword,
+// entity and band rows (rowWriter, without statement journals: see
+// multiInsert), then the full-text rows (one statement).
 //
 // The full-text rows go last on purpose: FTS5 keeps the rows of a
 // transaction in memory and writes them as one segment at commit, but it
-// flushes that buffer whenever a later statement opens a statement
-// journal (multi-row inserts such as the json_each ones do), which would
-// write one small segment per article and keep FTS5 busy merging them.
+// flushes that buffer whenever a statement opens a statement journal (its
+// own inserts do, and so does the phrase frequency upsert), which would
+// write many small segments and keep FTS5 busy merging them.
 func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	if buf.created > 0 {
 		if _, err := exec(ctx, tx, s.stmts.countAdd, buf.created); err != nil {
@@ -232,21 +226,37 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	for i, r := range fts {
 		last[r.id] = i
 	}
-	rows := make([][5]any, 0, len(last))
+	// One statement, its values bound, for all the rows (up to
+	// ftsRowsPerStatement): each statement flushes FTS5's buffer.
+	args := make([]any, 0, 5*min(len(last), ftsRowsPerStatement))
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, s.stmts.insertFTS.sql(len(args)/5), args...)
+		args = args[:0]
+		return err
+	}
 	for i, r := range fts {
-		if last[r.id] == i {
-			rows = append(rows, [5]any{r.id, r.titleTerms, r.titleStems, r.bodyTerms, r.bodyStems})
+		if last[r.id] != i {
+			continue
+		}
+		args = append(args, r.id, r.titleTerms, r.titleStems, r.bodyTerms, r.bodyStems)
+		if len(args) == 5*ftsRowsPerStatement {
+			if err := flush(); err != nil {
+				return fmt.Errorf("search terms: %w", err)
+			}
 		}
 	}
-	rj, err := json.Marshal(rows)
-	if err != nil {
-		return fmt.Errorf("search terms: %w", err)
-	}
-	if _, err := exec(ctx, tx, s.stmts.insertFTS, string(rj)); err != nil {
+	if err := flush(); err != nil {
 		return fmt.Errorf("search terms: %w", err)
 	}
 	return nil
 }
+
+// ftsRowsPerStatement is how many full-text rows one statement writes at
+// most: 5 bound values a row, within SQLite's 32,766.
+const ftsRowsPerStatement = 6000
 
 // insertIndexRows writes the keyword, entity and band rows of the saved
 // articles, many rows a statement.
@@ -365,7 +375,7 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 	// article saved twice in one batch has two rows; finish keeps the last.)
 	buf.fts = append(buf.fts, ftsRow{id, idx.TitleTerms, idx.TitleStems, idx.BodyTerms, idx.BodyStems})
 
-	if err := s.savePhrases(ctx, tx, id, exists, idx.Phrases, buf.df); err != nil {
+	if err := s.savePhrases(ctx, tx, id, exists, idx.PhraseKeys(), buf.df); err != nil {
 		return false, fmt.Errorf("phrases: %w", err)
 	}
 
@@ -377,30 +387,10 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 	return !exists, nil
 }
 
-// phraseHash is the key of a phrase in phrase_df.
-func phraseHash(p string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte(p))
-	return int64(h.Sum64())
-}
-
-// phraseHashes returns the sorted distinct hashes of phrases.
-func phraseHashes(phrases []string) []int64 {
-	hs := make([]int64, 0, len(phrases))
-	for _, p := range phrases {
-		if p != "" {
-			hs = append(hs, phraseHash(p))
-		}
-	}
-	slices.Sort(hs)
-	return slices.Compact(hs)
-}
-
-// savePhrases stores the article's phrase hashes and adds to df the
-// difference from the ones stored before, so that an update never counts a
-// phrase twice.
-func (s *Store) savePhrases(ctx context.Context, tx *sql.Tx, id int64, exists bool, phrases []string, df map[int64]int) error {
-	now := phraseHashes(phrases)
+// savePhrases stores the article's phrase hashes (now: sorted, distinct)
+// and adds to df the difference from the ones stored before, so that an
+// update never counts a phrase twice.
+func (s *Store) savePhrases(ctx context.Context, tx *sql.Tx, id int64, exists bool, now []int64, df map[int64]int) error {
 	var old []int64
 	if exists {
 		var blob []byte

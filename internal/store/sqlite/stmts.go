@@ -15,11 +15,12 @@ type stmts struct {
 	findArticle, storyExists, newStory, updateArticle, insertArticle *sql.Stmt
 	storyCount, deleteStory, refreshStory                            *sql.Stmt
 	deleteKeywords, deleteEntities, deleteBands                      *sql.Stmt
-	insertFTS, deleteFTS                                             *sql.Stmt
+	deleteFTS                                                        *sql.Stmt
 	getPhrases, putPhrases, applyDF, cleanDF, countAdd               *sql.Stmt
 	all                                                              []*sql.Stmt
-	// Rows of many articles at once (finish).
-	insertKeywords, insertEntities, insertBands multiInsert
+	// Rows of many articles at once (finish); insertFTS has no prepared
+	// statement, each transaction writing its rows in one.
+	insertKeywords, insertEntities, insertBands, insertFTS multiInsert
 }
 
 func (s *Store) prepare(ctx context.Context) error {
@@ -49,9 +50,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.deleteEntities, `DELETE FROM article_entities WHERE article_id = ?`},
 		{&q.deleteBands, `DELETE FROM lsh_bands WHERE article_id = ?`},
 		{&q.deleteFTS, `DELETE FROM articles_fts WHERE rowid = ?`},
-		{&q.insertFTS, `INSERT INTO articles_fts
-			(rowid, title_terms, title_stems, body_terms, body_stems)
-			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`},
 		{&q.getPhrases, `SELECT hashes FROM article_phrases WHERE article_id = ?`},
 		{&q.putPhrases, `INSERT OR REPLACE INTO article_phrases (article_id, hashes) VALUES (?, ?)`},
 		{&q.applyDF, `INSERT INTO phrase_df (hash, df)
@@ -63,6 +61,7 @@ func (s *Store) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	q.insertFTS = multiInsert{head: `INSERT INTO articles_fts (rowid, title_terms, title_stems, body_terms, body_stems) VALUES `, cols: 5}
 	for _, m := range []struct {
 		ins  *multiInsert
 		head string
