@@ -264,6 +264,7 @@ func (s *Store) insertIndexRows(ctx context.Context, tx *sql.Tx, rows []indexRow
 	kws := s.stmts.insertKeywords.writer(ctx, tx)
 	ents := s.stmts.insertEntities.writer(ctx, tx)
 	bands := s.stmts.insertBands.writer(ctx, tx)
+	articleBands := s.stmts.insertArticleBands.writer(ctx, tx)
 	for _, r := range rows {
 		for i, k := range r.keywords {
 			kws.add(r.id, i, k, NormalizeTag(k))
@@ -275,14 +276,20 @@ func (s *Store) insertIndexRows(ctx context.Context, tx *sql.Tx, rows []indexRow
 			}
 			ents.add(r.id, i, e.Name, e.Type, string(mentions))
 		}
-		for _, b := range r.bands {
-			bands.add(int64(b), r.sortTime, r.id)
+		if len(r.bands) == 0 {
+			continue
 		}
+		keys := make([]int64, len(r.bands))
+		for i, b := range r.bands {
+			keys[i] = int64(b)
+			bands.add(keys[i], r.sortTime, r.id)
+		}
+		articleBands.add(r.id, r.sortTime, idsJSON(keys))
 	}
 	for _, w := range []struct {
 		what string
 		w    *rowWriter
-	}{{"keywords", kws}, {"entities", ents}, {"bands", bands}} {
+	}{{"keywords", kws}, {"entities", ents}, {"bands", bands}, {"band keys", articleBands}} {
 		if err := w.w.flush(); err != nil {
 			return fmt.Errorf("%s: %w", w.what, err)
 		}

@@ -128,6 +128,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	// and with band rows keyed by (band_key, article_id).
 	for _, q := range []string{
 		"DROP TABLE article_count",
+		"DROP TABLE article_bands", // and its trigger
 		"DROP TABLE lsh_bands",
 		`CREATE TABLE lsh_bands (
 			band_key   INTEGER NOT NULL,
@@ -168,6 +169,11 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	if _, err := s.SaveArticles(ctx, as, make([]store.IndexData, len(as))); err != nil {
 		t.Fatal(err)
+	}
+	// The update replaced the band rows of version 1 (migration 0006 keeps
+	// them in article_bands, whose trigger deletes them).
+	if cands, err := s.Candidates(ctx, []uint64{77}, time.Time{}, 10); err != nil || len(cands) != 0 {
+		t.Errorf("a version 1 band row outlived the update of its article: %+v, %v", cands, err)
 	}
 	if _, err := s.SaveArticle(ctx, &model.Article{URL: "https://example.com/2", Title: "تحديث"}, store.IndexData{}); err != nil {
 		t.Fatal(err)
@@ -215,8 +221,8 @@ func TestCandidatesReadOnlyTheWindow(t *testing.T) {
 	}
 }
 
-// TestIndexRowsCheckArticleAtCommit checks the foreign keys of migration
-// 0004: a keyword, entity or band row of a missing article is refused at
+// TestIndexRowsCheckArticleAtCommit checks the foreign keys of migrations
+// 0004 and 0006: a keyword, entity or band keys row of a missing article is refused at
 // commit (not row by row, so that the batch inserts need no statement
 // journal), and rows of a stored article are accepted.
 func TestIndexRowsCheckArticleAtCommit(t *testing.T) {
@@ -233,7 +239,7 @@ func TestIndexRowsCheckArticleAtCommit(t *testing.T) {
 	for _, q := range []string{
 		"INSERT INTO article_keywords (article_id, position, keyword, norm) VALUES (?, 0, 'ك', 'ك')",
 		"INSERT INTO article_entities (article_id, position, name) VALUES (?, 0, 'ك')",
-		"INSERT INTO lsh_bands (band_key, sort_time, article_id) VALUES (5, 0, ?)",
+		"INSERT INTO article_bands (article_id, sort_time, keys) VALUES (?, 0, '[5]')",
 	} {
 		for _, id := range []int64{a.ID, a.ID + 1000} {
 			tx, err := s.w.BeginTx(ctx, nil)

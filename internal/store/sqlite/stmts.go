@@ -20,7 +20,7 @@ type stmts struct {
 	all                                                              []*sql.Stmt
 	// Rows of many articles at once (finish); insertFTS has no prepared
 	// statement, each transaction writing its rows in one.
-	insertKeywords, insertEntities, insertBands, insertFTS multiInsert
+	insertKeywords, insertEntities, insertBands, insertArticleBands, insertFTS multiInsert
 }
 
 func (s *Store) prepare(ctx context.Context) error {
@@ -48,7 +48,7 @@ func (s *Store) prepare(ctx context.Context) error {
 			WHERE id = ?1`},
 		{&q.deleteKeywords, `DELETE FROM article_keywords WHERE article_id = ?`},
 		{&q.deleteEntities, `DELETE FROM article_entities WHERE article_id = ?`},
-		{&q.deleteBands, `DELETE FROM lsh_bands WHERE article_id = ?`},
+		{&q.deleteBands, `DELETE FROM article_bands WHERE article_id = ?`}, // and its lsh_bands rows (trigger)
 		{&q.deleteFTS, `DELETE FROM articles_fts WHERE rowid = ?`},
 		{&q.getPhrases, `SELECT hashes FROM article_phrases WHERE article_id = ?`},
 		{&q.putPhrases, `INSERT OR REPLACE INTO article_phrases (article_id, hashes) VALUES (?, ?)`},
@@ -70,6 +70,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.insertKeywords, `INSERT OR IGNORE INTO article_keywords (article_id, position, keyword, norm) VALUES `, 4},
 		{&q.insertEntities, `INSERT OR IGNORE INTO article_entities (article_id, position, name, type, mentions) VALUES `, 5},
 		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (band_key, sort_time, article_id) VALUES `, 3},
+		{&q.insertArticleBands, `INSERT OR IGNORE INTO article_bands (article_id, sort_time, keys) VALUES `, 3},
 	} {
 		*m.ins = multiInsert{head: m.head, cols: m.cols}
 		st, err := s.w.PrepareContext(ctx, m.ins.sql(insertChunk))
@@ -142,9 +143,10 @@ const insertChunk = 256
 // statement: a statement of insertChunk rows prepared once, and one made
 // for the rest. Bound values cost far less than SQLite's json_each taking
 // apart an array of rows. The statements are INSERT OR IGNORE into tables
-// whose foreign key is deferred (migration 0004), so that they cannot
-// fail half-way and need no statement journal; the rows they would ignore
-// (a NULL, a position twice for one article) are never made.
+// whose foreign key is deferred (migrations 0004 and 0006) or that have
+// none, so that they cannot fail half-way and need no statement journal;
+// the rows they would ignore (a NULL, a position twice for one article, an
+// article's band keys twice) are never made.
 type multiInsert struct {
 	head string // the statement up to VALUES
 	cols int
