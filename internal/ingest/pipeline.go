@@ -438,7 +438,7 @@ type bandIndex struct {
 	start []int32 // 1<<bandIndexBits + 1 entries
 }
 
-const bandIndexBits = 12
+const bandIndexBits = 16
 
 func newBandIndex(m map[uint64][]int) bandIndex {
 	n := 0

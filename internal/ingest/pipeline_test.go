@@ -318,18 +318,19 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 // the ends of the key space, and after a removal.
 func TestBandIndex(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	m := map[uint64][]int{0: {3}, ^uint64(0): {4, 9}, 1<<52 - 1: {5}, 1 << 52: {6}}
+	const bucket = uint64(1) << (64 - bandIndexBits) // the span of a bucket's keys
+	m := map[uint64][]int{0: {3}, ^uint64(0): {4, 9}, bucket - 1: {5}, bucket: {6}}
 	for i := range 5000 {
 		k := r.Uint64()
 		if i%7 == 0 {
-			k &^= 1<<52 - 1 // the first key of its bucket
+			k &^= bucket - 1 // the first key of its bucket
 		}
 		m[k] = append(m[k], i%100)
 	}
 	x := newBandIndex(m)
 	check := func(removed int) {
 		t.Helper()
-		keys := []uint64{1, 2, 1 << 52, 1<<52 + 1, ^uint64(0) - 1}
+		keys := []uint64{1, 2, bucket, bucket + 1, ^uint64(0) - 1}
 		for k := range m {
 			keys = append(keys, k)
 		}
