@@ -184,35 +184,43 @@ func splitWords(text string) []analysis.Token {
 // Recognize returns the entities of text, most mentioned first. tokens are
 // text's analysis tokens; when nil, text is split on non-letters.
 func (r *Recognizer) Recognize(text string, tokens []analysis.Token) []model.Entity {
-	if tokens == nil {
-		tokens = splitWords(text)
-	}
-	ws := r.g.wordsFromTokens(text, tokens)
-	spans := r.g.find(ws)
-	spans = r.g.joinSurnames(ws, spans)
-	return r.g.collect(ws, spans, func(sp span) string {
-		return spanText(text, ws, sp)
-	})
+	ws, found := r.scan(text, tokens)
+	return r.entities(text, ws, found)
 }
 
 // RecognizeAll returns what Recognize and NameObservations return, from
 // one pass over the words (the pipeline wants both of every article).
 func (r *Recognizer) RecognizeAll(text string, tokens []analysis.Token) (ents, names []model.Entity) {
+	ws, found := r.scan(text, tokens)
+	names = r.names(text, ws, found) // first: entities may reuse found's array
+	return r.entities(text, ws, found), names
+}
+
+// scan returns the words of text (its tokens; split on non-letters when
+// nil) and the spans the rules find among them.
+func (r *Recognizer) scan(text string, tokens []analysis.Token) ([]word, []span) {
 	if tokens == nil {
 		tokens = splitWords(text)
 	}
 	ws := r.g.wordsFromTokens(text, tokens)
-	found := r.g.find(ws)
-	surface := func(sp span) string { return spanText(text, ws, sp) }
+	return ws, r.g.find(ws)
+}
+
+// entities are the entities of the spans found, surnames joined.
+func (r *Recognizer) entities(text string, ws []word, found []span) []model.Entity {
+	return r.g.collect(ws, r.g.joinSurnames(ws, found), func(sp span) string { return spanText(text, ws, sp) })
+}
+
+// names are the names of the spans found in naming contexts that no
+// gazetteer knows.
+func (r *Recognizer) names(text string, ws []word, found []span) []model.Entity {
 	var ctx []span
 	for _, sp := range found {
 		if sp.context && sp.canon == "" {
 			ctx = append(ctx, sp)
 		}
 	}
-	names = r.g.collect(ws, ctx, surface)
-	ents = r.g.collect(ws, r.g.joinSurnames(ws, found), surface)
-	return ents, names
+	return r.g.collect(ws, ctx, func(sp span) string { return spanText(text, ws, sp) })
 }
 
 // spanText is the surface form of sp in text, its proclitics stripped and
@@ -291,17 +299,8 @@ func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
 // counts them across articles and feeds recurring ones back as
 // Options.Learned.
 func (r *Recognizer) NameObservations(text string, tokens []analysis.Token) []model.Entity {
-	if tokens == nil {
-		tokens = splitWords(text)
-	}
-	ws := r.g.wordsFromTokens(text, tokens)
-	var ctx []span
-	for _, sp := range r.g.find(ws) {
-		if sp.context && sp.canon == "" {
-			ctx = append(ctx, sp)
-		}
-	}
-	return r.g.collect(ws, ctx, func(sp span) string { return spanText(text, ws, sp) })
+	ws, found := r.scan(text, tokens)
+	return r.names(text, ws, found)
 }
 
 // collect groups spans into entities: one per canonical name (persons also
