@@ -155,34 +155,27 @@ func queryRow(ctx context.Context, tx *sql.Tx, st *sql.Stmt, args ...any) *sql.R
 	return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 }
 
-// ftsRow is one article's full-text row, written by finish.
-type ftsRow struct {
-	id                                           int64
-	titleTerms, titleStems, bodyTerms, bodyStems string
-}
-
-// indexRows are one article's keyword, entity and band rows, written by
-// finish.
+// indexRows are one article's keyword, entity, band and full-text rows,
+// written by finish.
 type indexRows struct {
 	id       int64
 	sortTime int64 // Unix microseconds
 	keywords []string
 	entities []model.Entity
-	bands    []uint64
+	idx      store.IndexData
 }
 
 // saveBuf is what saveArticle leaves for finish to write once for the
 // whole transaction.
 type saveBuf struct {
 	df      map[int64]int // phrase hash → change of its document frequency
-	fts     []ftsRow
 	rows    []indexRows
 	rowsOf  map[int64]int // article id → its entry in rows
 	created int           // new articles
 }
 
 func newSaveBuf(n int) *saveBuf {
-	return &saveBuf{df: map[int64]int{}, fts: make([]ftsRow, 0, n), rows: make([]indexRows, 0, n), rowsOf: make(map[int64]int, n)}
+	return &saveBuf{df: map[int64]int{}, rows: make([]indexRows, 0, n), rowsOf: make(map[int64]int, n)}
 }
 
 // addRows keeps r for finish, in place of the rows of an earlier save of
@@ -197,15 +190,15 @@ func (b *saveBuf) addRows(r indexRows) {
 }
 
 // finish applies what saveArticle left for the end of the transaction: the
-// article count, the phrase frequency changes (one statement), the keyword,
-// entity and band rows (rowWriter, without statement journals: see
-// multiInsert), then the full-text rows (one statement).
+// article count, the phrase frequency changes (one statement), then the
+// keyword, entity, band and full-text rows, many a statement (multiInsert).
 //
-// The full-text rows go last on purpose: FTS5 keeps the rows of a
-// transaction in memory and writes them as one segment at commit, but it
-// flushes that buffer whenever a statement opens a statement journal (its
-// own inserts do, and so does the phrase frequency upsert), which would
-// write many small segments and keep FTS5 busy merging them.
+// The full-text rows go last, in one statement, on purpose: FTS5 keeps the
+// rows of a transaction in memory and writes them as one segment at
+// commit, but it flushes that buffer whenever a statement opens a
+// statement journal (its own inserts do, and so does the phrase frequency
+// upsert), which would write many small segments and keep FTS5 busy
+// merging them.
 func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	if buf.created > 0 {
 		if _, err := exec(ctx, tx, s.stmts.countAdd, buf.created); err != nil {
@@ -215,57 +208,11 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	if err := s.applyDocFreq(ctx, tx, buf.df); err != nil {
 		return err
 	}
-	if err := s.insertIndexRows(ctx, tx, buf.rows); err != nil {
-		return err
-	}
-	fts := buf.fts
-	if len(fts) == 0 {
-		return nil
-	}
-	last := make(map[int64]int, len(fts))
-	for i, r := range fts {
-		last[r.id] = i
-	}
-	// One statement, its values bound, for all the rows (up to
-	// ftsRowsPerStatement): each statement flushes FTS5's buffer.
-	args := make([]any, 0, 5*min(len(last), ftsRowsPerStatement))
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, s.stmts.insertFTS.sql(len(args)/5), args...)
-		args = args[:0]
-		return err
-	}
-	for i, r := range fts {
-		if last[r.id] != i {
-			continue
-		}
-		args = append(args, r.id, r.titleTerms, r.titleStems, r.bodyTerms, r.bodyStems)
-		if len(args) == 5*ftsRowsPerStatement {
-			if err := flush(); err != nil {
-				return fmt.Errorf("search terms: %w", err)
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return fmt.Errorf("search terms: %w", err)
-	}
-	return nil
-}
-
-// ftsRowsPerStatement is how many full-text rows one statement writes at
-// most: 5 bound values a row, within SQLite's 32,766.
-const ftsRowsPerStatement = 6000
-
-// insertIndexRows writes the keyword, entity and band rows of the saved
-// articles, many rows a statement.
-func (s *Store) insertIndexRows(ctx context.Context, tx *sql.Tx, rows []indexRows) error {
 	kws := s.stmts.insertKeywords.writer(ctx, tx)
 	ents := s.stmts.insertEntities.writer(ctx, tx)
 	bands := s.stmts.insertBands.writer(ctx, tx)
 	articleBands := s.stmts.insertArticleBands.writer(ctx, tx)
-	for _, r := range rows {
+	for _, r := range buf.rows {
 		for i, k := range r.keywords {
 			kws.add(r.id, i, k, NormalizeTag(k))
 		}
@@ -276,11 +223,11 @@ func (s *Store) insertIndexRows(ctx context.Context, tx *sql.Tx, rows []indexRow
 			}
 			ents.add(r.id, i, e.Name, e.Type, string(mentions))
 		}
-		if len(r.bands) == 0 {
+		if len(r.idx.Bands) == 0 {
 			continue
 		}
-		keys := make([]int64, len(r.bands))
-		for i, b := range r.bands {
+		keys := make([]int64, len(r.idx.Bands))
+		for i, b := range r.idx.Bands {
 			keys[i] = int64(b)
 			bands.add(keys[i], r.sortTime, r.id)
 		}
@@ -293,6 +240,13 @@ func (s *Store) insertIndexRows(ctx context.Context, tx *sql.Tx, rows []indexRow
 		if err := w.w.flush(); err != nil {
 			return fmt.Errorf("%s: %w", w.what, err)
 		}
+	}
+	fts := s.stmts.insertFTS.writer(ctx, tx)
+	for _, r := range buf.rows {
+		fts.add(r.id, r.idx.TitleTerms, r.idx.TitleStems, r.idx.BodyTerms, r.idx.BodyStems)
+	}
+	if err := fts.flush(); err != nil {
+		return fmt.Errorf("search terms: %w", err)
 	}
 	return nil
 }
@@ -376,11 +330,8 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 			}
 		}
 	}
-	buf.addRows(indexRows{id: id, sortTime: sortTime.UnixMicro(), keywords: a.Keywords, entities: a.Entities, bands: idx.Bands})
-
-	// Full-text row, written by finish; rowid is the article id. (An
-	// article saved twice in one batch has two rows; finish keeps the last.)
-	buf.fts = append(buf.fts, ftsRow{id, idx.TitleTerms, idx.TitleStems, idx.BodyTerms, idx.BodyStems})
+	// Written by finish; the full-text rowid is the article id.
+	buf.addRows(indexRows{id: id, sortTime: sortTime.UnixMicro(), keywords: a.Keywords, entities: a.Entities, idx: idx})
 
 	if err := s.savePhrases(ctx, tx, id, exists, idx.PhraseKeys(), buf.df); err != nil {
 		return false, fmt.Errorf("phrases: %w", err)

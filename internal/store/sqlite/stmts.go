@@ -18,8 +18,7 @@ type stmts struct {
 	deleteFTS                                                        *sql.Stmt
 	getPhrases, putPhrases, applyDF, cleanDF, countAdd               *sql.Stmt
 	all                                                              []*sql.Stmt
-	// Rows of many articles at once (finish); insertFTS has no prepared
-	// statement, each transaction writing its rows in one.
+	// Rows of many articles at once (finish).
 	insertKeywords, insertEntities, insertBands, insertArticleBands, insertFTS multiInsert
 }
 
@@ -61,7 +60,9 @@ func (s *Store) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	q.insertFTS = multiInsert{head: `INSERT INTO articles_fts (rowid, title_terms, title_stems, body_terms, body_stems) VALUES `, cols: 5}
+	// Up to ftsRows rows in one statement, made for the rows at hand: each
+	// statement flushes FTS5's buffer of new rows (see finish).
+	q.insertFTS = multiInsert{head: `INSERT INTO articles_fts (rowid, title_terms, title_stems, body_terms, body_stems) VALUES `, cols: 5, rows: ftsRows}
 	for _, m := range []struct {
 		ins  *multiInsert
 		head string
@@ -72,7 +73,7 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (band_key, sort_time, article_id) VALUES `, 3},
 		{&q.insertArticleBands, `INSERT OR IGNORE INTO article_bands (article_id, sort_time, keys) VALUES `, 3},
 	} {
-		*m.ins = multiInsert{head: m.head, cols: m.cols}
+		*m.ins = multiInsert{head: m.head, cols: m.cols, rows: insertChunk}
 		st, err := s.w.PrepareContext(ctx, m.ins.sql(insertChunk))
 		if err != nil {
 			return fmt.Errorf("sqlite: prepare %q: %w", m.head, err)
@@ -136,21 +137,28 @@ func (s *Store) closeStmts() {
 	s.rstmts.all = nil
 }
 
-// insertChunk is how many rows a multiInsert statement binds at most.
-const insertChunk = 256
+// insertChunk is how many rows the prepared multiInsert statements bind;
+// ftsRows how many the full-text one binds at most (5 values a row, within
+// SQLite's 32,766).
+const (
+	insertChunk = 256
+	ftsRows     = 6000
+)
 
 // multiInsert inserts rows many at a time, their values bound to one
-// statement: a statement of insertChunk rows prepared once, and one made
-// for the rest. Bound values cost far less than SQLite's json_each taking
-// apart an array of rows. The statements are INSERT OR IGNORE into tables
-// whose foreign key is deferred (migrations 0004 and 0006) or that have
-// none, so that they cannot fail half-way and need no statement journal;
-// the rows they would ignore (a NULL, a position twice for one article, an
-// article's band keys twice) are never made.
+// statement: a statement of rows rows, prepared once (full) or made for
+// each use, and one made for the rest. Bound values cost far less than
+// SQLite's json_each taking apart an array of rows. The prepared ones are
+// INSERT OR IGNORE into tables whose foreign key is deferred (migrations
+// 0004 and 0006) or that have none, so that they cannot fail half-way and
+// need no statement journal; the rows they would ignore (a NULL, a
+// position twice for one article, an article's band keys twice) are never
+// made.
 type multiInsert struct {
 	head string // the statement up to VALUES
 	cols int
-	full *sql.Stmt
+	rows int       // rows a statement at most
+	full *sql.Stmt // for rows rows, or nil
 }
 
 // sql is the statement for n rows.
@@ -180,18 +188,22 @@ func (w *rowWriter) add(vals ...any) {
 		return
 	}
 	w.args = append(w.args, vals...)
-	if len(w.args) == w.m.cols*insertChunk {
-		_, w.err = exec(w.ctx, w.tx, w.m.full, w.args...)
-		w.args = w.args[:0]
+	if len(w.args) == w.m.cols*w.m.rows {
+		w.flush()
 	}
 }
 
-// flush inserts the rows added since the last full statement.
+// flush inserts the rows added since the last statement.
 func (w *rowWriter) flush() error {
 	if w.err != nil || len(w.args) == 0 {
 		return w.err
 	}
-	_, w.err = w.tx.ExecContext(w.ctx, w.m.sql(len(w.args)/w.m.cols), w.args...)
+	n := len(w.args) / w.m.cols
+	if n == w.m.rows && w.m.full != nil {
+		_, w.err = exec(w.ctx, w.tx, w.m.full, w.args...)
+	} else {
+		_, w.err = w.tx.ExecContext(w.ctx, w.m.sql(n), w.args...)
+	}
 	w.args = w.args[:0]
 	return w.err
 }
