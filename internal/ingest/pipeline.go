@@ -69,6 +69,7 @@ type Prepared struct {
 	Index    store.IndexData
 	features cluster.Features
 	names    []model.Entity // names seen in naming contexts, for learning
+	bandKeys []uint64       // Index.Bands, sorted and distinct
 
 	// Stored candidates fetched ahead of placing (Batch.Prefetch), and the
 	// number of the Batch's flushes done before they were read.
@@ -164,6 +165,7 @@ func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, e
 		Index:    idx,
 		features: f,
 		names:    names,
+		bandKeys: distinctBands(idx.Bands),
 	}, nil
 }
 
@@ -394,10 +396,9 @@ type Batch struct {
 	maxID   int64
 	// coverFrom is the sort time (Unix µs) after which every stored
 	// article is in flushed, pending or saving: the newest stored before
-	// the Batch began or dropped from flushed since (math.MaxInt64 when
-	// memory is not to be trusted). lastSince is the window start of the
-	// last article added; flushed keeps the batches with articles after
-	// it, at most maxKept.
+	// the Batch began or dropped from flushed since. lastSince is the
+	// window start of the last article added; flushed keeps the batches
+	// with articles after it, at most maxKept.
 	coverFrom atomic.Int64
 	lastSince int64
 	maxKept   int
@@ -670,7 +671,7 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	i := len(b.pending)
 	b.pending = append(b.pending, pr)
 	b.urls[pr.Article.URL] = true
-	for _, k := range distinctBands(pr.Index.Bands) {
+	for _, k := range pr.bandKeys {
 		b.bands[k] = append(b.bands[k], i)
 	}
 	if len(b.pending) >= b.size {
@@ -699,13 +700,9 @@ func distinctBands(bands []uint64) []uint64 {
 // asCandidate is a as the store's Candidates returns it, under the given
 // id and story id (all but Shared).
 func asCandidate(a *model.Article, id, story int64) store.Candidate {
-	t := a.Published // the store's sort time: published, else fetched
-	if t.IsZero() {
-		t = a.Fetched
-	}
 	return store.Candidate{
 		ID: id, SourceID: a.SourceID, SourceName: a.SourceName, StoryID: story,
-		DuplicateOf: a.DuplicateOf, Published: time.UnixMicro(t.UnixMicro()).UTC(),
+		DuplicateOf: a.DuplicateOf, Published: time.UnixMicro(sortTime(a)).UTC(),
 		ContentHash: a.ContentHash, Signature: a.Signature,
 	}
 }
@@ -752,7 +749,7 @@ func (b *Batch) savedCandidates(pr *Prepared) []store.Candidate {
 func (b *Batch) candidatesIn(pr *Prepared, bands func(k uint64, fn func(i int)), get func(i int) store.Candidate) []store.Candidate {
 	shared := map[int]int{}
 	count := func(i int) { shared[i]++ }
-	for _, k := range distinctBands(pr.Index.Bands) {
+	for _, k := range pr.bandKeys {
 		bands(k, count)
 	}
 	if len(shared) == 0 {
@@ -888,15 +885,13 @@ func (b *Batch) finishSaving(ctx context.Context) error {
 	}
 	b.flushed = append(b.flushed, saved)
 	// Beyond keepFlushed, a batch is kept while its newest article may be
-	// in a window (and memory is trusted); one dropped then moves
-	// coverFrom past its articles.
-	memory := b.coverFrom.Load() != math.MaxInt64
+	// in a window; one dropped moves coverFrom past its articles.
 	for len(b.flushed) > keepFlushed {
 		old := b.flushed[0]
-		if memory && len(b.flushed) <= b.maxKept && old.maxT >= b.lastSince {
+		if len(b.flushed) <= b.maxKept && old.maxT >= b.lastSince {
 			break
 		}
-		if memory && old.maxT > b.coverFrom.Load() {
+		if old.maxT > b.coverFrom.Load() {
 			b.coverFrom.Store(old.maxT)
 		}
 		b.flushed = slices.Delete(b.flushed, 0, 1)
