@@ -132,9 +132,12 @@ func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, e
 
 	var names []model.Entity
 	a.Entities, names = p.rec.RecognizeAll(full, allToks)
-	a.Keywords = keywords.Extract(full, allToks, a.Entities, stats, p.cfg.Keywords)
+	// The candidate phrases, whose document frequencies the store counts,
+	// come from the same pass that ranks them.
+	var phrases []string
+	a.Keywords, phrases = keywords.ExtractWithCandidates(full, allToks, a.Entities, stats, p.cfg.Keywords)
 
-	idx := store.IndexData{PhraseHashes: store.PhraseHashes(keywords.Candidates(allToks))}
+	idx := store.IndexData{PhraseHashes: store.PhraseHashes(phrases)}
 	idx.TitleTerms, idx.TitleStems = forms(titleToks)
 	idx.BodyTerms, idx.BodyStems = forms(bodyToks)
 

@@ -269,7 +269,8 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 		}
 		// The phrases, as Prepare finds them before it keeps their hashes.
 		a := pr.Article
-		for _, ph := range keywords.Candidates(an.Analyze(a.Title + "\n\n" + a.Text)) {
+		full := a.Title + "\n\n" + a.Text
+		for _, ph := range keywords.Candidates(full, an.Analyze(full), a.Entities) {
 			if !seen[ph] {
 				seen[ph] = true
 				phrases = append(phrases, ph)

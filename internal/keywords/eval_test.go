@@ -14,6 +14,7 @@ import (
 
 	"khabar/internal/analysis"
 	"khabar/internal/entities"
+	"khabar/internal/model"
 )
 
 var (
@@ -111,21 +112,23 @@ func TestAKEC(t *testing.T) {
 	an := analysis.New(analysis.Options{Names: rec.Names()})
 	own := &corpusStats{df: map[string]int{}}
 	toks := make([][]analysis.Token, len(docs))
+	ents := make([][]model.Entity, len(docs))
 	for i, d := range docs {
 		toks[i] = an.Analyze(d.text)
-		own.add(Candidates(toks[i]))
+		ents[i] = rec.Recognize(d.text, toks[i])
+		own.add(Candidates(d.text, toks[i], ents[i]))
 	}
 	// The same counts plus a background of Saudi news articles, as a store
 	// that has been collecting news would hold.
 	withNews := &corpusStats{df: maps.Clone(own.df), docs: own.docs}
 	for _, a := range append(sampleArticles(t, 1000), snnArticles(t, *akecNews)...) {
-		withNews.add(Candidates(an.Analyze(a)))
+		toks := an.Analyze(a)
+		withNews.add(Candidates(a, toks, rec.Recognize(a, toks)))
 	}
 	predict := func(stats Stats) map[string][]string {
 		pred := map[string][]string{}
 		for i, d := range docs {
-			ents := rec.Recognize(d.text, toks[i])
-			kp := Extract(d.text, toks[i], ents, stats, 10)
+			kp := Extract(d.text, toks[i], ents[i], stats, 10)
 			if len(kp) < 3 {
 				t.Errorf("%s: %d keyphrases, want at least 3", d.id, len(kp))
 			}

@@ -301,19 +301,20 @@ func continues(info []tokenInfo, tokens []analysis.Token, i, j int) bool {
 	return !info[j-1].def || info[j].def || nameLinks[tokens[j].Norm]
 }
 
-// Candidates returns the distinct normalized candidate phrases of tokens,
-// in order of first appearance: what the store counts document frequencies
-// of. Without the text, punctuation is inferred from gaps between tokens.
-func Candidates(tokens []analysis.Token) []string {
-	seen := map[string]bool{}
-	var out []string
-	scan("", tokens, nil, func(o occurrence) {
-		if !seen[string(o.key)] {
-			k := string(o.key)
-			seen[k] = true
-			out = append(out, k)
-		}
-	})
+// Candidates returns the distinct normalized candidate phrases of text, in
+// order of first appearance: what Extract ranks and what the store counts
+// document frequencies of. tokens are text's analysis tokens, ents its
+// entities (a word of a recognized name is never taken for a verb).
+func Candidates(text string, tokens []analysis.Token, ents []model.Entity) []string {
+	list, _ := gather(text, tokens, ents)
+	return keysOf(list)
+}
+
+func keysOf(list []*candidate) []string {
+	out := make([]string, len(list))
+	for i, c := range list {
+		out[i] = c.key
+	}
 	return out
 }
 
@@ -335,13 +336,19 @@ type candidate struct {
 // entities (they join the candidates under their canonical names); stats
 // the corpus document frequencies, or nil for a built-in prior.
 func Extract(text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int) []string {
+	kws, _ := extract(text, tokens, ents, stats, top, defaultWeights)
+	return kws
+}
+
+// ExtractWithCandidates returns both Extract and Candidates of text, from
+// one pass over its tokens.
+func ExtractWithCandidates(text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int) (keywords, candidates []string) {
 	return extract(text, tokens, ents, stats, top, defaultWeights)
 }
 
-func extract(text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int, w weights) []string {
-	if top <= 0 {
-		top = defaultTop
-	}
+// gather finds the candidate phrases of text and their occurrences, in
+// order of first appearance, with a map from key to candidate.
+func gather(text string, tokens []analysis.Token, ents []model.Entity) ([]*candidate, map[string]*candidate) {
 	if len(tokens) > maxTokens {
 		tokens = tokens[:maxTokens]
 	}
@@ -382,9 +389,21 @@ func extract(text string, tokens []analysis.Token, ents []model.Entity, stats St
 			c.title = true
 		}
 	})
-	if len(list) == 0 {
-		return nil
+	return list, byKey
+}
+
+func extract(text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int, w weights) (keywords, candidates []string) {
+	if top <= 0 {
+		top = defaultTop
 	}
+	if len(tokens) > maxTokens {
+		tokens = tokens[:maxTokens]
+	}
+	list, byKey := gather(text, tokens, ents)
+	if len(list) == 0 {
+		return nil, nil
+	}
+	candidates = keysOf(list)
 	mergeEntities(byKey, ents)
 	removeDominated(list)
 	score(list, stats, len(tokens), w)
@@ -418,7 +437,7 @@ func extract(text string, tokens []analysis.Token, ents []model.Entity, stats St
 		shown[k] = true
 		out = append(out, d)
 	}
-	return out
+	return out, candidates
 }
 
 // display is the written form of tokens [i, j): first, the first word

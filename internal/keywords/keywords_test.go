@@ -96,7 +96,7 @@ func TestVariantsAreOneTag(t *testing.T) {
 
 func TestCandidates(t *testing.T) {
 	text := "ارتفعت أسعار الأمن، الغذائي في المدينة المنورة؛ وقال يقول الخبراء إن الأمن الغذائي مهم."
-	cands := Candidates(an.Analyze(text))
+	cands := Candidates(text, an.Analyze(text), nil)
 	for _, c := range cands {
 		if c == "امن غذائي" && strings.Count(text, "الأمن الغذائي") == 0 {
 			t.Errorf("candidate crosses a comma: %q", c)
@@ -110,7 +110,7 @@ func TestCandidates(t *testing.T) {
 	if !slices.Contains(cands, "امن غذائي") || !slices.Contains(cands, "مدينه منوره") {
 		t.Errorf("candidates %q lack امن غذائي or مدينه منوره", cands)
 	}
-	if got := Candidates(nil); len(got) != 0 {
+	if got := Candidates("", nil, nil); len(got) != 0 {
 		t.Errorf("no tokens: %q", got)
 	}
 }
@@ -168,7 +168,7 @@ func FuzzExtract(f *testing.F) {
 				t.Fatalf("bad tag %q", tag)
 			}
 		}
-		Candidates(toks)
+		Candidates(text, toks, nil)
 	})
 }
 
@@ -215,8 +215,8 @@ func BenchmarkTagging(b *testing.B) {
 func TestKey(t *testing.T) {
 	text := "للتحالف الدولي"
 	toks := an.Analyze(text)
-	if got := Key("التحالف الدولي"); !slices.Contains(Candidates(toks), got) {
-		t.Errorf("Key = %q, not among the candidates %q", got, Candidates(toks))
+	if got := Key("التحالف الدولي"); !slices.Contains(Candidates(text, toks, nil), got) {
+		t.Errorf("Key = %q, not among the candidates %q", got, Candidates(text, toks, nil))
 	}
 	if Key("التحالف الدولی") != Key("والتحالف الدولي") {
 		t.Error("Key differs across variants")

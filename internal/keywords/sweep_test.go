@@ -128,21 +128,21 @@ func TestSweepWeights(t *testing.T) {
 	for i, d := range docs {
 		toks[i] = an.Analyze(d.text)
 		ents[i] = rec.Recognize(d.text, toks[i])
-		stats.add(Candidates(toks[i]))
+		stats.add(Candidates(d.text, toks[i], ents[i]))
 	}
 	if os.Getenv("KHABAR_SWEEP_SNN") != "" {
 		for _, a := range sampleArticles(t, 1000) {
-			stats.add(Candidates(an.Analyze(a)))
+			stats.add(candidatesOf(a))
 		}
 		for _, a := range snnArticles(t, 3000) {
-			stats.add(Candidates(an.Analyze(a)))
+			stats.add(candidatesOf(a))
 		}
 		t.Logf("stats over %d documents", stats.docs)
 	}
 	run := func(w weights) float64 {
 		pred := map[string][]string{}
 		for i, d := range docs {
-			pred[d.id] = extract(d.text, toks[i], ents[i], stats, 10, w)
+			pred[d.id], _ = extract(d.text, toks[i], ents[i], stats, 10, w)
 		}
 		p, r, f := f1At10(gold, pred)
 		t.Logf("%+v P=%.3f R=%.3f F1=%.3f", w, p, r, f)
@@ -235,4 +235,11 @@ func snnArticles(t testing.TB, n int) []string {
 		zr.Close()
 	}
 	return out
+}
+
+// candidatesOf is Candidates of a text, analysed and its entities found
+// as the pipeline does.
+func candidatesOf(text string) []string {
+	toks := an.Analyze(text)
+	return Candidates(text, toks, rec.Recognize(text, toks))
 }

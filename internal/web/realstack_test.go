@@ -71,7 +71,7 @@ func (sd *seeder) save(ctx context.Context, a *model.Article) error {
 	if a.Keywords == nil {
 		a.Keywords = keywords.Extract(full, toks, a.Entities, nil, 8)
 	}
-	idx := store.IndexData{Phrases: keywords.Candidates(toks)}
+	idx := store.IndexData{Phrases: keywords.Candidates(full, toks, a.Entities)}
 	idx.TitleTerms, idx.TitleStems = sd.an.IndexForms(a.Title)
 	idx.BodyTerms, idx.BodyStems = sd.an.IndexForms(a.Text)
 	if _, err := sd.st.SaveArticle(ctx, a, idx); err != nil {
