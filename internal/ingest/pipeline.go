@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -409,9 +410,26 @@ type Batch struct {
 	// none before (nil otherwise): Prepare reads document frequencies
 	// there instead of asking the store.
 	df *phraseCounts
+	// cpu holds a token for each goroutine of the Batch's computing now
+	// (see cpuGate); adding means Add holds one.
+	cpu    cpuGate
+	adding bool
 	// Created and Updated count the articles saved so far.
 	Created, Updated int
 }
+
+// cpuGate lets as many goroutines compute as there are processors: the
+// workers in Prepare, the caller in Add and the save in the background.
+// Without it the save, one goroutine among several busy ones, gets a
+// share of a processor; as it is the one that cannot be split, the others
+// then wait for it with a processor idle. With it the save, once started,
+// keeps a whole processor.
+type cpuGate chan struct{}
+
+func newCPUGate() cpuGate { return make(cpuGate, max(1, runtime.GOMAXPROCS(0))) }
+
+func (g cpuGate) acquire() { g <- struct{}{} }
+func (g cpuGate) release() { <-g }
 
 // keepFlushed is how many saved batches a Batch keeps for prefetched
 // candidates: the import reads ahead about one batch. maxKeptFlushed is
@@ -523,7 +541,7 @@ type savingBatch struct {
 // NewBatch returns a Batch that saves every size articles.
 func (p *Pipeline) NewBatch(ctx context.Context, size int) (*Batch, error) {
 	b := &Batch{p: p, size: max(size, 1), bands: map[uint64][]int{}, urls: map[string]bool{}, maxID: -1,
-		lastSince: math.MinInt64, maxKept: maxKeptFlushed}
+		lastSince: math.MinInt64, maxKept: maxKeptFlushed, cpu: newCPUGate()}
 	newest, _, err := p.st.ListArticles(ctx, store.ArticleFilter{Limit: 1})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: newest stored article: %w", err)
@@ -541,6 +559,8 @@ func (p *Pipeline) NewBatch(ctx context.Context, size int) (*Batch, error) {
 // Prepare is Pipeline.Prepare for an article to add to b. It is safe to
 // call from other goroutines than the one calling Add.
 func (b *Batch) Prepare(ctx context.Context, a *model.Article) (*Prepared, error) {
+	b.cpu.acquire()
+	defer b.cpu.release()
 	if b.df == nil {
 		return b.p.Prepare(ctx, a)
 	}
@@ -630,6 +650,12 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	if pr.Article.URL == "" {
 		return fmt.Errorf("ingest: article has no URL")
 	}
+	b.cpu.acquire()
+	b.adding = true
+	defer func() {
+		b.adding = false
+		b.cpu.release()
+	}()
 	if b.urls[pr.Article.URL] || b.saving != nil && b.saving.urls[pr.Article.URL] {
 		// Saved twice, the second updates the first: place it against
 		// the stored first.
@@ -815,6 +841,8 @@ func (b *Batch) startSaving(ctx context.Context) error {
 	b.saving = s
 	go func() {
 		defer close(s.done)
+		b.cpu.acquire()
+		defer b.cpu.release()
 		s.created, s.err = b.p.st.SaveArticles(ctx, s.arts, idx)
 	}()
 	return nil
@@ -851,7 +879,14 @@ func (b *Batch) finishSaving(ctx context.Context) error {
 	if s == nil {
 		return nil
 	}
-	<-s.done
+	if b.adding {
+		// not computing while it waits: the save may need the token
+		b.cpu.release()
+		<-s.done
+		b.cpu.acquire()
+	} else {
+		<-s.done
+	}
 	b.saving = nil
 	if s.err != nil {
 		return fmt.Errorf("ingest: save %d articles from %s: %w", len(s.arts), s.arts[0].URL, s.err)

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -190,15 +191,14 @@ func (b *saveBuf) addRows(r indexRows) {
 }
 
 // finish applies what saveArticle left for the end of the transaction: the
-// article count, the phrase frequency changes (one statement), then the
-// keyword, entity, band and full-text rows, many a statement (multiInsert).
+// article count, then the phrase frequency changes and the keyword,
+// entity, band and full-text rows, many a statement (multiInsert).
 //
 // The full-text rows go last, in one statement, on purpose: FTS5 keeps the
 // rows of a transaction in memory and writes them as one segment at
 // commit, but it flushes that buffer whenever a statement opens a
-// statement journal (its own inserts do, and so does the phrase frequency
-// upsert), which would write many small segments and keep FTS5 busy
-// merging them.
+// statement journal (its own inserts do), which would write many small
+// segments and keep FTS5 busy merging them.
 func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	if buf.created > 0 {
 		if _, err := exec(ctx, tx, s.stmts.countAdd, buf.created); err != nil {
@@ -395,23 +395,34 @@ func (s *Store) savePhrases(ctx context.Context, tx *sql.Tx, id int64, exists bo
 // case), each with a flat JSON array of hashes, which SQLite's json_each
 // reads much faster than an array of pairs.
 func (s *Store) applyDocFreq(ctx context.Context, tx *sql.Tx, df map[int64]int) error {
-	byDelta := map[int][]int64{}
+	type change struct {
+		hash  int64
+		delta int
+	}
+	changes := make([]change, 0, len(df))
+	var fallen []int64 // hashes whose frequency went down: perhaps to 0
 	for h, d := range df {
 		if d != 0 {
-			byDelta[d] = append(byDelta[d], h)
-		}
-	}
-	for d, hs := range byDelta {
-		// In key order, each upsert lands next to the previous one in the
-		// B-tree, on pages already in the cache.
-		slices.Sort(hs)
-		if _, err := exec(ctx, tx, s.stmts.applyDF, d, idsJSON(hs)); err != nil {
-			return fmt.Errorf("phrase frequencies: %w", err)
+			changes = append(changes, change{h, d})
 		}
 		if d < 0 {
-			if _, err := exec(ctx, tx, s.stmts.cleanDF, idsJSON(hs)); err != nil {
-				return fmt.Errorf("phrase frequencies: %w", err)
-			}
+			fallen = append(fallen, h)
+		}
+	}
+	// In key order, each upsert lands next to the previous one in the
+	// B-tree, on pages already in the cache.
+	slices.SortFunc(changes, func(a, b change) int { return cmp.Compare(a.hash, b.hash) })
+	w := s.stmts.upsertDF.writer(ctx, tx)
+	for _, c := range changes {
+		w.add(c.hash, c.delta)
+	}
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("phrase frequencies: %w", err)
+	}
+	if len(fallen) > 0 {
+		slices.Sort(fallen)
+		if _, err := exec(ctx, tx, s.stmts.cleanDF, idsJSON(fallen)); err != nil {
+			return fmt.Errorf("phrase frequencies: %w", err)
 		}
 	}
 	return nil

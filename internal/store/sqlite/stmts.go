@@ -16,10 +16,10 @@ type stmts struct {
 	storyCount, deleteStory, refreshStory                            *sql.Stmt
 	deleteKeywords, deleteEntities, deleteBands                      *sql.Stmt
 	deleteFTS                                                        *sql.Stmt
-	getPhrases, putPhrases, applyDF, cleanDF, countAdd               *sql.Stmt
+	getPhrases, putPhrases, cleanDF, countAdd                        *sql.Stmt
 	all                                                              []*sql.Stmt
 	// Rows of many articles at once (finish).
-	insertKeywords, insertEntities, insertBands, insertArticleBands, insertFTS multiInsert
+	insertKeywords, insertEntities, insertBands, insertArticleBands, insertFTS, upsertDF multiInsert
 }
 
 func (s *Store) prepare(ctx context.Context) error {
@@ -51,9 +51,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.deleteFTS, `DELETE FROM articles_fts WHERE rowid = ?`},
 		{&q.getPhrases, `SELECT hashes FROM article_phrases WHERE article_id = ?`},
 		{&q.putPhrases, `INSERT OR REPLACE INTO article_phrases (article_id, hashes) VALUES (?, ?)`},
-		{&q.applyDF, `INSERT INTO phrase_df (hash, df)
-			SELECT value, ?1 FROM json_each(?2) WHERE true
-			ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df`},
 		{&q.cleanDF, `DELETE FROM phrase_df WHERE df <= 0 AND hash IN (SELECT value FROM json_each(?))`},
 		{&q.countAdd, `UPDATE article_count SET n = n + ? WHERE id = 1`},
 	})
@@ -64,17 +61,20 @@ func (s *Store) prepare(ctx context.Context) error {
 	// statement flushes FTS5's buffer of new rows (see finish).
 	q.insertFTS = multiInsert{head: `INSERT INTO articles_fts (rowid, title_terms, title_stems, body_terms, body_stems) VALUES `, cols: 5, rows: ftsRows}
 	for _, m := range []struct {
-		ins  *multiInsert
-		head string
-		cols int
+		ins        *multiInsert
+		head, tail string
+		cols, rows int
 	}{
-		{&q.insertKeywords, `INSERT OR IGNORE INTO article_keywords (article_id, position, keyword, norm) VALUES `, 4},
-		{&q.insertEntities, `INSERT OR IGNORE INTO article_entities (article_id, position, name, type, mentions) VALUES `, 5},
-		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (band_key, sort_time, article_id) VALUES `, 3},
-		{&q.insertArticleBands, `INSERT OR IGNORE INTO article_bands (article_id, sort_time, keys) VALUES `, 3},
+		{&q.insertKeywords, `INSERT OR IGNORE INTO article_keywords (article_id, position, keyword, norm) VALUES `, "", 4, insertChunk},
+		{&q.insertEntities, `INSERT OR IGNORE INTO article_entities (article_id, position, name, type, mentions) VALUES `, "", 5, insertChunk},
+		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (band_key, sort_time, article_id) VALUES `, "", 3, insertChunk},
+		{&q.insertArticleBands, `INSERT OR IGNORE INTO article_bands (article_id, sort_time, keys) VALUES `, "", 3, insertChunk},
+		// The change of each phrase's frequency, in hash order: one pass
+		// over the B-tree for the whole transaction.
+		{&q.upsertDF, `INSERT INTO phrase_df (hash, df) VALUES `, ` ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df`, 2, dfRows},
 	} {
-		*m.ins = multiInsert{head: m.head, cols: m.cols, rows: insertChunk}
-		st, err := s.w.PrepareContext(ctx, m.ins.sql(insertChunk))
+		*m.ins = multiInsert{head: m.head, tail: m.tail, cols: m.cols, rows: m.rows}
+		st, err := s.w.PrepareContext(ctx, m.ins.sql(m.rows))
 		if err != nil {
 			return fmt.Errorf("sqlite: prepare %q: %w", m.head, err)
 		}
@@ -139,10 +139,12 @@ func (s *Store) closeStmts() {
 
 // insertChunk is how many rows the prepared multiInsert statements bind;
 // ftsRows how many the full-text one binds at most (5 values a row, within
-// SQLite's 32,766).
+// SQLite's 32,766); dfRows how many phrase frequencies one statement
+// changes.
 const (
 	insertChunk = 256
 	ftsRows     = 6000
+	dfRows      = 4096
 )
 
 // multiInsert inserts rows many at a time, their values bound to one
@@ -153,9 +155,12 @@ const (
 // 0004 and 0006) or that have none, so that they cannot fail half-way and
 // need no statement journal; the rows they would ignore (a NULL, a
 // position twice for one article, an article's band keys twice) are never
-// made.
+// made. The phrase frequencies' upsert of bound rows needs none either,
+// where the same upsert over json_each copied every page it changed to
+// the statement journal.
 type multiInsert struct {
 	head string // the statement up to VALUES
+	tail string // what follows the rows (ON CONFLICT ...)
 	cols int
 	rows int       // rows a statement at most
 	full *sql.Stmt // for rows rows, or nil
@@ -164,7 +169,7 @@ type multiInsert struct {
 // sql is the statement for n rows.
 func (m *multiInsert) sql(n int) string {
 	row := "(?" + strings.Repeat(", ?", m.cols-1) + ")"
-	return m.head + row + strings.Repeat(", "+row, n-1)
+	return m.head + row + strings.Repeat(", "+row, n-1) + m.tail
 }
 
 // writer returns a rowWriter of m's rows inside tx.
