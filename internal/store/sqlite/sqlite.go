@@ -45,6 +45,7 @@ type Store struct {
 	path string
 	w    *sql.DB // one connection: every write transaction
 	r    *sql.DB // read-only connections
+	ckpt *checkpointer
 
 	stmts  stmts     // the write path's prepared statements, on w
 	rstmts rstmts    // the import path's reads, on r
@@ -96,6 +97,10 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s.r = r
+	if s.ckpt, err = startCheckpointer(path); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.prepareReads(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -126,11 +131,10 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "mmap_size(0)")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
-		// Checkpoint every 64 MiB of log rather than SQLite's 4 MiB: the
-		// commit that crosses the mark runs the checkpoint, and a page
-		// written by many commits (phrase frequencies, full-text
-		// segments) is copied to the database once per checkpoint.
-		q.Add("_pragma", "wal_autocheckpoint(16384)")
+		// The checkpointer copies the log in the background (see
+		// checkpointer); the commit that crosses 1 GiB of log does it
+		// itself, should the log ever grow that far.
+		q.Add("_pragma", "wal_autocheckpoint(262144)")
 		// The writer's cache holds a bulk transaction's dirty pages: when
 		// they outgrow it SQLite spills them to the log mid-transaction and
 		// writes a page again each time the transaction touches it anew
@@ -149,6 +153,9 @@ func dsn(path string, readOnly bool) string {
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.close())
+	}
 	s.closeStmts()
 	errs = append(errs, s.closePageStmts())
 	if s.r != nil {
@@ -244,7 +251,9 @@ func (s *Store) transact(ctx context.Context, fn func(*sql.Tx) error) (err error
 			tx.Rollback()
 			return
 		}
-		err = tx.Commit()
+		if err = tx.Commit(); err == nil && s.ckpt != nil {
+			s.ckpt.poke()
+		}
 	}()
 	return fn(tx)
 }
