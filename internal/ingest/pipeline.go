@@ -572,14 +572,47 @@ func (b *Batch) Prepare(ctx context.Context, a *model.Article) (*Prepared, error
 // store's own (phrase_df) once they are saved, read without a query per
 // article (a fifth of an import's time). An article saved twice counts
 // twice; the Batch sees too few of those to matter.
+//
+// The counts are an open-addressing table of (hash, count) slots rather
+// than a Go map: an import counts millions of phrases, the table outgrows
+// the processor's caches, and a look-up here touches one cache line where
+// a map's touches two or three (the map cost 7 s of the SaudiNewsNet
+// import).
 type phraseCounts struct {
-	mu   sync.RWMutex
-	df   map[int64]uint32 // store.PhraseHash → articles
-	docs int
+	mu    sync.RWMutex
+	slots []phraseSlot // a power of two; a zero hash marks a free slot
+	used  int
+	zero  uint32 // the count of the phrase whose hash is 0
+	docs  int
+}
+
+type phraseSlot struct {
+	hash int64 // store.PhraseHash
+	n    uint32
 }
 
 func newPhraseCounts() *phraseCounts {
-	return &phraseCounts{df: map[int64]uint32{}}
+	return &phraseCounts{slots: make([]phraseSlot, 1<<16)}
+}
+
+// slot returns the index of h's slot in slots, or of the free slot where
+// it would go. h is not 0.
+func slotOf(slots []phraseSlot, h int64) int {
+	mask := len(slots) - 1
+	// Fibonacci hashing spreads the high bits; the phrase hashes are
+	// already uniform, but this keeps any pattern in them harmless.
+	i := int((uint64(h)*0x9e3779b97f4a7c15)>>32) & mask
+	for slots[i].hash != h && slots[i].hash != 0 {
+		i = (i + 1) & mask
+	}
+	return i
+}
+
+func (c *phraseCounts) count(h int64) uint32 {
+	if h == 0 {
+		return c.zero
+	}
+	return c.slots[slotOf(c.slots, h)].n
 }
 
 // DocFreq implements keywords.Stats.
@@ -588,7 +621,7 @@ func (c *phraseCounts) DocFreq(phrases []string) (map[string]int, int) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	for _, p := range phrases {
-		out[p] = int(c.df[store.PhraseHash(p)])
+		out[p] = int(c.count(store.PhraseHash(p)))
 	}
 	return out, c.docs
 }
@@ -598,9 +631,32 @@ func (c *phraseCounts) add(hs []int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, h := range hs {
-		c.df[h]++
+		if h == 0 {
+			c.zero++
+			continue
+		}
+		if 4*(c.used+1) > 3*len(c.slots) {
+			c.grow()
+		}
+		i := slotOf(c.slots, h)
+		if c.slots[i].hash == 0 {
+			c.slots[i].hash = h
+			c.used++
+		}
+		c.slots[i].n++
 	}
 	c.docs++
+}
+
+// grow doubles the table.
+func (c *phraseCounts) grow() {
+	old := c.slots
+	c.slots = make([]phraseSlot, 2*len(old))
+	for _, s := range old {
+		if s.hash != 0 {
+			c.slots[slotOf(c.slots, s.hash)] = s
+		}
+	}
 }
 
 // sortTime is the store's sort time of a, in Unix µs: published, else

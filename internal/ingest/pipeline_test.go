@@ -354,3 +354,53 @@ func TestBandIndex(t *testing.T) {
 	x.remove(4)
 	check(4)
 }
+
+// TestPhraseCounts checks the open-addressing counts against a map,
+// through several doublings of the table, with the zero hash and hashes
+// that share their slot.
+func TestPhraseCounts(t *testing.T) {
+	c := newPhraseCounts()
+	want := map[int64]uint32{}
+	r := rand.New(rand.NewPCG(1, 2))
+	pool := make([]int64, 300000)
+	for i := range pool {
+		pool[i] = int64(r.Uint64())
+	}
+	pool[0] = 0
+	// same low and middle bits, different high bits: one probe chain
+	for i := 1; i < 50; i++ {
+		pool[i] = int64(i) << 58
+	}
+	for range 2000 {
+		seen := map[int64]bool{}
+		var doc []int64
+		for range 150 {
+			h := pool[r.IntN(len(pool))]
+			if r.IntN(4) == 0 {
+				h = pool[r.IntN(60)]
+			}
+			if !seen[h] {
+				seen[h] = true
+				doc = append(doc, h)
+				want[h]++
+			}
+		}
+		c.add(doc)
+	}
+	if c.docs != 2000 {
+		t.Errorf("docs = %d, want 2000", c.docs)
+	}
+	for h, n := range want {
+		if got := c.count(h); got != n {
+			t.Fatalf("count(%d) = %d, want %d", h, got, n)
+		}
+	}
+	for range 1000 {
+		if h := int64(r.Uint64()); want[h] == 0 && c.count(h) != 0 {
+			t.Fatalf("count(%d) = %d for a hash never added", h, c.count(h))
+		}
+	}
+	if len(c.slots) <= 1<<16 {
+		t.Errorf("the table never grew (%d slots for %d phrases)", len(c.slots), len(want))
+	}
+}
