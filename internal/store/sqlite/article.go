@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -169,14 +168,18 @@ type indexRows struct {
 // saveBuf is what saveArticle leaves for finish to write once for the
 // whole transaction.
 type saveBuf struct {
-	df      map[int64]int // phrase hash → change of its document frequency
-	rows    []indexRows
-	rowsOf  map[int64]int // article id → its entry in rows
-	created int           // new articles
+	// The phrase hashes whose document frequency goes up by one, once for
+	// each article that has them now, and down by one, for each article
+	// that had them before its update; counted at the end by sorting
+	// (a map of a batch's few hundred thousand hashes cost more).
+	dfUp, dfDown []int64
+	rows         []indexRows
+	rowsOf       map[int64]int // article id → its entry in rows
+	created      int           // new articles
 }
 
 func newSaveBuf(n int) *saveBuf {
-	return &saveBuf{df: map[int64]int{}, rows: make([]indexRows, 0, n), rowsOf: make(map[int64]int, n)}
+	return &saveBuf{rows: make([]indexRows, 0, n), rowsOf: make(map[int64]int, n)}
 }
 
 // addRows keeps r for finish, in place of the rows of an earlier save of
@@ -205,7 +208,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 			return fmt.Errorf("article count: %w", err)
 		}
 	}
-	if err := s.applyDocFreq(ctx, tx, buf.df); err != nil {
+	if err := s.applyDocFreq(ctx, tx, buf.dfUp, buf.dfDown); err != nil {
 		return err
 	}
 	kws := s.stmts.insertKeywords.writer(ctx, tx)
@@ -333,7 +336,7 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 	// Written by finish; the full-text rowid is the article id.
 	buf.addRows(indexRows{id: id, sortTime: sortTime.UnixMicro(), keywords: a.Keywords, entities: a.Entities, idx: idx})
 
-	if err := s.savePhrases(ctx, tx, id, exists, idx.PhraseKeys(), buf.df); err != nil {
+	if err := s.savePhrases(ctx, tx, id, exists, idx.PhraseKeys(), buf); err != nil {
 		return false, fmt.Errorf("phrases: %w", err)
 	}
 
@@ -346,9 +349,9 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 }
 
 // savePhrases stores the article's phrase hashes (now: sorted, distinct)
-// and adds to df the difference from the ones stored before, so that an
-// update never counts a phrase twice.
-func (s *Store) savePhrases(ctx context.Context, tx *sql.Tx, id int64, exists bool, now []int64, df map[int64]int) error {
+// and adds to buf's frequency changes the difference from the ones stored
+// before, so that an update never counts a phrase twice.
+func (s *Store) savePhrases(ctx context.Context, tx *sql.Tx, id int64, exists bool, now []int64, buf *saveBuf) error {
 	var old []int64
 	if exists {
 		var blob []byte
@@ -369,10 +372,10 @@ func (s *Store) savePhrases(ctx context.Context, tx *sql.Tx, id int64, exists bo
 	for i < len(old) || j < len(now) {
 		switch {
 		case j == len(now) || i < len(old) && old[i] < now[j]:
-			df[old[i]]--
+			buf.dfDown = append(buf.dfDown, old[i])
 			i++
 		case i == len(old) || now[j] < old[i]:
-			df[now[j]]++
+			buf.dfUp = append(buf.dfUp, now[j])
 			j++
 		default:
 			i++
@@ -390,37 +393,43 @@ func (s *Store) savePhrases(ctx context.Context, tx *sql.Tx, id int64, exists bo
 	return err
 }
 
-// applyDocFreq moves the phrase document frequencies by df: one statement
-// per distinct change (+1 for every phrase of a new article, the common
-// case), each with a flat JSON array of hashes, which SQLite's json_each
-// reads much faster than an array of pairs.
-func (s *Store) applyDocFreq(ctx context.Context, tx *sql.Tx, df map[int64]int) error {
-	type change struct {
-		hash  int64
-		delta int
-	}
-	changes := make([]change, 0, len(df))
+// applyDocFreq moves the phrase document frequencies one up for each
+// hash in up and one down for each in down (see saveBuf), with bound
+// upserts (multiInsert), and deletes the frequencies that fell to zero.
+func (s *Store) applyDocFreq(ctx context.Context, tx *sql.Tx, up, down []int64) error {
+	slices.Sort(up)
+	slices.Sort(down)
+	// Walk both sorted lists: each hash's change is its count in up less
+	// its count in down, in hash order, so that each upsert lands next to
+	// the previous one in the B-tree, on pages already in the cache.
+	w := s.stmts.upsertDF.writer(ctx, tx)
 	var fallen []int64 // hashes whose frequency went down: perhaps to 0
-	for h, d := range df {
+	for i, j := 0, 0; i < len(up) || j < len(down); {
+		var h int64
+		switch {
+		case j == len(down) || i < len(up) && up[i] <= down[j]:
+			h = up[i]
+		default:
+			h = down[j]
+		}
+		d := 0
+		for ; i < len(up) && up[i] == h; i++ {
+			d++
+		}
+		for ; j < len(down) && down[j] == h; j++ {
+			d--
+		}
 		if d != 0 {
-			changes = append(changes, change{h, d})
+			w.add(h, d)
 		}
 		if d < 0 {
 			fallen = append(fallen, h)
 		}
 	}
-	// In key order, each upsert lands next to the previous one in the
-	// B-tree, on pages already in the cache.
-	slices.SortFunc(changes, func(a, b change) int { return cmp.Compare(a.hash, b.hash) })
-	w := s.stmts.upsertDF.writer(ctx, tx)
-	for _, c := range changes {
-		w.add(c.hash, c.delta)
-	}
 	if err := w.flush(); err != nil {
 		return fmt.Errorf("phrase frequencies: %w", err)
 	}
 	if len(fallen) > 0 {
-		slices.Sort(fallen)
 		if _, err := exec(ctx, tx, s.stmts.cleanDF, idsJSON(fallen)); err != nil {
 			return fmt.Errorf("phrase frequencies: %w", err)
 		}
