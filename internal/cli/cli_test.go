@@ -60,6 +60,7 @@ func TestImportReportsBadRecordsAndIsIdempotent(t *testing.T) {
 	// a zip of a JSON array, as SaudiNewsNet ships
 	arr := `[
   {"source": "sabq", "url": "https://example.com/z1", "date_extracted": "2015-08-01 10:00:00", "title": "خبر من الأرشيف", "author": "", "content": "نص الخبر من الأرشيف"},
+  {"source": "sabq", "url": 42, "title": "رابط من أرقام", "content": "نص"},
   {"source": "sabq", "url": "https://example.com/z2", "date_extracted": "2015-08-01 11:00:00", "title": "خبر آخر", "author": "", "content": "نص آخر"}
 ]`
 	zpath := filepath.Join(t.TempDir(), "2015-08-01.zip")
@@ -70,8 +71,11 @@ func TestImportReportsBadRecordsAndIsIdempotent(t *testing.T) {
 	zw.Close()
 	zf.Close()
 	code, out, errOut = runCode(ctx, data, "", "import", zpath)
-	if code != 0 || !strings.Contains(out, "imported 2 articles") {
+	if code != 0 || !strings.Contains(out, "imported 2 articles") || !strings.Contains(out, "1 bad records") {
 		t.Fatalf("zip import: %d %q %s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "2015-08-01.json:3:") || !strings.Contains(errOut, "cannot unmarshal number") {
+		t.Errorf("a record of the wrong type: stderr %q", errOut)
 	}
 	code, out, _ = runCode(ctx, data, "", "export", "--format", "jsonl")
 	if code != 0 {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -291,13 +292,17 @@ func readRecords(ctx context.Context, name string, data []byte, out chan<- recor
 			}
 			off := dec.InputOffset()
 			line := lineOf(int(off) + leadingSpace(data[off:]))
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
+			// One pass over the record: a value of the wrong type (a
+			// number for a title) fails this record only, as the decoder
+			// reads the value whole before it reports it; broken JSON
+			// ends the array.
+			var r importRecord
+			err := dec.Decode(&r)
+			var typeErr *json.UnmarshalTypeError
+			if err != nil && !errors.As(err, &typeErr) {
 				send(ctx, out, recordAt{where: fmt.Sprintf("%s:%d", name, line), err: fmt.Errorf("invalid JSON, the rest of this array is skipped: %w", err)})
 				return ctx.Err()
 			}
-			var r importRecord
-			err := json.Unmarshal(raw, &r)
 			if !send(ctx, out, recordAt{where: fmt.Sprintf("%s:%d", name, line), rec: r, err: err}) {
 				return ctx.Err()
 			}
