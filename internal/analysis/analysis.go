@@ -19,6 +19,9 @@ import (
 type Token struct {
 	Text       string // the word as written, Text == original[Start:End]
 	Start, End int    // byte offsets in the original text
+	// Surface is the written word normalized (arabic.Normalize(Text)),
+	// clitics kept: what the keyword and entity rules read the word as.
+	Surface string
 	// Norm is the normalized word with its proclitics (و ف ب ك ل, ال, لل)
 	// removed but not stemmed: the exact search term.
 	Norm string
@@ -80,11 +83,14 @@ func (a *Analyzer) Analyze(text string) []Token {
 		if h == "" {
 			continue
 		}
+		surface := unmarkHamza(h) // == arabic.Normalize(raw)
 		for part := range strings.SplitSeq(h, " ") {
 			// A compatibility character can normalize to a space and a
 			// combining mark (ͺ); a mark cannot start a word.
 			if part = strings.TrimLeftFunc(part, unicode.IsMark); part != "" {
-				tokens = append(tokens, a.token(raw, w.start, w.end, part, sent))
+				t := a.token(raw, w.start, w.end, part, sent)
+				t.Surface = surface
+				tokens = append(tokens, t)
 			}
 		}
 	}
@@ -93,10 +99,7 @@ func (a *Analyzer) Analyze(text string) []Token {
 
 func (a *Analyzer) token(raw string, start, end int, h string, sent int) Token {
 	norm := arabic.StripClitics(h, a.known)
-	n := h // the whole word, normalized, for the stop list
-	if strings.Contains(h, "أ") {
-		n = strings.ReplaceAll(h, "أ", "ا")
-	}
+	n := unmarkHamza(h) // the whole word, normalized, for the stop list
 	return Token{
 		Text:     raw,
 		Start:    start,
@@ -106,6 +109,15 @@ func (a *Analyzer) token(raw string, start, end int, h string, sent int) Token {
 		Stop:     arabic.IsStopWord(norm) || arabic.IsStopWord(n),
 		Sentence: sent,
 	}
+}
+
+// unmarkHamza turns the أ that NormalizeKeepHamza keeps into ا, which
+// gives Normalize's form of the same text.
+func unmarkHamza(h string) string {
+	if !strings.Contains(h, "أ") {
+		return h
+	}
+	return strings.ReplaceAll(h, "أ", "ا")
 }
 
 // IndexForms returns the space-joined Norm and Stem forms of the non-stop

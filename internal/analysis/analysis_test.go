@@ -237,6 +237,9 @@ func checkTokens(t *testing.T, text string, toks []Token) {
 		if tk.Norm == "" || tk.Stem == "" || !utf8.ValidString(tk.Norm) || !utf8.ValidString(tk.Stem) || strings.Contains(tk.Norm, " ") {
 			t.Fatalf("token %+v: bad Norm or Stem", tk)
 		}
+		if tk.Surface != arabic.Normalize(tk.Text) {
+			t.Fatalf("token %+v: Surface is not Normalize(Text) %q", tk, arabic.Normalize(tk.Text))
+		}
 		if arabic.Normalize(tk.Norm) != tk.Norm || arabic.Normalize(tk.Stem) != tk.Stem {
 			t.Fatalf("token %+v: Norm or Stem not in normal form", tk)
 		}

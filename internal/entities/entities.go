@@ -86,10 +86,11 @@ type span struct {
 	context bool
 }
 
-// newWord makes a word of text; its forms are appended to buf, which the
-// caller shares between words to save allocations.
-func (g *gazetteer) newWord(text string, buf *[]string) word {
-	w := word{text: text, norm: arabic.Normalize(text)}
+// newWord makes a word of text, normalized as norm (arabic.Normalize(text));
+// its forms are appended to buf, which the caller shares between words to
+// save allocations.
+func (g *gazetteer) newWord(text, norm string, buf *[]string) word {
+	w := word{text: text, norm: norm}
 	if w.norm == "" || strings.Contains(w.norm, " ") || !lex.HasArabic(w.norm) {
 		w.skip = true
 		return w
@@ -123,7 +124,11 @@ func (g *gazetteer) wordsFromTokens(text string, tokens []analysis.Token) []word
 			w = ws[at]
 			w.brk = false
 		} else {
-			w = g.newWord(t.Text, &buf)
+			norm := t.Surface
+			if norm == "" {
+				norm = arabic.Normalize(t.Text) // a token not made by analysis.Analyze
+			}
+			w = g.newWord(t.Text, norm, &buf)
 			seen[t.Text] = int32(len(ws))
 		}
 		w.start, w.end = t.Start, t.End
@@ -266,7 +271,8 @@ func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
 		ws := make([]word, n)
 		buf := make([]string, 0, 2*n)
 		for i := 0; i < n; i++ {
-			ws[i] = r.g.newWord(strings.TrimSpace(sentence[i]), &buf)
+			text := strings.TrimSpace(sentence[i])
+			ws[i] = r.g.newWord(text, arabic.Normalize(text), &buf)
 			ws[i].start, ws[i].end = i, i+1
 			if ws[i].skip && i > 0 {
 				ws[i-1].brk = true

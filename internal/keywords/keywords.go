@@ -109,7 +109,10 @@ func judge(t analysis.Token, names map[string]bool) tokenInfo {
 	if lex.IsParticle(norm) || dateWords[norm] {
 		return in
 	}
-	surf := arabic.Normalize(t.Text)
+	surf := t.Surface
+	if surf == "" {
+		surf = arabic.Normalize(t.Text) // a token not made by analysis.Analyze
+	}
 	named := names[norm] // a word of a recognized name (يحيى) is no verb
 	if !named && lex.LooksLikeVerb(surf) {
 		return in
