@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 var t0 = time.Date(2024, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -278,4 +279,21 @@ func TestStratifiedSample(t *testing.T) {
 	if largest > 4 {
 		t.Errorf("a story of %d unrelated sampled articles", largest)
 	}
+}
+
+func TestHasDigit(t *testing.T) {
+	for _, w := range []string{"", "خبر", "2015", "عام2015", "٢٠١٥", "۲۰۱۵", "१२", "ab", "a1", "\xff", "\xff9", "ـ", "ﻻ", "٣ملايين", "x\u0669"} {
+		if got, want := hasDigit(w), strings.ContainsFunc(w, unicode.IsDigit); got != want {
+			t.Errorf("hasDigit(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+func FuzzHasDigit(f *testing.F) {
+	f.Add("عام ٢٠١٥")
+	f.Fuzz(func(t *testing.T, w string) {
+		if got, want := hasDigit(w), strings.ContainsFunc(w, unicode.IsDigit); got != want {
+			t.Fatalf("hasDigit(%q) = %v, want %v", w, got, want)
+		}
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -129,7 +128,7 @@ func TopicTerms(titleWords, bodyWords, extra []string, isStop func(string) bool)
 func numberHashes(words []string) []uint64 {
 	var hs []uint64
 	for _, w := range words {
-		if !strings.ContainsFunc(w, unicode.IsDigit) {
+		if !hasDigit(w) {
 			continue
 		}
 		h := dedup.HashString(w)
@@ -142,6 +141,27 @@ func numberHashes(words []string) []uint64 {
 	}
 	slices.Sort(hs)
 	return hs
+}
+
+// hasDigit is strings.ContainsFunc(w, unicode.IsDigit), without the
+// Unicode table look-up for each Arabic letter (no Arabic letter is a
+// digit): it runs over every word of every article.
+func hasDigit(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c < utf8.RuneSelf {
+			if c >= '0' && c <= '9' {
+				return true
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w[i:])
+		if (r < 0x0621 || r > 0x064A) && unicode.IsDigit(r) {
+			return true
+		}
+		i += size - 1
+	}
+	return false
 }
 
 func isDigits(s string) bool {
