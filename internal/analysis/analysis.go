@@ -111,6 +111,15 @@ func (a *Analyzer) token(raw string, start, end int, h string, sent int) Token {
 	}
 }
 
+// Normalized returns the written word normalized: Surface, or for a token
+// not made by Analyze (without it), arabic.Normalize(Text).
+func (t Token) Normalized() string {
+	if t.Surface != "" {
+		return t.Surface
+	}
+	return arabic.Normalize(t.Text)
+}
+
 // unmarkHamza turns the أ that NormalizeKeepHamza keeps into ا, which
 // gives Normalize's form of the same text.
 func unmarkHamza(h string) string {

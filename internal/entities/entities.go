@@ -124,11 +124,7 @@ func (g *gazetteer) wordsFromTokens(text string, tokens []analysis.Token) []word
 			w = ws[at]
 			w.brk = false
 		} else {
-			norm := t.Surface
-			if norm == "" {
-				norm = arabic.Normalize(t.Text) // a token not made by analysis.Analyze
-			}
-			w = g.newWord(t.Text, norm, &buf)
+			w = g.newWord(t.Text, t.Normalized(), &buf)
 			seen[t.Text] = int32(len(ws))
 		}
 		w.start, w.end = t.Start, t.End

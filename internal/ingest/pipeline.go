@@ -595,12 +595,13 @@ func newPhraseCounts() *phraseCounts {
 	return &phraseCounts{slots: make([]phraseSlot, 1<<16)}
 }
 
-// slot returns the index of h's slot in slots, or of the free slot where
+// slotOf returns the index of h's slot in slots, or of the free slot where
 // it would go. h is not 0.
 func slotOf(slots []phraseSlot, h int64) int {
 	mask := len(slots) - 1
-	// Fibonacci hashing spreads the high bits; the phrase hashes are
-	// already uniform, but this keeps any pattern in them harmless.
+	// The multiplication mixes every bit of h into the middle bits taken
+	// here: the phrase hashes are uniform already, but a pattern in their
+	// low bits would then do no harm.
 	i := int((uint64(h)*0x9e3779b97f4a7c15)>>32) & mask
 	for slots[i].hash != h && slots[i].hash != 0 {
 		i = (i + 1) & mask

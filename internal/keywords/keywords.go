@@ -109,10 +109,7 @@ func judge(t analysis.Token, names map[string]bool) tokenInfo {
 	if lex.IsParticle(norm) || dateWords[norm] {
 		return in
 	}
-	surf := t.Surface
-	if surf == "" {
-		surf = arabic.Normalize(t.Text) // a token not made by analysis.Analyze
-	}
+	surf := t.Normalized()
 	named := names[norm] // a word of a recognized name (يحيى) is no verb
 	if !named && lex.LooksLikeVerb(surf) {
 		return in
