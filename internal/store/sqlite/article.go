@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -215,6 +216,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	ents := s.stmts.insertEntities.writer(ctx, tx)
 	bands := s.stmts.insertBands.writer(ctx, tx)
 	articleBands := s.stmts.insertArticleBands.writer(ctx, tx)
+	var bandRows []bandRow
 	for _, r := range buf.rows {
 		for i, k := range r.keywords {
 			kws.add(r.id, i, k, NormalizeTag(k))
@@ -232,9 +234,18 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 		keys := make([]int64, len(r.idx.Bands))
 		for i, b := range r.idx.Bands {
 			keys[i] = int64(b)
-			bands.add(keys[i], r.sortTime, r.id)
+			bandRows = append(bandRows, bandRow{keys[i], r.sortTime, r.id})
 		}
 		articleBands.add(r.id, r.sortTime, idsJSON(keys))
+	}
+	// In key order, each insert descends through the pages the one before
+	// it touched, still in the CPU's caches: a batch's 150k band rows in
+	// article order went to random leaves and cost three times as much.
+	slices.SortFunc(bandRows, func(a, b bandRow) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id))
+	})
+	for _, b := range bandRows {
+		bands.add(b.key, b.t, b.id)
 	}
 	for _, w := range []struct {
 		what string
@@ -253,6 +264,9 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	}
 	return nil
 }
+
+// bandRow is a row of lsh_bands: its primary key.
+type bandRow struct{ key, t, id int64 }
 
 // saveArticle writes a and its index data inside tx, and leaves in buf the
 // changes of phrase document frequencies and its full-text row, for finish
