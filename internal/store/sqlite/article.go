@@ -242,7 +242,10 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	// it touched, still in the CPU's caches: a batch's 150k band rows in
 	// article order went to random leaves and cost three times as much.
 	slices.SortFunc(bandRows, func(a, b bandRow) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id))
+		if a.key != b.key { // nearly always: compare the rest only on a tie
+			return cmp.Compare(a.key, b.key)
+		}
+		return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id))
 	})
 	for _, b := range bandRows {
 		bands.add(b.key, b.t, b.id)
