@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode"
 
 	"khabar/internal/model"
 )
@@ -69,7 +70,9 @@ type Sources interface {
 }
 
 // IndexData is what analysis derived from an article for the store's
-// indexes. Terms are khabar's own analysed forms, space separated.
+// indexes. Terms are khabar's own analysed forms, space separated; both
+// stores index, and search for, the runs of IsWordRune runes in them,
+// lowercased.
 type IndexData struct {
 	TitleTerms string // normalized, clitic-stripped, unstemmed forms of the title
 	TitleStems string // light stems of the title (names kept whole)
@@ -85,6 +88,13 @@ type IndexData struct {
 	// Bands are the LSH band keys of the article (dedup and cluster decide
 	// them); Candidates finds articles that share one.
 	Bands []uint64
+}
+
+// IsWordRune reports whether r belongs to a word of the full-text index: a
+// letter, a number or a private-use character. Every other character
+// separates words.
+func IsWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
 }
 
 // PhraseKeys returns the sorted distinct hashes of idx's phrases.

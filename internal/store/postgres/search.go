@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,11 +12,11 @@ import (
 )
 
 // Full-text search over khabar's analysed forms, with the semantics of
-// store/sqlite's FTS5 table (tokenizer unicode61, remove_diacritics 0):
+// store/sqlite's FTS5 table:
 //
-//   - Each IndexData field is split into tokens the way unicode61 splits
-//     it — runs of letters, numbers and private-use characters, case
-//     folded — and the tokens become lexemes of one tsvector with weights
+//   - Each IndexData field is split into tokens as store/sqlite's index
+//     reads it — runs of store.IsWordRune runes, lowercased — and the
+//     tokens become lexemes of one tsvector with weights
 //     A (title terms), B (title stems), C (body terms), D (body stems).
 //     The Go code writes the tsvector value itself (tsvectorLiteral), so
 //     no server parser, dictionary or locale takes part.
@@ -41,8 +40,8 @@ const (
 	maxLexeme   = 2046 // PostgreSQL's longest lexeme, in bytes
 )
 
-// tokens splits s as FTS5's unicode61 tokenizer does: a token is a run of
-// letters (L*), numbers (N*) and private-use characters (Co), lower-cased.
+// tokens splits s into the words of the full-text index: runs of
+// store.IsWordRune runes, lowercased.
 func tokens(s string) []string {
 	var out []string
 	start := -1
@@ -53,7 +52,7 @@ func tokens(s string) []string {
 		}
 	}
 	for i, r := range s {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r) {
+		if store.IsWordRune(r) {
 			if start < 0 {
 				start = i
 			}
@@ -121,7 +120,7 @@ func tsvectorLiteral(idx store.IndexData) string {
 // top of this file): a one-word clause matches its exact form in the terms
 // or its stem in the stems, a phrase matches its words in order and
 // adjacent in the terms, and clauses are joined with & (all) or | (any).
-// A word that tokenizes into several tokens (unicode61 would split it) is a
+// A word that tokenizes into several tokens (as the SQLite index would) is a
 // phrase of them. Words with no token are left out; the result is "" when
 // nothing is left to match.
 func TSQuery(clauses []store.Clause, any bool) string {

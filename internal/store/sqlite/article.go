@@ -260,7 +260,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	}
 	fts := s.stmts.insertFTS.writer(ctx, tx)
 	for _, r := range buf.rows {
-		fts.add(r.id, r.idx.TitleTerms, r.idx.TitleStems, r.idx.BodyTerms, r.idx.BodyStems)
+		fts.add(r.id, ftsText(r.idx.TitleTerms), ftsText(r.idx.TitleStems), ftsText(r.idx.BodyTerms), ftsText(r.idx.BodyStems))
 	}
 	if err := fts.flush(); err != nil {
 		return fmt.Errorf("search terms: %w", err)

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -278,5 +279,113 @@ func TestMigrationsAppliedMeanwhile(t *testing.T) {
 	var v int
 	if err := s.w.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != len(ms) {
 		t.Errorf("user_version = %d, %v; want %d", v, err, len(ms))
+	}
+}
+
+// TestUpgradeFTSToASCII upgrades a version 6 full-text index (unicode61
+// tokenizer) to version 7's (ascii): every article keeps the same words at
+// the same positions in the same columns, the same row sizes (so bm25
+// ranks as before), and search finds the same articles with the same
+// scores; articles saved or updated after the upgrade are found as
+// before.
+func TestUpgradeFTSToASCII(t *testing.T) {
+	dir := t.TempDir()
+	ctx := t.Context()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := []store.IndexData{
+		{TitleTerms: "التحالف الدولي", TitleStems: "تحالف دولي", BodyTerms: "اعلن التحالف الدولي ضد داعش", BodyStems: "علن تحالف دولي ضد داعش"},
+		{TitleTerms: "الرياض", BodyTerms: "وزاره الصحه في الرياض covid 19", BodyStems: "وزار صحه في رياض covid 19"},
+		{}, // no words at all
+		{TitleTerms: "Reuters café", BodyTerms: "الرياض الرياض التحالف"},
+	}
+	// Back to version 6: the unicode61 index of migrations 0001 and 0005.
+	for _, q := range []string{
+		"DROP TABLE articles_fts",
+		`CREATE VIRTUAL TABLE articles_fts USING fts5 (
+			title_terms, title_stems, body_terms, body_stems,
+			content = '', contentless_delete = 1,
+			tokenize = 'unicode61 remove_diacritics 0')`,
+		"INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 33554432)",
+		"PRAGMA user_version = 6",
+	} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, d := range docs {
+		a := &model.Article{URL: fmt.Sprintf("https://example.com/%d", i), Title: d.TitleTerms}
+		if _, err := s.SaveArticle(ctx, a, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	words := func(s *Store) []string {
+		t.Helper()
+		if _, err := s.w.ExecContext(ctx, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_words USING fts5vocab (main, articles_fts, instance)"); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.w.QueryContext(ctx, `SELECT doc || ' ' || col || ' ' || offset || ' ' || term FROM temp.fts_words
+			UNION ALL SELECT 'size ' || id || ' ' || hex(sz) FROM articles_fts_docsize ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var w string
+			if err := rows.Scan(&w); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, w)
+		}
+		if _, err := s.w.ExecContext(ctx, "DROP TABLE temp.fts_words"); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	search := func(s *Store, clauses ...store.Clause) []store.Hit {
+		t.Helper()
+		hits, _, err := s.SearchText(ctx, store.TextQuery{Clauses: clauses, Any: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits
+	}
+	queries := []store.Clause{{Exact: []string{"التحالف", "الدولي"}}, {Exact: []string{"الرياض"}, Stem: "رياض"}, {Exact: []string{"REUTERS"}}}
+	before, hitsBefore := words(s), search(s, queries...)
+	if len(before) < 20 || len(hitsBefore) != 3 {
+		t.Fatalf("version 6 index: %d words, hits %+v", len(before), hitsBefore)
+	}
+	s.Close()
+
+	if s, err = Open(ctx, dir); err != nil {
+		t.Fatalf("upgrade from version 6: %v", err)
+	}
+	defer s.Close()
+	var tok string
+	if err := s.r.QueryRowContext(ctx, "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").Scan(&tok); err != nil || !strings.Contains(tok, "'ascii'") {
+		t.Fatalf("articles_fts after the upgrade: %s, %v", tok, err)
+	}
+	if after := words(s); !slices.Equal(after, before) {
+		t.Errorf("words after the upgrade:\n%q\nbefore:\n%q", after, before)
+	}
+	if hits := search(s, queries...); !slices.Equal(hits, hitsBefore) {
+		t.Errorf("hits after the upgrade: %+v, before: %+v", hits, hitsBefore)
+	}
+	a := &model.Article{URL: "https://example.com/new", Title: "داعش"}
+	if _, err := s.SaveArticle(ctx, a, store.IndexData{TitleTerms: "داعش"}); err != nil {
+		t.Fatal(err)
+	}
+	if hits := search(s, store.Clause{Exact: []string{"داعش"}}); len(hits) != 2 {
+		t.Errorf("داعش after a new save: %+v, want 2 hits", hits)
+	}
+	// An update replaces the article's row (contentless_delete).
+	if _, err := s.SaveArticle(ctx, a, store.IndexData{TitleTerms: "بغداد"}); err != nil {
+		t.Fatal(err)
+	}
+	if hits := search(s, store.Clause{Exact: []string{"داعش"}}); len(hits) != 1 {
+		t.Errorf("داعش after the update: %+v, want 1 hit", hits)
 	}
 }

@@ -27,19 +27,20 @@ const microsPerWeek = 7 * 24 * 3600 * 1e6
 // body_stems} : "s"), a phrase becomes {title_terms body_terms} : "w1 w2"
 // (words in order, adjacent), and clauses are joined with AND, or OR when
 // any is true. Every word is a quoted FTS5 string with its double quotes
-// doubled, so no user input is read as FTS5 syntax. Words with no letter or
-// digit (which the unicode61 tokenizer would drop) are left out; the result
-// is "" when nothing is left to match.
+// doubled, so no user input is read as FTS5 syntax, and read as the index
+// reads its words (ftsText). Words with no letter or digit, which the index
+// holds none of, are left out; the result is "" when nothing is left to
+// match.
 func MatchExpression(clauses []store.Clause, any bool) string {
 	var parts []string
 	for _, c := range clauses {
 		var words []string
 		for _, w := range c.Exact {
 			if hasWordChar(w) {
-				words = append(words, w)
+				words = append(words, ftsText(w))
 			}
 		}
-		stem := c.Stem
+		stem := ftsText(c.Stem)
 		if !hasWordChar(stem) {
 			stem = ""
 		}
