@@ -83,7 +83,7 @@ func (a *Analyzer) Analyze(text string) []Token {
 		if h == "" {
 			continue
 		}
-		surface := unmarkHamza(h) // == arabic.Normalize(raw)
+		surface := arabic.UnmarkHamza(h) // == arabic.Normalize(raw)
 		for part := range strings.SplitSeq(h, " ") {
 			// A compatibility character can normalize to a space and a
 			// combining mark (ͺ); a mark cannot start a word.
@@ -99,7 +99,7 @@ func (a *Analyzer) Analyze(text string) []Token {
 
 func (a *Analyzer) token(raw string, start, end int, h string, sent int) Token {
 	norm := arabic.StripClitics(h, a.known)
-	n := unmarkHamza(h) // the whole word, normalized, for the stop list
+	n := arabic.UnmarkHamza(h) // the whole word, normalized, for the stop list
 	return Token{
 		Text:     raw,
 		Start:    start,
@@ -118,15 +118,6 @@ func (t Token) Normalized() string {
 		return t.Surface
 	}
 	return arabic.Normalize(t.Text)
-}
-
-// unmarkHamza turns the أ that NormalizeKeepHamza keeps into ا, which
-// gives Normalize's form of the same text.
-func unmarkHamza(h string) string {
-	if !strings.Contains(h, "أ") {
-		return h
-	}
-	return strings.ReplaceAll(h, "أ", "ا")
 }
 
 // IndexForms returns the space-joined Norm and Stem forms of the non-stop

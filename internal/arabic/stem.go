@@ -91,7 +91,7 @@ var wawStems = func() map[string]struct{} {
 type Known func(norm string) bool
 
 func (k Known) has(w string) bool {
-	w = unmarkHamza(w)
+	w = UnmarkHamza(w)
 	if IsProtectedName(w) {
 		return true
 	}
@@ -117,15 +117,20 @@ func (k Known) has(w string) bool {
 // أل or إل (ألعاب, إلغاء) is not taken for the article, so that ألعاب and
 // الألعاب both give العاب. The result is always fully normalized.
 func StripClitics(norm string, known Known) string {
-	return unmarkHamza(stripClitics(norm, known))
+	return UnmarkHamza(stripClitics(norm, known))
 }
 
-// unmarkHamza turns the أ that NormalizeKeepHamza keeps into ا.
-func unmarkHamza(w string) string {
-	if !strings.Contains(w, "أ") {
-		return w
+// UnmarkHamza turns the أ that NormalizeKeepHamza keeps into ا, which
+// gives Normalize's form of the same text.
+func UnmarkHamza(w string) string {
+	// أ is the bytes D8 A3; a byte loop finds them faster in a word than
+	// strings.Contains, and this runs for every form of every word.
+	for i := 1; i < len(w); i++ {
+		if w[i] == 0xA3 && w[i-1] == 0xD8 {
+			return strings.ReplaceAll(w, "أ", "ا")
+		}
 	}
-	return strings.ReplaceAll(w, "أ", "ا")
+	return w
 }
 
 func stripClitics(norm string, known Known) string {
@@ -147,7 +152,7 @@ func stripClitics(norm string, known Known) string {
 	}
 	// ب ك ل + ال, and لل (ل + ال with the alef elided)
 	if p, rest, ok := cutLetter(w, 'ب', 'ك', 'ل'); ok {
-		if _, ok := prepWords[unmarkHamza(w)]; ok {
+		if _, ok := prepWords[UnmarkHamza(w)]; ok {
 			return w
 		}
 		if known.has(rest) {
@@ -166,7 +171,7 @@ func stripClitics(norm string, known Known) string {
 			if known.has("الل" + after) {
 				return dropNameArticle("الل" + after) // لله = ل + الله
 			}
-			if _, ok := lamStems[LightStem(unmarkHamza(rest))]; ok {
+			if _, ok := lamStems[LightStem(UnmarkHamza(rest))]; ok {
 				return rest // للجنة = ل + اللجنة
 			}
 			if letterCount(after) >= minRest {
@@ -181,7 +186,7 @@ func stripClitics(norm string, known Known) string {
 
 // stripConj decides whether the leading و or ف (c) of w is a conjunction.
 func stripConj(c rune, w, rest string, known Known) bool {
-	if isWawWord(unmarkHamza(w)) {
+	if isWawWord(UnmarkHamza(w)) {
 		return false
 	}
 	if strings.HasPrefix(rest, "ال") || strings.HasPrefix(rest, "لل") || known.has(rest) {
@@ -190,7 +195,7 @@ func stripConj(c rune, w, rest string, known Known) bool {
 	if _, r2, ok := cutLetter(rest, 'ب', 'ك', 'ل'); ok && (strings.HasPrefix(r2, "ال") || known.has(r2)) {
 		return true
 	}
-	if IsStopWord(unmarkHamza(rest)) {
+	if IsStopWord(UnmarkHamza(rest)) {
 		return true
 	}
 	// و is by far the most frequent proclitic and few words begin with it
@@ -245,7 +250,7 @@ func isWawWord(w string) bool {
 // dropNameArticle is dropArticle for a known name: a built-in name written
 // with أل or إل (ألمانيا) keeps its first letters.
 func dropNameArticle(w string) string {
-	if _, ok := alefLamNames[unmarkHamza(w)]; ok {
+	if _, ok := alefLamNames[UnmarkHamza(w)]; ok {
 		return w
 	}
 	return dropArticle(w)

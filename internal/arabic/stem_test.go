@@ -160,3 +160,11 @@ func TestGoldenStemAgreement(t *testing.T) {
 		t.Errorf("stem agreement %.1f%% fell below 28%%", 100*float64(stem)/n)
 	}
 }
+
+func TestUnmarkHamza(t *testing.T) {
+	for _, w := range []string{"", "أ", "ألعاب", "الألعاب أيضا", "احمد", "\xd8", "x\xd8\xa3", "٣أ"} {
+		if got, want := UnmarkHamza(w), strings.ReplaceAll(w, "أ", "ا"); got != want {
+			t.Errorf("UnmarkHamza(%q) = %q, want %q", w, got, want)
+		}
+	}
+}
