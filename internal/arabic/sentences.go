@@ -36,6 +36,18 @@ func SplitSentences(text string) []Span {
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
+		// Most runes are letters: no need to ask the Unicode tables whether
+		// they are spaces.
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			if wordStart < 0 {
+				wordStart = i
+			}
+			i += size
+			continue
+		}
 		switch {
 		case r == '\n' || r == '\r' || r == 0x2029 || r == 0x2028 || r == 0x85:
 			add(i)
@@ -52,13 +64,6 @@ func SplitSentences(text string) []Span {
 		}
 		if start < 0 {
 			start = i
-		}
-		if isWordRune(r) {
-			if wordStart < 0 {
-				wordStart = i
-			}
-			i += size
-			continue
 		}
 		word, before := "", lastNumeric
 		if wordStart >= 0 {
@@ -102,11 +107,20 @@ func SplitSentences(text string) []Span {
 // isNumber reports whether w is all digits (of any script).
 func isNumber(w string) bool {
 	for _, r := range w {
-		if !unicode.IsDigit(r) {
+		if !isDigit(r) {
 			return false
 		}
 	}
 	return w != ""
+}
+
+// isDigit is unicode.IsDigit without a table search below U+0800, where
+// the decimal digits are ASCII's, the two Arabic-Indic sets and N'Ko's.
+func isDigit(r rune) bool {
+	if r < 0x800 {
+		return '0' <= r && r <= '9' || 0x660 <= r && r <= 0x669 || 0x6F0 <= r && r <= 0x6F9 || 0x7C0 <= r && r <= 0x7C9
+	}
+	return unicode.IsDigit(r)
 }
 
 func isSentenceEnd(r rune) bool {

@@ -3,6 +3,7 @@ package arabic
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -66,4 +67,12 @@ func FuzzSplitSentences(f *testing.F) {
 			prev = sp.End
 		}
 	})
+}
+
+func TestIsDigit(t *testing.T) {
+	for r := rune(0); r < 0x1000; r++ {
+		if isDigit(r) != unicode.IsDigit(r) {
+			t.Errorf("isDigit(%U) = %v", r, isDigit(r))
+		}
+	}
 }
