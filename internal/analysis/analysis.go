@@ -9,6 +9,7 @@ package analysis
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -71,12 +72,24 @@ func New(opts Options) *Analyzer {
 func (a *Analyzer) Analyze(text string) []Token {
 	sentences := arabic.SplitSentences(text)
 	tokens := make([]Token, 0, len(text)/8)
+	// A word recurs in a text: its forms are worked out once (a third of
+	// a news article's words are repeats).
+	seen := seenPool.Get().(map[string]Token)
+	defer func() {
+		clear(seen)
+		seenPool.Put(seen)
+	}()
 	sent := 0
 	for _, w := range words(text) {
 		for sent < len(sentences)-1 && w.start >= sentences[sent].End {
 			sent++
 		}
 		raw := text[w.start:w.end]
+		if t, ok := seen[raw]; ok {
+			t.Text, t.Start, t.End, t.Sentence = raw, w.start, w.end, sent
+			tokens = append(tokens, t)
+			continue
+		}
 		// Keep the hamza on alef until the clitics are off, so that ألعاب
 		// is not read as the article ال + عاب.
 		h := arabic.NormalizeKeepHamza(raw)
@@ -84,6 +97,7 @@ func (a *Analyzer) Analyze(text string) []Token {
 			continue
 		}
 		surface := arabic.UnmarkHamza(h) // == arabic.Normalize(raw)
+		n := len(tokens)
 		for part := range strings.SplitSeq(h, " ") {
 			// A compatibility character can normalize to a space and a
 			// combining mark (ͺ); a mark cannot start a word.
@@ -93,9 +107,15 @@ func (a *Analyzer) Analyze(text string) []Token {
 				tokens = append(tokens, t)
 			}
 		}
+		if len(tokens) == n+1 { // the usual one word (not ﷺ, not nothing)
+			seen[raw] = tokens[n]
+		}
 	}
 	return tokens
 }
+
+// seenPool holds Analyze's maps of the words met so far, cleared.
+var seenPool = sync.Pool{New: func() any { return make(map[string]Token, 256) }}
 
 func (a *Analyzer) token(raw string, start, end int, h string, sent int) Token {
 	norm := arabic.StripClitics(h, a.known)
