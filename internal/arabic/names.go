@@ -42,21 +42,21 @@ var extraNames = []string{
 // its hamza. Both are built once from the country table and extraNames.
 var protectedNames, alefLamNames = buildProtectedNames()
 
-func buildProtectedNames() (set, alefLam map[string]struct{}) {
-	set = make(map[string]struct{}, 600)
+func buildProtectedNames() (set *WordSet, alefLam map[string]struct{}) {
+	set = NewWordSet()
 	alefLam = make(map[string]struct{})
 	add := func(name string) {
 		n := Normalize(name)
 		if n == "" || strings.Contains(n, " ") {
 			return
 		}
-		set[n] = struct{}{}
+		set.Add(n)
 		if strings.HasPrefix(name, "أل") || strings.HasPrefix(name, "إل") {
 			alefLam[n] = struct{}{}
 			return
 		}
 		if rest, ok := strings.CutPrefix(n, "ال"); ok && utf8.RuneCountInString(rest) >= 3 {
-			set[rest] = struct{}{}
+			set.Add(rest)
 		}
 	}
 	for i, line := range strings.Split(countriesTSV, "\n") {
@@ -78,6 +78,5 @@ func buildProtectedNames() (set, alefLam map[string]struct{}) {
 // stemmer and the clitic stripper must leave whole (لبنان is not ل + بنان,
 // البحرين is not البحر + ين).
 func IsProtectedName(norm string) bool {
-	_, ok := protectedNames[norm]
-	return ok
+	return protectedNames.Has(norm)
 }

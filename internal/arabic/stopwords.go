@@ -35,12 +35,12 @@ var notStopWords = []string{
 // stopWords is the set of normalized stop words, built once.
 var stopWords = buildStopWords()
 
-func buildStopWords() map[string]struct{} {
+func buildStopWords() *WordSet {
 	keep := make(map[string]struct{}, len(notStopWords))
 	for _, w := range notStopWords {
 		keep[Normalize(w)] = struct{}{}
 	}
-	set := make(map[string]struct{}, 1200)
+	set := NewWordSet()
 	for _, list := range []string{stopListMohataher, stopListISO} {
 		for _, line := range strings.Split(list, "\n") {
 			w := Normalize(line)
@@ -52,14 +52,14 @@ func buildStopWords() map[string]struct{} {
 			if _, ok := keep[w]; ok {
 				continue
 			}
-			set[w] = struct{}{}
+			set.Add(w)
 		}
 	}
 	// English and French function words: Arabic pages quote agencies and
 	// titles in both, and their function words are as useless in an index.
 	for _, lang := range []string{LangEnglish, LangFrench} {
 		for _, w := range functionWords[lang] {
-			set[Normalize(w)] = struct{}{}
+			set.Add(Normalize(w))
 		}
 	}
 	return set
@@ -69,6 +69,5 @@ func buildStopWords() map[string]struct{} {
 // Arabic function word from the two lists (less the content words above),
 // or a frequent English or French function word.
 func IsStopWord(norm string) bool {
-	_, ok := stopWords[norm]
-	return ok
+	return stopWords.Has(norm)
 }

@@ -15,10 +15,10 @@ func TestIsStopWord(t *testing.T) {
 			t.Errorf("%q should not be a stop word", w)
 		}
 	}
-	if len(stopWords) < 600 {
-		t.Errorf("only %d stop words loaded", len(stopWords))
+	if stopWords.Len() < 600 {
+		t.Errorf("only %d stop words loaded", stopWords.Len())
 	}
-	for w := range stopWords {
+	for w := range stopWords.All() {
 		if Normalize(w) != w {
 			t.Errorf("stop word %q is not in normalized form", w)
 		}

@@ -50,19 +50,11 @@ func New(opts Options) *Recognizer {
 	return &Recognizer{g: base().withLearned(opts.Learned)}
 }
 
-// nameSet implements analysis.Names.
-type nameSet map[string]struct{}
-
-func (s nameSet) Has(norm string) bool {
-	_, ok := s[norm]
-	return ok
-}
-
 // Names returns the known names the stemmer must leave whole: the
 // normalized forms of every gazetteer name and of their distinctive single
 // words, with and without the article.
 func (r *Recognizer) Names() analysis.Names {
-	return nameSet(r.g.names)
+	return r.g.names
 }
 
 // word is one token as the rules see it.

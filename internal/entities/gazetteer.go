@@ -43,7 +43,7 @@ type gazetteer struct {
 	miscWords  map[string]struct{}
 	firstNames map[string]bool // value: ambiguous (also a common word)
 	nisba      map[string]struct{}
-	names      map[string]struct{} // for Names(): forms kept out of the stemmer
+	names      *arabic.WordSet // for Names(): forms kept out of the stemmer
 
 	// flags says, for a normalized word, which rules it can trigger, so
 	// that the common word costs one map lookup.
@@ -96,7 +96,7 @@ func newGazetteer() *gazetteer {
 		miscWords:  map[string]struct{}{},
 		firstNames: map[string]bool{},
 		nisba:      map[string]struct{}{},
-		names:      map[string]struct{}{},
+		names:      arabic.NewWordSet(),
 		flags:      map[string]uint8{},
 	}
 }
@@ -241,16 +241,16 @@ func (g *gazetteer) buildNames() {
 		g.addName(k)
 	}
 	for k := range g.firstNames {
-		g.names[k] = struct{}{}
+		g.names.Add(k)
 	}
 }
 
 func (g *gazetteer) addName(k string) {
-	g.names[k] = struct{}{}
+	g.names.Add(k)
 	words := strings.Split(k, " ")
 	if len(words) == 1 {
 		if bare := strings.TrimPrefix(k, "ال"); bare != k && utf8.RuneCountInString(bare) >= 3 {
-			g.names[bare] = struct{}{}
+			g.names.Add(bare)
 		}
 		return
 	}
@@ -263,9 +263,9 @@ func (g *gazetteer) addName(k string) {
 		if _, alone := g.phrases[w]; lex.IsDefinite(w) && !alone {
 			continue
 		}
-		g.names[w] = struct{}{}
+		g.names.Add(w)
 		if bare := strings.TrimPrefix(w, "ال"); bare != w && utf8.RuneCountInString(bare) >= 3 {
-			g.names[bare] = struct{}{}
+			g.names.Add(bare)
 		}
 	}
 }
@@ -303,10 +303,7 @@ func (g *gazetteer) withLearned(learned []model.Entity) *gazetteer {
 	for k, v := range g.flags {
 		c.flags[k] = v
 	}
-	c.names = make(map[string]struct{}, len(g.names))
-	for k := range g.names {
-		c.names[k] = struct{}{}
-	}
+	c.names = g.names.Clone()
 	for _, e := range learned {
 		switch e.Type {
 		case model.EntityPerson, model.EntityPlace, model.EntityOrg, model.EntityMisc:

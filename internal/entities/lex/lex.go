@@ -35,13 +35,13 @@ var pastVerbs = []string{
 
 var verbSet = buildVerbSet()
 
-func buildVerbSet() map[string]struct{} {
-	set := make(map[string]struct{}, len(pastVerbs)*8)
+func buildVerbSet() *arabic.WordSet {
+	set := arabic.NewWordSet()
 	for _, v := range pastVerbs {
 		n := arabic.Normalize(v)
 		for _, form := range []string{n, n + "ت", n + "وا", n + "ا"} {
 			for _, p := range []string{"", "و", "ف"} {
-				set[p+form] = struct{}{}
+				set.Add(p + form)
 			}
 		}
 	}
@@ -84,8 +84,7 @@ func IsParticle(norm string) bool {
 // IsPastVerb reports whether norm is one of the common past-tense news verbs
 // (قال، أعلن، أكد، أضاف ...), possibly with و/ف before it or ـت/ـوا after it.
 func IsPastVerb(norm string) bool {
-	_, ok := verbSet[norm]
-	return ok
+	return verbSet.Has(norm)
 }
 
 // LooksLikeVerb reports whether norm looks like a verb: a known past-tense
