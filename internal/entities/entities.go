@@ -18,8 +18,10 @@
 package entities
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -99,14 +101,14 @@ func (g *gazetteer) newWord(text, norm string, buf *[]string) word {
 // wordsFromTokens builds words from analysis tokens, marking a boundary
 // where the text between two tokens holds anything but spaces (punctuation,
 // quotes, brackets) or the sentence changes.
-func (g *gazetteer) wordsFromTokens(text string, tokens []analysis.Token) []word {
+func (g *gazetteer) wordsFromTokens(text string, tokens []analysis.Token, sc *scratch) []word {
 	if len(tokens) > maxWords {
 		tokens = tokens[:maxWords]
 	}
-	ws := make([]word, 0, len(tokens))
-	buf := make([]string, 0, len(tokens))
+	ws := slices.Grow(sc.ws[:0], len(tokens))
+	buf := slices.Grow(sc.buf[:0], len(tokens))
 	// Words recur in an article: analyse each written form once.
-	seen := make(map[string]int32, len(tokens)/2) // written form → index in ws
+	seen := sc.seen
 	for k, t := range tokens {
 		if k > 0 && t.Start == tokens[k-1].Start {
 			continue // one written form normalized to several words
@@ -130,6 +132,7 @@ func (g *gazetteer) wordsFromTokens(text string, tokens []analysis.Token) []word
 		}
 		ws = append(ws, w)
 	}
+	sc.ws, sc.buf = ws, buf
 	return ws
 }
 
@@ -177,26 +180,51 @@ func splitWords(text string) []analysis.Token {
 // Recognize returns the entities of text, most mentioned first. tokens are
 // text's analysis tokens; when nil, text is split on non-letters.
 func (r *Recognizer) Recognize(text string, tokens []analysis.Token) []model.Entity {
-	ws, found := r.scan(text, tokens)
+	sc := getScratch()
+	defer putScratch(sc)
+	ws, found := r.scan(text, tokens, sc)
 	return r.entities(text, ws, found)
 }
 
 // RecognizeAll returns what Recognize and NameObservations return, from
 // one pass over the words (the pipeline wants both of every article).
 func (r *Recognizer) RecognizeAll(text string, tokens []analysis.Token) (ents, names []model.Entity) {
-	ws, found := r.scan(text, tokens)
+	sc := getScratch()
+	defer putScratch(sc)
+	ws, found := r.scan(text, tokens, sc)
 	names = r.names(text, ws, found) // first: entities may reuse found's array
 	return r.entities(text, ws, found), names
 }
 
 // scan returns the words of text (its tokens; split on non-letters when
-// nil) and the spans the rules find among them.
-func (r *Recognizer) scan(text string, tokens []analysis.Token) ([]word, []span) {
+// nil), made in sc, and the spans the rules find among them.
+func (r *Recognizer) scan(text string, tokens []analysis.Token, sc *scratch) ([]word, []span) {
 	if tokens == nil {
 		tokens = splitWords(text)
 	}
-	ws := r.g.wordsFromTokens(text, tokens)
+	ws := r.g.wordsFromTokens(text, tokens, sc)
 	return ws, r.g.find(ws)
+}
+
+// scratch holds the words of a text and their forms while the rules run:
+// a few hundred bytes a word, kept from one text for the next (nothing
+// the Recognizer returns refers to them).
+type scratch struct {
+	ws   []word
+	buf  []string
+	seen map[string]int32 // written form → index in ws
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{seen: make(map[string]int32, 256)} }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(sc *scratch) {
+	clear(sc.ws[:cap(sc.ws)]) // drop the strings the words hold
+	clear(sc.buf[:cap(sc.buf)])
+	sc.ws, sc.buf = sc.ws[:0], sc.buf[:0]
+	clear(sc.seen)
+	scratchPool.Put(sc)
 }
 
 // entities are the entities of the spans found, surnames joined.
@@ -293,7 +321,9 @@ func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
 // counts them across articles and feeds recurring ones back as
 // Options.Learned.
 func (r *Recognizer) NameObservations(text string, tokens []analysis.Token) []model.Entity {
-	ws, found := r.scan(text, tokens)
+	sc := getScratch()
+	defer putScratch(sc)
+	ws, found := r.scan(text, tokens, sc)
 	return r.names(text, ws, found)
 }
 
