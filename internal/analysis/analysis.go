@@ -70,8 +70,14 @@ func New(opts Options) *Analyzer {
 // normalizes to several words (the ligature ﷺ) gives one token per word,
 // all with the same offsets; one that normalizes to nothing gives none.
 func (a *Analyzer) Analyze(text string) []Token {
+	return a.AnalyzeAppend(make([]Token, 0, len(text)/8), text)
+}
+
+// AnalyzeAppend appends the tokens of text to dst and returns the
+// extended slice: Analyze into an array the caller reuses.
+func (a *Analyzer) AnalyzeAppend(dst []Token, text string) []Token {
 	sentences := arabic.SplitSentences(text)
-	tokens := make([]Token, 0, len(text)/8)
+	tokens := dst
 	// A word recurs in a text: its forms are worked out once (a third of
 	// a news article's words are repeats).
 	seen := seenPool.Get().(map[string]Token)

@@ -124,7 +124,15 @@ func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, e
 	// One analysis of title and text together; the title's tokens are
 	// those that start before the text does.
 	full := a.Title + "\n\n" + a.Text
-	allToks := p.an.Analyze(full)
+	// The tokens are read below and kept nowhere: their array is reused.
+	tokBuf := tokenPool.Get().(*[]analysis.Token)
+	defer func() {
+		clear(*tokBuf) // drop the strings they hold
+		*tokBuf = (*tokBuf)[:0]
+		tokenPool.Put(tokBuf)
+	}()
+	allToks := p.an.AnalyzeAppend((*tokBuf)[:0], full)
+	*tokBuf = allToks
 	split := 0
 	for split < len(allToks) && allToks[split].Start < len(a.Title) {
 		split++
@@ -172,6 +180,9 @@ func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, e
 		bandKeys: distinctBands(idx.Bands),
 	}, nil
 }
+
+// tokenPool holds prepare's arrays of tokens.
+var tokenPool = sync.Pool{New: func() any { return new([]analysis.Token) }}
 
 func forms(toks []analysis.Token) (terms, stems string) {
 	var tb, sb strings.Builder
