@@ -8,6 +8,7 @@
 package analysis
 
 import (
+	"iter"
 	"strings"
 	"sync"
 	"unicode"
@@ -86,7 +87,7 @@ func (a *Analyzer) AnalyzeAppend(dst []Token, text string) []Token {
 		seenPool.Put(seen)
 	}()
 	sent := 0
-	for _, w := range words(text) {
+	for w := range words(text) {
 		for sent < len(sentences)-1 && w.start >= sentences[sent].End {
 			sent++
 		}
@@ -220,42 +221,48 @@ func isArabicLetter(r rune) bool {
 }
 
 // words returns the byte spans of the words of text.
-func words(text string) []span {
-	var out []span
-	start, end := -1, -1 // current word; end is after its last letter or digit
-	var prevClass int
-	var prevArabic bool
-	flush := func() {
-		if start >= 0 && end > start {
-			out = append(out, span{start, end})
+func words(text string) iter.Seq[span] {
+	return func(yield func(span) bool) {
+		start, end := -1, -1 // current word; end is after its last letter or digit
+		var prevClass int
+		var prevArabic bool
+		flush := func() bool {
+			ok := true
+			if start >= 0 && end > start {
+				ok = yield(span{start, end})
+			}
+			start, end = -1, -1
+			return ok
 		}
-		start, end = -1, -1
-	}
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		c := class(r, size)
-		switch c {
-		case classSep:
-			flush()
-		case classJoiner:
-			// part of the word only if a letter or digit follows
-		case classMark:
-			if start >= 0 {
-				end = i + size // a mark continues whatever it follows
+		for i := 0; i < len(text); {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			c := class(r, size)
+			switch c {
+			case classSep:
+				if !flush() {
+					return
+				}
+			case classJoiner:
+				// part of the word only if a letter or digit follows
+			case classMark:
+				if start >= 0 {
+					end = i + size // a mark continues whatever it follows
+				}
+			case classLetter, classDigit:
+				ar := c == classLetter && isArabicLetter(r)
+				if start >= 0 && (prevClass == classDigit && ar || prevClass == classLetter && prevArabic && c == classDigit) {
+					if !flush() { // 2024م, م2024
+						return
+					}
+				}
+				if start < 0 {
+					start = i
+				}
+				end = i + size
+				prevClass, prevArabic = c, ar
 			}
-		case classLetter, classDigit:
-			ar := c == classLetter && isArabicLetter(r)
-			if start >= 0 && (prevClass == classDigit && ar || prevClass == classLetter && prevArabic && c == classDigit) {
-				flush() // 2024م, م2024
-			}
-			if start < 0 {
-				start = i
-			}
-			end = i + size
-			prevClass, prevArabic = c, ar
+			i += size
 		}
-		i += size
+		flush()
 	}
-	flush()
-	return out
 }
