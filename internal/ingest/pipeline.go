@@ -336,6 +336,12 @@ func mergeCandidates(stored, extra []store.Candidate, limit int) []store.Candida
 // saved records what follows a save: the names seen, for learning, and
 // the alerts of new articles.
 func (p *Pipeline) saved(ctx context.Context, prs []*Prepared, created []bool) {
+	p.observeNames(ctx, prs)
+	p.announce(ctx, prs, created)
+}
+
+// observeNames counts the names prs saw in naming contexts.
+func (p *Pipeline) observeNames(ctx context.Context, prs []*Prepared) {
 	var names []model.Entity
 	for _, pr := range prs {
 		names = append(names, pr.names...)
@@ -345,6 +351,10 @@ func (p *Pipeline) saved(ctx context.Context, prs []*Prepared, created []bool) {
 			p.cfg.Log.Warn("observe names", "err", err)
 		}
 	}
+}
+
+// announce calls OnNew with each article of prs created by its save.
+func (p *Pipeline) announce(ctx context.Context, prs []*Prepared, created []bool) {
 	if p.cfg.OnNew == nil {
 		return
 	}
@@ -912,6 +922,12 @@ func (b *Batch) startSaving(ctx context.Context) error {
 		b.cpu.acquire()
 		defer b.cpu.release()
 		s.created, s.err = b.p.st.SaveArticles(ctx, s.arts, idx)
+		if s.err == nil {
+			// Here, not where the save is collected: that is on the
+			// goroutine placing articles, and this is a write of its own
+			// that the next save would wait for.
+			b.p.observeNames(ctx, s.prs)
+		}
 	}()
 	return nil
 }
@@ -959,7 +975,7 @@ func (b *Batch) finishSaving(ctx context.Context) error {
 	if s.err != nil {
 		return fmt.Errorf("ingest: save %d articles from %s: %w", len(s.arts), s.arts[0].URL, s.err)
 	}
-	b.p.saved(ctx, s.prs, s.created)
+	b.p.announce(ctx, s.prs, s.created) // the names were observed by the save
 	for _, c := range s.created {
 		if c {
 			b.Created++
