@@ -127,19 +127,30 @@ func (s *Store) SaveArticles(ctx context.Context, as []*model.Article, idx []sto
 		return nil, fmt.Errorf("sqlite: save articles: %d articles but %d index data: %w", len(as), len(idx), store.ErrInvalid)
 	}
 	created := make([]bool, len(as))
+	// The transaction ends with ctx (a rollback), and the statements check
+	// it between them; a statement itself, at most a few milliseconds, is
+	// not interrupted: the driver would start a goroutine to watch ctx for
+	// each of the batch's thousands of statements (0.9 s of an import).
+	sctx := context.WithoutCancel(ctx)
 	err := s.transact(ctx, func(tx *sql.Tx) error {
 		buf := newSaveBuf(len(as))
 		for i, a := range as {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := store.ResolveBatchRefs(as, i); err != nil {
 				return err
 			}
-			c, err := s.saveArticle(ctx, tx, a, idx[i], buf)
+			c, err := s.saveArticle(sctx, tx, a, idx[i], buf)
 			if err != nil {
 				return fmt.Errorf("article %q: %w", a.URL, err)
 			}
 			created[i] = c
 		}
-		return s.finish(ctx, tx, buf)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return s.finish(sctx, tx, buf)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: save articles: %w", err)
