@@ -517,8 +517,14 @@ func (s *Store) getArticle(ctx context.Context, by *sql.Stmt, arg any) (model.Ar
 
 // HasArticle reports whether an article with that URL is stored.
 func (s *Store) HasArticle(ctx context.Context, u string) (bool, error) {
+	// A look-up of one key is over before a cancellation could interrupt
+	// it; without one the driver starts no goroutine to watch ctx (an
+	// import asks this of every record).
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("sqlite: has article %q: %w", u, err)
+	}
 	var one int
-	err := s.rstmts.hasArticle.QueryRowContext(ctx, u).Scan(&one)
+	err := s.rstmts.hasArticle.QueryRowContext(context.WithoutCancel(ctx), u).Scan(&one)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
