@@ -435,6 +435,11 @@ type Batch struct {
 	// (see cpuGate); adding means Add holds one.
 	cpu    cpuGate
 	adding bool
+	// filter holds (at least) the band keys of every article in memory:
+	// pending, being saved and kept; hot is Add's list of an article's keys
+	// that pass it.
+	filter bandFilter
+	hot    []uint64
 	// Created and Updated count the articles saved so far.
 	Created, Updated int
 }
@@ -533,6 +538,40 @@ func (x bandIndex) remove(i int) {
 		}
 	}
 }
+
+// bandFilter is a Bloom filter of band keys (two bits of one 64-bit word
+// a key; band keys are hashes, so their own bits place them): it answers
+// "no article in memory has this key" for nearly all of an article's keys
+// with one look-up, where asking each kept batch cost a cache miss or two
+// per batch and key.
+type bandFilter struct{ bits []uint64 }
+
+// bandFilterWords is the filter's size: 4 MiB, some 12 bits a key for the
+// at most 18 batches of 2,000 articles of 76 keys a Batch holds.
+const bandFilterWords = 1 << 19
+
+func (f *bandFilter) add(k uint64) {
+	if f.bits == nil {
+		f.bits = make([]uint64, bandFilterWords)
+	}
+	f.bits[k>>12&(bandFilterWords-1)] |= 1<<(k&63) | 1<<(k>>6&63)
+}
+
+// appendMaybe appends to dst the keys the filter may hold.
+func (f *bandFilter) appendMaybe(dst []uint64, keys []uint64) []uint64 {
+	if f.bits == nil {
+		return dst
+	}
+	for _, k := range keys {
+		m := uint64(1)<<(k&63) | 1<<(k>>6&63)
+		if f.bits[k>>12&(bandFilterWords-1)]&m == m {
+			dst = append(dst, k)
+		}
+	}
+	return dst
+}
+
+func (f *bandFilter) clear() { clear(f.bits) }
 
 // mapBands is a band map's each.
 func mapBands(m map[uint64][]int) func(k uint64, fn func(i int)) {
@@ -758,11 +797,14 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 			return err
 		}
 	}
-	extra := b.pendingCandidates(pr)
+	// Only the band keys some article in memory may have are looked up
+	// in each batch: most of an article's keys are shared with none.
+	b.hot = b.filter.appendMaybe(b.hot[:0], pr.bandKeys)
+	extra := b.pendingCandidates(pr, b.hot)
 	if s := b.saving; s != nil {
-		extra = append(extra, b.candidatesIn(pr, mapBands(s.bands), func(i int) store.Candidate { return s.cands[i] })...)
+		extra = append(extra, b.candidatesIn(pr, b.hot, mapBands(s.bands), func(i int) store.Candidate { return s.cands[i] })...)
 	}
-	extra = append(extra, b.savedCandidates(pr)...)
+	extra = append(extra, b.savedCandidates(pr, b.hot)...)
 	b.p.commitMu.Lock()
 	err := b.p.placeWith(ctx, pr, nil, extra)
 	b.p.commitMu.Unlock()
@@ -780,6 +822,7 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	b.urls[pr.Article.URL] = true
 	for _, k := range pr.bandKeys {
 		b.bands[k] = append(b.bands[k], i)
+		b.filter.add(k)
 	}
 	if len(b.pending) >= b.size {
 		return b.startSaving(ctx)
@@ -828,35 +871,39 @@ func (b *Batch) pendingCandidate(i int) store.Candidate {
 // pendingCandidates returns the pending articles that share a band with
 // pr and fall in its window, as the store's Candidates would return them
 // once stored, under stand-in ids.
-func (b *Batch) pendingCandidates(pr *Prepared) []store.Candidate {
+func (b *Batch) pendingCandidates(pr *Prepared, keys []uint64) []store.Candidate {
 	if len(b.bands) == 0 {
 		return nil
 	}
-	return b.candidatesIn(pr, mapBands(b.bands), b.pendingCandidate)
+	return b.candidatesIn(pr, keys, mapBands(b.bands), b.pendingCandidate)
 }
 
 // savedCandidates returns the articles of the batches saved after pr's
 // stored candidates were fetched that share a band with it and fall in
 // its window, as the store would return them.
-func (b *Batch) savedCandidates(pr *Prepared) []store.Candidate {
+func (b *Batch) savedCandidates(pr *Prepared, keys []uint64) []store.Candidate {
 	var out []store.Candidate
 	for _, sb := range b.flushed {
 		if sb.seq <= pr.fetchedAfter {
 			continue // stored before the fetch: in its answer
 		}
-		out = append(out, b.candidatesIn(pr, sb.bands.each, func(i int) store.Candidate { return sb.cands[i] })...)
+		out = append(out, b.candidatesIn(pr, keys, sb.bands.each, func(i int) store.Candidate { return sb.cands[i] })...)
 	}
 	return out
 }
 
-// candidatesIn returns the articles of a band index that share a band with
+// candidatesIn returns the articles of a band index that share one of
+// keys (pr's band keys, or those of them the Batch's filter may hold) with
 // pr and fall in its window, as store candidates; bands calls its function
 // with the indexes under a key, and get gives index i's candidate (all but
 // Shared).
-func (b *Batch) candidatesIn(pr *Prepared, bands func(k uint64, fn func(i int)), get func(i int) store.Candidate) []store.Candidate {
+func (b *Batch) candidatesIn(pr *Prepared, keys []uint64, bands func(k uint64, fn func(i int)), get func(i int) store.Candidate) []store.Candidate {
+	if len(keys) == 0 {
+		return nil
+	}
 	shared := map[int]int{}
 	count := func(i int) { shared[i]++ }
-	for _, k := range pr.bandKeys {
+	for _, k := range keys {
 		bands(k, count)
 	}
 	if len(shared) == 0 {
@@ -1019,6 +1066,17 @@ func (b *Batch) finishSaving(ctx context.Context) error {
 		b.flushed = slices.Delete(b.flushed, 0, 1)
 	}
 	b.flushes.Add(1)
+	// The filter only ever gains keys between rebuilds; rebuilt from the
+	// batches kept now, it drops those of the batches dropped.
+	b.filter.clear()
+	for _, sb := range b.flushed {
+		for _, k := range sb.bands.keys {
+			b.filter.add(k)
+		}
+	}
+	for k := range b.bands {
+		b.filter.add(k)
+	}
 	return nil
 }
 

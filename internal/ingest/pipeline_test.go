@@ -404,3 +404,33 @@ func TestPhraseCounts(t *testing.T) {
 		t.Errorf("the table never grew (%d slots for %d phrases)", len(c.slots), len(want))
 	}
 }
+
+// TestBandFilter: a key added is always let through, before and after
+// more keys join, and few keys never added are.
+func TestBandFilter(t *testing.T) {
+	var f bandFilter
+	if got := f.appendMaybe(nil, []uint64{1, 2, 3}); len(got) != 0 {
+		t.Fatalf("an empty filter let %v through", got)
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	var added []uint64
+	for range 18 * 2000 * 76 {
+		k := r.Uint64()
+		f.add(k)
+		added = append(added, k)
+	}
+	if got := f.appendMaybe(nil, added); len(got) != len(added) {
+		t.Fatalf("%d of %d keys added were let through", len(got), len(added))
+	}
+	absent := make([]uint64, 100000)
+	for i := range absent {
+		absent[i] = r.Uint64()
+	}
+	if got := f.appendMaybe(nil, absent); len(got) > 5000 {
+		t.Errorf("the full filter let %d of %d absent keys through", len(got), len(absent))
+	}
+	f.clear()
+	if got := f.appendMaybe(nil, added[:1000]); len(got) != 0 {
+		t.Errorf("a cleared filter let %d keys through", len(got))
+	}
+}
