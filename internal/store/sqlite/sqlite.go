@@ -222,11 +222,17 @@ func (s *Store) applyMigrations(ctx context.Context, ms []store.Migration) error
 			if now >= m.Version {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			skip, err := skipMigration(ctx, tx, m.Version)
+			if err != nil {
 				return err
 			}
+			if !skip {
+				if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+					return err
+				}
+			}
 			// PRAGMA takes no bound parameters; the version is an integer we made.
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version))
+			_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version))
 			return err
 		})
 		if err != nil {
@@ -234,6 +240,18 @@ func (s *Store) applyMigrations(ctx context.Context, ms []store.Migration) error
 		}
 	}
 	return nil
+}
+
+// skipMigration reports whether the migration to version v is recorded
+// without running: 0007 (the ascii full-text tokenizer) runs only on a
+// store without articles, as its file says.
+func skipMigration(ctx context.Context, tx *sql.Tx, v int) (bool, error) {
+	if v != 7 {
+		return false, nil
+	}
+	var any bool
+	err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM articles)").Scan(&any)
+	return any, err
 }
 
 // transact runs fn in a write transaction, committing when fn returns nil.
