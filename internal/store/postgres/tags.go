@@ -159,9 +159,10 @@ func (s *Store) TopTags(ctx context.Context, since, until time.Time, limit int) 
 			JOIN articles a ON a.id = k.article_id
 			WHERE ($1::timestamptz IS NULL OR a.sort_time >= $1) AND ($2::timestamptz IS NULL OR a.sort_time < $2)),
 		n AS (SELECT norm, COUNT(DISTINCT article_id) AS n FROM w GROUP BY norm ORDER BY n DESC, norm LIMIT $3),
-		f AS (SELECT w.norm, w.keyword, COUNT(*) AS c FROM w JOIN n ON n.norm = w.norm GROUP BY w.norm, w.keyword)
-		SELECT (SELECT f.keyword FROM f WHERE f.norm = n.norm ORDER BY f.c DESC, f.keyword LIMIT 1), n.n
-		FROM n ORDER BY n.n DESC, n.norm`, func(rows pgx.Rows) error {
+		f AS (SELECT w.norm, w.keyword, COUNT(*) AS c FROM w JOIN n ON n.norm = w.norm GROUP BY w.norm, w.keyword),
+		b AS (SELECT norm, keyword, ROW_NUMBER() OVER (PARTITION BY norm ORDER BY c DESC, keyword) AS r FROM f)
+		SELECT b.keyword, n.n FROM n JOIN b ON b.norm = n.norm AND b.r = 1
+		ORDER BY n.n DESC, n.norm`, func(rows pgx.Rows) error {
 		var tc store.TermCount
 		if err := rows.Scan(&tc.Term, &tc.Count); err != nil {
 			return err
@@ -191,9 +192,10 @@ func (s *Store) TopEntities(ctx context.Context, since, until time.Time, limit i
 			JOIN articles a ON a.id = e.article_id
 			WHERE ($1::timestamptz IS NULL OR a.sort_time >= $1) AND ($2::timestamptz IS NULL OR a.sort_time < $2)),
 		n AS (SELECT name, COUNT(DISTINCT article_id) AS n FROM w GROUP BY name ORDER BY n DESC, name LIMIT $3),
-		f AS (SELECT w.name, w.type, COUNT(*) AS c FROM w JOIN n ON n.name = w.name GROUP BY w.name, w.type)
-		SELECT n.name, (SELECT f.type FROM f WHERE f.name = n.name ORDER BY f.c DESC, f.type LIMIT 1), n.n
-		FROM n ORDER BY n.n DESC, n.name`, func(rows pgx.Rows) error {
+		f AS (SELECT w.name, w.type, COUNT(*) AS c FROM w JOIN n ON n.name = w.name GROUP BY w.name, w.type),
+		b AS (SELECT name, type, ROW_NUMBER() OVER (PARTITION BY name ORDER BY c DESC, type) AS r FROM f)
+		SELECT n.name, b.type, n.n FROM n JOIN b ON b.name = n.name AND b.r = 1
+		ORDER BY n.n DESC, n.name`, func(rows pgx.Rows) error {
 		var tc store.TermCount
 		if err := rows.Scan(&tc.Term, &tc.Type, &tc.Count); err != nil {
 			return err

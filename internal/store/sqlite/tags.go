@@ -124,20 +124,27 @@ func window(since, until time.Time) (int64, int64) {
 // TopTags counts articles published (or fetched) in [since, until) per
 // keyword, matched on its normalized form and shown in its most frequent
 // written form; most articles first, at most limit (0 means 20).
+//
+// The window's rows (w) are MATERIALIZED: inlined, SQLite 3.54 scanned
+// every keyword row by its norm index for the written forms, 1.4 s a day
+// of SaudiNewsNet against 0.14 s; and each name's form is picked with
+// ROW_NUMBER, where a correlated subquery ran the whole grouping again for
+// each of the limit names (the home page's trends took 24 s).
 func (s *Store) TopTags(ctx context.Context, since, until time.Time, limit int) ([]store.TermCount, error) {
 	if limit <= 0 {
 		limit = 20
 	}
 	lo, hi := window(since, until)
 	var out []store.TermCount
-	err := runQuery(ctx, s.r, `WITH w AS (
+	err := runQuery(ctx, s.r, `WITH w AS MATERIALIZED (
 			SELECT k.article_id, k.norm, k.keyword FROM article_keywords k
 			JOIN articles a ON a.id = k.article_id
 			WHERE a.sort_time >= ? AND a.sort_time < ?),
 		n AS (SELECT norm, COUNT(DISTINCT article_id) AS n FROM w GROUP BY norm ORDER BY n DESC, norm LIMIT ?),
-		f AS (SELECT w.norm, w.keyword, COUNT(*) AS c FROM w JOIN n ON n.norm = w.norm GROUP BY w.norm, w.keyword)
-		SELECT (SELECT f.keyword FROM f WHERE f.norm = n.norm ORDER BY f.c DESC, f.keyword LIMIT 1), n.n
-		FROM n ORDER BY n.n DESC, n.norm`, func(rows *sql.Rows) error {
+		f AS (SELECT w.norm, w.keyword, COUNT(*) AS c FROM w JOIN n ON n.norm = w.norm GROUP BY w.norm, w.keyword),
+		b AS (SELECT norm, keyword, ROW_NUMBER() OVER (PARTITION BY norm ORDER BY c DESC, keyword) AS r FROM f)
+		SELECT b.keyword, n.n FROM n JOIN b ON b.norm = n.norm AND b.r = 1
+		ORDER BY n.n DESC, n.norm`, func(rows *sql.Rows) error {
 		var tc store.TermCount
 		if err := rows.Scan(&tc.Term, &tc.Count); err != nil {
 			return err
@@ -160,14 +167,15 @@ func (s *Store) TopEntities(ctx context.Context, since, until time.Time, limit i
 	}
 	lo, hi := window(since, until)
 	var out []store.TermCount
-	err := runQuery(ctx, s.r, `WITH w AS (
+	err := runQuery(ctx, s.r, `WITH w AS MATERIALIZED (
 			SELECT e.article_id, e.name, e.type FROM article_entities e
 			JOIN articles a ON a.id = e.article_id
 			WHERE a.sort_time >= ? AND a.sort_time < ?),
 		n AS (SELECT name, COUNT(DISTINCT article_id) AS n FROM w GROUP BY name ORDER BY n DESC, name LIMIT ?),
-		f AS (SELECT w.name, w.type, COUNT(*) AS c FROM w JOIN n ON n.name = w.name GROUP BY w.name, w.type)
-		SELECT n.name, (SELECT f.type FROM f WHERE f.name = n.name ORDER BY f.c DESC, f.type LIMIT 1), n.n
-		FROM n ORDER BY n.n DESC, n.name`, func(rows *sql.Rows) error {
+		f AS (SELECT w.name, w.type, COUNT(*) AS c FROM w JOIN n ON n.name = w.name GROUP BY w.name, w.type),
+		b AS (SELECT name, type, ROW_NUMBER() OVER (PARTITION BY name ORDER BY c DESC, type) AS r FROM f)
+		SELECT n.name, b.type, n.n FROM n JOIN b ON b.name = n.name AND b.r = 1
+		ORDER BY n.n DESC, n.name`, func(rows *sql.Rows) error {
 		var tc store.TermCount
 		if err := rows.Scan(&tc.Term, &tc.Type, &tc.Count); err != nil {
 			return err
