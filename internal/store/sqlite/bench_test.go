@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -346,4 +347,57 @@ func BenchmarkSearchText(b *testing.B) {
 			b.ReportMetric(float64(total), "matches")
 		})
 	}
+}
+
+// BenchmarkTopTerms times TopTags and TopEntities over one day of a store
+// of 6,000 articles spread over 12 days, each with 8 keywords and 6
+// entities drawn from a Zipf vocabulary of 20,000 names (two written forms
+// each), asked for the 500 most frequent, as the home page's trends are.
+func BenchmarkTopTerms(b *testing.B) {
+	s, err := sqlite.Open(b.Context(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	r := rand.New(rand.NewPCG(3, 4))
+	zipf := rand.NewZipf(r, 1.1, 1, 19999)
+	start := time.Date(2015, 7, 1, 0, 0, 0, 0, time.UTC)
+	const n, perDay = 6000, 500
+	for i := 0; i < n; i += 500 {
+		var as []*model.Article
+		var ixs []store.IndexData
+		for j := i; j < i+500; j++ {
+			a := &model.Article{URL: fmt.Sprintf("https://example.com/%d", j), Title: "خبر",
+				Published: start.Add(time.Duration(j) * 24 * time.Hour / perDay)}
+			for range 8 {
+				k := zipf.Uint64()
+				a.Keywords = append(a.Keywords, fmt.Sprintf("كلمة%d%s", k, []string{"", "ة"}[r.IntN(2)]))
+			}
+			for range 6 {
+				a.Entities = append(a.Entities, model.Entity{Name: fmt.Sprintf("اسم%d", zipf.Uint64()), Type: model.EntityPerson})
+			}
+			slices.Sort(a.Keywords)
+			a.Keywords = slices.Compact(a.Keywords)
+			as = append(as, a)
+			ixs = append(ixs, store.IndexData{})
+		}
+		if _, err := s.SaveArticles(b.Context(), as, ixs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	day := start.Add(11 * 24 * time.Hour)
+	b.Run("tags", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.TopTags(b.Context(), day, day.Add(24*time.Hour), 500); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("entities", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.TopEntities(b.Context(), day, day.Add(24*time.Hour), 500); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
