@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"khabar/internal/store"
 )
@@ -28,8 +27,8 @@ const microsPerWeek = 7 * 24 * 3600 * 1e6
 // (words in order, adjacent), and clauses are joined with AND, or OR when
 // any is true. Every word is a quoted FTS5 string with its double quotes
 // doubled, so no user input is read as FTS5 syntax, and read as the index
-// reads its words (ftsText). Words with no letter or digit, which the index
-// holds none of, are left out; the result is "" when nothing is left to
+// reads its words (ftsText). Words with no character of an indexed word
+// (store.IsWordRune) are left out; the result is "" when nothing is left to
 // match.
 func MatchExpression(clauses []store.Clause, any bool) string {
 	var parts []string
@@ -71,13 +70,9 @@ func quote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
+// hasWordChar reports whether s holds a character of an indexed word.
 func hasWordChar(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			return true
-		}
-	}
-	return false
+	return strings.ContainsFunc(s, store.IsWordRune)
 }
 
 // SearchText runs q over the analysed title and body forms. Relevance is
