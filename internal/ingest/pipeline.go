@@ -550,11 +550,18 @@ type bandFilter struct{ bits []uint64 }
 // at most 18 batches of 2,000 articles of 76 keys a Batch holds.
 const bandFilterWords = 1 << 19
 
+// bandFilterBits returns the word of the filter that holds key k's bits,
+// and those bits.
+func bandFilterBits(k uint64) (word int, bits uint64) {
+	return int(k >> 12 & (bandFilterWords - 1)), 1<<(k&63) | 1<<(k>>6&63)
+}
+
 func (f *bandFilter) add(k uint64) {
 	if f.bits == nil {
 		f.bits = make([]uint64, bandFilterWords)
 	}
-	f.bits[k>>12&(bandFilterWords-1)] |= 1<<(k&63) | 1<<(k>>6&63)
+	w, m := bandFilterBits(k)
+	f.bits[w] |= m
 }
 
 // appendMaybe appends to dst the keys the filter may hold.
@@ -563,8 +570,7 @@ func (f *bandFilter) appendMaybe(dst []uint64, keys []uint64) []uint64 {
 		return dst
 	}
 	for _, k := range keys {
-		m := uint64(1)<<(k&63) | 1<<(k>>6&63)
-		if f.bits[k>>12&(bandFilterWords-1)]&m == m {
+		if w, m := bandFilterBits(k); f.bits[w]&m == m {
 			dst = append(dst, k)
 		}
 	}
