@@ -81,10 +81,14 @@ func (a *Analyzer) AnalyzeAppend(dst []Token, text string) []Token {
 	tokens := dst
 	// A word recurs in a text: its forms are worked out once (a third of
 	// a news article's words are repeats).
-	seen := seenPool.Get().(map[string]Token)
+	seen := seenPool.Get().(map[string]int32) // written form → index in tokens
 	defer func() {
-		clear(seen)
-		seenPool.Put(seen)
+		// Clearing walks the whole table, as large as the longest text it
+		// ever held: a map grown that far is left to the collector.
+		if len(seen) <= seenKeep {
+			clear(seen)
+			seenPool.Put(seen)
+		}
 	}()
 	sent := 0
 	for w := range words(text) {
@@ -92,7 +96,8 @@ func (a *Analyzer) AnalyzeAppend(dst []Token, text string) []Token {
 			sent++
 		}
 		raw := text[w.start:w.end]
-		if t, ok := seen[raw]; ok {
+		if at, ok := seen[raw]; ok {
+			t := tokens[at]
 			t.Text, t.Start, t.End, t.Sentence = raw, w.start, w.end, sent
 			tokens = append(tokens, t)
 			continue
@@ -115,14 +120,17 @@ func (a *Analyzer) AnalyzeAppend(dst []Token, text string) []Token {
 			}
 		}
 		if len(tokens) == n+1 { // the usual one word (not ﷺ, not nothing)
-			seen[raw] = tokens[n]
+			seen[raw] = int32(n)
 		}
 	}
 	return tokens
 }
 
-// seenPool holds Analyze's maps of the words met so far, cleared.
-var seenPool = sync.Pool{New: func() any { return make(map[string]Token, 256) }}
+// seenPool holds Analyze's maps of the words met so far, cleared; a map
+// that held more than seenKeep words is not kept.
+var seenPool = sync.Pool{New: func() any { return make(map[string]int32, 256) }}
+
+const seenKeep = 1024
 
 func (a *Analyzer) token(raw string, start, end int, h string, sent int) Token {
 	norm := arabic.StripClitics(h, a.known)

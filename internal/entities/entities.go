@@ -215,15 +215,27 @@ type scratch struct {
 	seen map[string]int32 // written form → index in ws
 }
 
+// seenKeep is the most words a scratch's map is cleared for, not replaced.
+const seenKeep = 1024
+
 var scratchPool = sync.Pool{New: func() any { return &scratch{seen: make(map[string]int32, 256)} }}
 
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 
 func putScratch(sc *scratch) {
-	clear(sc.ws[:cap(sc.ws)]) // drop the strings the words hold
-	clear(sc.buf[:cap(sc.buf)])
+	// Drop the strings the words hold. Only up to the length: the rest of
+	// the arrays was cleared before (or never written), and clearing the
+	// whole capacity, grown once by a long text, cost 1.5 s of an import.
+	clear(sc.ws)
+	clear(sc.buf)
 	sc.ws, sc.buf = sc.ws[:0], sc.buf[:0]
-	clear(sc.seen)
+	// Clearing a map walks its whole table, as large as the longest text
+	// it ever held: one grown that far is replaced.
+	if len(sc.seen) > seenKeep {
+		sc.seen = make(map[string]int32, 256)
+	} else {
+		clear(sc.seen)
+	}
 	scratchPool.Put(sc)
 }
 
