@@ -972,6 +972,12 @@ func (b *Batch) startSaving(ctx context.Context) error {
 	b.saving = s
 	go func() {
 		defer close(s.done)
+		// Before taking a processor: the wait is mostly the disk's. An
+		// error leaves the log to grow, and a failing disk shows in the
+		// save itself.
+		if c, ok := b.p.st.(store.Checkpointer); ok {
+			_ = c.Checkpoint(ctx)
+		}
 		b.cpu.acquire()
 		defer b.cpu.release()
 		s.created, s.err = b.p.st.SaveArticles(ctx, s.arts, idx)
