@@ -146,7 +146,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 			}
 			art, err := r.rec.article()
 			j := &job{where: r.where, art: art, err: err, ready: make(chan struct{})}
-			if err == nil {
+			if err == nil && batch.MayBeStored(art.URL) {
 				if ok, herr := st.HasArticle(ctx, art.URL); herr == nil && ok {
 					j.art = nil
 				}

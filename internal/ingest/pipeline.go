@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"math"
 	"runtime"
@@ -440,8 +441,53 @@ type Batch struct {
 	// that pass it.
 	filter bandFilter
 	hot    []uint64
+	// added holds (at least) the URLs of the articles added, when the
+	// store held none before (nil otherwise): see MayBeStored.
+	added *urlFilter
 	// Created and Updated count the articles saved so far.
 	Created, Updated int
+}
+
+// urlFilter is a Bloom filter of URLs (two bits of one 64-bit word a URL)
+// that one goroutine adds to while others ask it.
+type urlFilter struct {
+	seed maphash.Seed
+	bits []atomic.Uint64
+}
+
+// urlFilterWords is the filter's size: 1 MiB, a false "may be" for some
+// 5% of URLs after a million.
+const urlFilterWords = 1 << 17
+
+func newURLFilter() *urlFilter {
+	return &urlFilter{seed: maphash.MakeSeed(), bits: make([]atomic.Uint64, urlFilterWords)}
+}
+
+func (f *urlFilter) word(u string) (*atomic.Uint64, uint64) {
+	h := maphash.String(f.seed, u)
+	return &f.bits[h>>12&(urlFilterWords-1)], 1<<(h&63) | 1<<(h>>6&63)
+}
+
+func (f *urlFilter) add(u string) {
+	w, m := f.word(u)
+	w.Or(m)
+}
+
+func (f *urlFilter) mayHold(u string) bool {
+	w, m := f.word(u)
+	return w.Load()&m == m
+}
+
+// MayBeStored reports whether an article with the URL u may be stored:
+// false when the store held no articles as the Batch began and no
+// article added to it so far had u, and so the store need not be asked
+// (an import into a fresh store asked it for each of 31,030 articles,
+// 2 s of CPU). It assumes, as the Batch does, that nothing else saves
+// articles meanwhile; one saved anyway is updated by the import's, as an
+// article twice in one batch is. It is safe to call from other goroutines
+// than the one calling Add.
+func (b *Batch) MayBeStored(u string) bool {
+	return b.added == nil || b.added.mayHold(u)
 }
 
 // cpuGate lets as many goroutines compute as there are processors: the
@@ -617,6 +663,7 @@ func (p *Pipeline) NewBatch(ctx context.Context, size int) (*Batch, error) {
 		from = sortTime(&newest[0])
 	} else {
 		b.df = newPhraseCounts()
+		b.added = newURLFilter()
 	}
 	b.coverFrom.Store(from)
 	return b, nil
@@ -826,6 +873,9 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	i := len(b.pending)
 	b.pending = append(b.pending, pr)
 	b.urls[pr.Article.URL] = true
+	if b.added != nil {
+		b.added.add(pr.Article.URL)
+	}
 	for _, k := range pr.bandKeys {
 		b.bands[k] = append(b.bands[k], i)
 		b.filter.add(k)

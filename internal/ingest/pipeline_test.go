@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -260,6 +261,9 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 	if b.df == nil {
 		t.Fatal("a Batch into an empty store counts no phrases")
 	}
+	if b.MayBeStored(arts[0].URL) {
+		t.Error("a Batch into an empty store says an article may be stored before any is added")
+	}
 	seen := map[string]bool{}
 	var phrases []string
 	for i := range arts {
@@ -305,12 +309,30 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 	if diff > 0 || shared == 0 {
 		t.Errorf("%d of %d phrases counted otherwise; %d in more than one article", diff, len(phrases), shared)
 	}
+	// Every URL added may be stored; nearly every other is known not to be.
+	for _, a := range arts {
+		if !b.MayBeStored(a.URL) {
+			t.Fatalf("%s was added, and the Batch says it is not stored", a.URL)
+		}
+	}
+	maybe := 0
+	for i := range 1000 {
+		if b.MayBeStored(fmt.Sprintf("https://never.example/%d", i)) {
+			maybe++
+		}
+	}
+	if maybe > 10 {
+		t.Errorf("%d of 1,000 URLs never added may be stored, says the Batch", maybe)
+	}
 	b2, err := p.NewBatch(ctx, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b2.df != nil {
 		t.Error("a Batch into a store holding articles counts phrases itself")
+	}
+	if !b2.MayBeStored("https://never.example/1") {
+		t.Error("a Batch into a store holding articles says a URL is not stored without asking it")
 	}
 }
 
