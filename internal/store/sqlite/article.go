@@ -188,10 +188,21 @@ type saveBuf struct {
 	rows         []indexRows
 	rowsOf       map[int64]int // article id → its entry in rows
 	created      int           // new articles
+	// The stories whose articles changed, in the order first touched.
+	stories   []int64
+	storiesIn map[int64]bool
+}
+
+// touch notes that story id gained or lost an article.
+func (b *saveBuf) touch(id int64) {
+	if !b.storiesIn[id] {
+		b.storiesIn[id] = true
+		b.stories = append(b.stories, id)
+	}
 }
 
 func newSaveBuf(n int) *saveBuf {
-	return &saveBuf{rows: make([]indexRows, 0, n), rowsOf: make(map[int64]int, n)}
+	return &saveBuf{rows: make([]indexRows, 0, n), rowsOf: make(map[int64]int, n), storiesIn: make(map[int64]bool, n)}
 }
 
 // addRows keeps r for finish, in place of the rows of an earlier save of
@@ -206,7 +217,8 @@ func (b *saveBuf) addRows(r indexRows) {
 }
 
 // finish applies what saveArticle left for the end of the transaction: the
-// article count, then the phrase frequency changes and the keyword,
+// stories its articles joined or left (each once, however many of its
+// articles the transaction saved), the article count, then the phrase frequency changes and the keyword,
 // entity, band and full-text rows, many a statement (multiInsert).
 //
 // The full-text rows go last, in one statement, on purpose: FTS5 keeps the
@@ -215,6 +227,11 @@ func (b *saveBuf) addRows(r indexRows) {
 // statement journal (its own inserts do), which would write many small
 // segments and keep FTS5 busy merging them.
 func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
+	for _, id := range buf.stories {
+		if err := s.refreshStory(ctx, tx, id); err != nil {
+			return err
+		}
+	}
 	if buf.created > 0 {
 		if _, err := exec(ctx, tx, s.stmts.countAdd, buf.created); err != nil {
 			return fmt.Errorf("article count: %w", err)
@@ -347,13 +364,11 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 		return false, err
 	}
 
-	if err := s.refreshStory(ctx, tx, story); err != nil {
-		return false, err
-	}
+	// Its story (and the one it left) are recomputed by finish, once for
+	// all the transaction's articles in them.
+	buf.touch(story)
 	if oldStory != 0 && oldStory != story {
-		if err := s.refreshStory(ctx, tx, oldStory); err != nil {
-			return false, err
-		}
+		buf.touch(oldStory)
 	}
 
 	// Keywords, entities and bands are replaced wholesale: the old rows go
