@@ -410,7 +410,7 @@ type Batch struct {
 	// index and URLs.
 	base    int64
 	pending []*Prepared
-	bands   map[uint64][]int // band key → indexes in pending
+	bands   *bandMap // band key → indexes in pending
 	urls    map[string]bool
 	// The batch being saved in the background, or nil.
 	saving *savingBatch
@@ -534,20 +534,15 @@ type bandIndex struct {
 
 const bandIndexBits = 16
 
-func newBandIndex(m map[uint64][]int) bandIndex {
-	n := 0
-	for _, list := range m {
-		n += len(list)
-	}
+func newBandIndex(m *bandMap) bandIndex {
+	n := len(m.ents)
 	type pair struct {
 		k uint64
 		i int32
 	}
-	pairs := make([]pair, 0, n)
-	for k, list := range m {
-		for _, i := range list {
-			pairs = append(pairs, pair{k, int32(i)})
-		}
+	pairs := make([]pair, n)
+	for j, e := range m.ents {
+		pairs[j] = pair{e.k, e.i}
 	}
 	slices.SortFunc(pairs, func(a, b pair) int {
 		if c := cmp.Compare(a.k, b.k); c != 0 {
@@ -625,12 +620,44 @@ func (f *bandFilter) appendMaybe(dst []uint64, keys []uint64) []uint64 {
 
 func (f *bandFilter) clear() { clear(f.bits) }
 
-// mapBands is a band map's each.
-func mapBands(m map[uint64][]int) func(k uint64, fn func(i int)) {
-	return func(k uint64, fn func(i int)) {
-		for _, i := range m[k] {
-			fn(i)
-		}
+// bandMap maps band keys to the indexes of the articles added under them,
+// for the batch being filled: the last entry of each key in a map, and
+// each entry chained to the one before of its key. Adding a key allocates
+// nothing, where a map of slices allocated one for each of a batch's
+// 150,000 keys (1.4 s of an import).
+type bandMap struct {
+	last map[uint64]int32 // key → its last entry in ents
+	ents []bandEntry
+}
+
+type bandEntry struct {
+	k    uint64
+	i    int32 // the article's index
+	prev int32 // the entry before of the same key, or -1
+}
+
+// newBandMap returns a bandMap with room for about n entries.
+func newBandMap(n int) *bandMap {
+	return &bandMap{last: make(map[uint64]int32, n), ents: make([]bandEntry, 0, n)}
+}
+
+func (m *bandMap) add(k uint64, i int) {
+	prev, ok := m.last[k]
+	if !ok {
+		prev = -1
+	}
+	m.last[k] = int32(len(m.ents))
+	m.ents = append(m.ents, bandEntry{k: k, i: int32(i), prev: prev})
+}
+
+// each calls fn with every index under key k, the last added first.
+func (m *bandMap) each(k uint64, fn func(i int)) {
+	j, ok := m.last[k]
+	if !ok {
+		return
+	}
+	for ; j >= 0; j = m.ents[j].prev {
+		fn(int(m.ents[j].i))
 	}
 }
 
@@ -642,7 +669,7 @@ type savingBatch struct {
 	prs   []*Prepared
 	arts  []*model.Article
 	cands []store.Candidate // per article, under stand-ins; Shared unset
-	bands map[uint64][]int
+	bands *bandMap
 	urls  map[string]bool
 	done  chan struct{}
 	// set by the save before done is closed
@@ -652,7 +679,7 @@ type savingBatch struct {
 
 // NewBatch returns a Batch that saves every size articles.
 func (p *Pipeline) NewBatch(ctx context.Context, size int) (*Batch, error) {
-	b := &Batch{p: p, size: max(size, 1), bands: map[uint64][]int{}, urls: map[string]bool{}, maxID: -1,
+	b := &Batch{p: p, size: max(size, 1), bands: newBandMap(0), urls: map[string]bool{}, maxID: -1,
 		lastSince: math.MinInt64, maxKept: maxKeptFlushed, cpu: newCPUGate()}
 	newest, _, err := p.st.ListArticles(ctx, store.ArticleFilter{Limit: 1})
 	if err != nil {
@@ -855,7 +882,7 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 	b.hot = b.filter.appendMaybe(b.hot[:0], pr.bandKeys)
 	extra := b.pendingCandidates(pr, b.hot)
 	if s := b.saving; s != nil {
-		extra = append(extra, b.candidatesIn(pr, b.hot, mapBands(s.bands), func(i int) store.Candidate { return s.cands[i] })...)
+		extra = append(extra, b.candidatesIn(pr, b.hot, s.bands.each, func(i int) store.Candidate { return s.cands[i] })...)
 	}
 	extra = append(extra, b.savedCandidates(pr, b.hot)...)
 	b.p.commitMu.Lock()
@@ -877,7 +904,7 @@ func (b *Batch) Add(ctx context.Context, pr *Prepared) error {
 		b.added.add(pr.Article.URL)
 	}
 	for _, k := range pr.bandKeys {
-		b.bands[k] = append(b.bands[k], i)
+		b.bands.add(k, i)
 		b.filter.add(k)
 	}
 	if len(b.pending) >= b.size {
@@ -928,10 +955,10 @@ func (b *Batch) pendingCandidate(i int) store.Candidate {
 // pr and fall in its window, as the store's Candidates would return them
 // once stored, under stand-in ids.
 func (b *Batch) pendingCandidates(pr *Prepared, keys []uint64) []store.Candidate {
-	if len(b.bands) == 0 {
+	if len(b.bands.ents) == 0 {
 		return nil
 	}
-	return b.candidatesIn(pr, keys, mapBands(b.bands), b.pendingCandidate)
+	return b.candidatesIn(pr, keys, b.bands.each, b.pendingCandidate)
 }
 
 // savedCandidates returns the articles of the batches saved after pr's
@@ -1018,7 +1045,8 @@ func (b *Batch) startSaving(ctx context.Context) error {
 		}
 	}
 	b.base += int64(len(b.pending))
-	b.pending, b.bands, b.urls = nil, map[uint64][]int{}, map[string]bool{}
+	// The next batch's keys, about as many as this one's.
+	b.pending, b.bands, b.urls = nil, newBandMap(len(s.bands.ents)), map[string]bool{}
 	b.saving = s
 	go func() {
 		defer close(s.done)
@@ -1136,8 +1164,8 @@ func (b *Batch) finishSaving(ctx context.Context) error {
 			b.filter.add(k)
 		}
 	}
-	for k := range b.bands {
-		b.filter.add(k)
+	for _, e := range b.bands.ents {
+		b.filter.add(e.k)
 	}
 	return nil
 }

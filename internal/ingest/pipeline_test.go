@@ -336,8 +336,8 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 	}
 }
 
-// TestBandIndex checks the sorted band index against the map it is made
-// from: every key present, absent, sharing its top bits with others, at
+// TestBandIndex checks the band map and the sorted band index made from it
+// against a map of slices: every key present, absent, sharing its top bits with others, at
 // the ends of the key space, and after a removal.
 func TestBandIndex(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
@@ -350,7 +350,21 @@ func TestBandIndex(t *testing.T) {
 		}
 		m[k] = append(m[k], i%100)
 	}
-	x := newBandIndex(m)
+	bm := newBandMap(0)
+	for k, list := range m {
+		for _, i := range list {
+			bm.add(k, i)
+		}
+	}
+	for k, list := range m { // the bandMap itself
+		var got []int
+		bm.each(k, func(i int) { got = append(got, i) })
+		slices.Reverse(got)
+		if !slices.Equal(got, list) {
+			t.Fatalf("bandMap key %#x: %v, want %v", k, got, list)
+		}
+	}
+	x := newBandIndex(bm)
 	check := func(removed int) {
 		t.Helper()
 		keys := []uint64{1, 2, bucket, bucket + 1, ^uint64(0) - 1}
