@@ -20,6 +20,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -306,7 +307,9 @@ func continues(info []tokenInfo, tokens []analysis.Token, i, j int) bool {
 // document frequencies of. tokens are text's analysis tokens, ents its
 // entities (a word of a recognized name is never taken for a verb).
 func Candidates(text string, tokens []analysis.Token, ents []model.Entity) []string {
-	list, _ := gather(text, tokens, ents)
+	ph := getPhrases()
+	defer ph.release()
+	list, _ := gather(text, tokens, ents, ph)
 	return keysOf(list)
 }
 
@@ -346,9 +349,61 @@ func ExtractWithCandidates(text string, tokens []analysis.Token, ents []model.En
 	return extract(text, tokens, ents, stats, top, defaultWeights)
 }
 
+// phrases holds the candidates of one text, in blocks that keep their
+// addresses, with their list and index; reused from one text to the next
+// (phrasesPool), as allocated anew for each they were a sixth of an
+// import's garbage.
+type phrases struct {
+	blocks [][]candidate
+	used   int // candidates handed out
+	list   []*candidate
+	byKey  map[string]*candidate
+}
+
+// phraseBlock is the number of candidates in a block; a text has a few
+// hundred. phrasesKeep is how many candidates' room a pooled phrases
+// keeps: one grown past it by a long text is trimmed, as clearing its map
+// walks the whole table.
+const (
+	phraseBlock = 128
+	phrasesKeep = 2048
+)
+
+var phrasesPool = sync.Pool{New: func() any { return &phrases{byKey: make(map[string]*candidate, 256)} }}
+
+func getPhrases() *phrases { return phrasesPool.Get().(*phrases) }
+
+// next returns a zero candidate; its address does not change.
+func (p *phrases) next() *candidate {
+	if p.used == len(p.blocks)*phraseBlock {
+		p.blocks = append(p.blocks, make([]candidate, phraseBlock))
+	}
+	c := &p.blocks[p.used/phraseBlock][p.used%phraseBlock]
+	p.used++
+	return c
+}
+
+// release clears p (dropping the strings it holds) and pools it. Nothing
+// of it may be used after: callers keep only the candidates' strings.
+func (p *phrases) release() {
+	for i, b := range p.blocks {
+		clear(b[:min(phraseBlock, max(0, p.used-i*phraseBlock))])
+	}
+	p.used = 0
+	clear(p.list)
+	p.list = p.list[:0]
+	if len(p.byKey) > phrasesKeep {
+		p.blocks = p.blocks[:phrasesKeep/phraseBlock]
+		p.byKey = make(map[string]*candidate, 256)
+	} else {
+		clear(p.byKey)
+	}
+	phrasesPool.Put(p)
+}
+
 // gather finds the candidate phrases of text and their occurrences, in
-// order of first appearance, with a map from key to candidate.
-func gather(text string, tokens []analysis.Token, ents []model.Entity) ([]*candidate, map[string]*candidate) {
+// order of first appearance, with a map from key to candidate, in ph.
+func gather(text string, tokens []analysis.Token, ents []model.Entity, ph *phrases) ([]*candidate, map[string]*candidate) {
 	if len(tokens) > maxTokens {
 		tokens = tokens[:maxTokens]
 	}
@@ -367,17 +422,12 @@ func gather(text string, tokens []analysis.Token, ents []model.Entity) ([]*candi
 			}
 		}
 	}
-	byKey := make(map[string]*candidate, len(tokens))
-	list := make([]*candidate, 0, len(tokens))
-	var pool []candidate // candidates are allocated in blocks
+	byKey, list := ph.byKey, ph.list
 	scan(text, tokens, names, func(o occurrence) {
 		c := byKey[string(o.key)]
 		if c == nil {
-			if len(pool) == cap(pool) {
-				pool = make([]candidate, 0, 128)
-			}
-			pool = append(pool, candidate{key: string(o.key), words: o.j - o.i, first: o.i})
-			c = &pool[len(pool)-1]
+			c = ph.next()
+			*c = candidate{key: string(o.key), words: o.j - o.i, first: o.i}
 			byKey[c.key] = c
 			list = append(list, c)
 		}
@@ -389,6 +439,7 @@ func gather(text string, tokens []analysis.Token, ents []model.Entity) ([]*candi
 			c.title = true
 		}
 	})
+	ph.list = list
 	return list, byKey
 }
 
@@ -399,7 +450,9 @@ func extract(text string, tokens []analysis.Token, ents []model.Entity, stats St
 	if len(tokens) > maxTokens {
 		tokens = tokens[:maxTokens]
 	}
-	list, byKey := gather(text, tokens, ents)
+	ph := getPhrases()
+	defer ph.release()
+	list, byKey := gather(text, tokens, ents, ph)
 	if len(list) == 0 {
 		return nil, nil
 	}
