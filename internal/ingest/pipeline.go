@@ -119,12 +119,12 @@ func (p *Pipeline) Prepare(ctx context.Context, a *model.Article) (*Prepared, er
 func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, error) {
 	a.Title = strings.TrimSpace(a.Title)
 	a.Text = strings.TrimSpace(a.Text)
-	if a.Language == "" {
-		a.Language = arabic.DetectLanguage(a.Title + "\n" + a.Text)
-	}
 	// One analysis of title and text together; the title's tokens are
 	// those that start before the text does.
 	full := a.Title + "\n\n" + a.Text
+	if a.Language == "" {
+		a.Language = arabic.DetectLanguage(full)
+	}
 	// The tokens are read below and kept nowhere: their array is reused.
 	tokBuf := tokenPool.Get().(*[]analysis.Token)
 	defer func() {
@@ -152,7 +152,8 @@ func (p *Pipeline) prepare(a *model.Article, stats keywords.Stats) (*Prepared, e
 	idx.BodyTerms, idx.BodyStems = forms(bodyToks)
 
 	normBody := arabic.Normalize(a.Text)
-	var titleWords, bodyWords, extra []string
+	titleWords, bodyWords := make([]string, 0, len(titleToks)), make([]string, 0, len(bodyToks))
+	var extra []string
 	for _, t := range titleToks {
 		titleWords = append(titleWords, t.Norm)
 	}
@@ -187,6 +188,11 @@ var tokenPool = sync.Pool{New: func() any { return new([]analysis.Token) }}
 
 func forms(toks []analysis.Token) (terms, stems string) {
 	var tb, sb strings.Builder
+	if len(toks) > 0 { // the text's length less the stop words, about
+		n := toks[len(toks)-1].End - toks[0].Start
+		tb.Grow(n)
+		sb.Grow(n)
+	}
 	for _, t := range toks {
 		if t.Stop || t.Norm == "" {
 			continue
@@ -979,7 +985,8 @@ func (b *Batch) savedCandidates(pr *Prepared, keys []uint64) []store.Candidate {
 // keys (pr's band keys, or those of them the Batch's filter may hold) with
 // pr and fall in its window, as store candidates; bands calls its function
 // with the indexes under a key, and get gives index i's candidate (all but
-// Shared).
+// Shared). The candidates share their signatures with the articles kept,
+// as placing only reads them and keeps none.
 func (b *Batch) candidatesIn(pr *Prepared, keys []uint64, bands func(k uint64, fn func(i int)), get func(i int) store.Candidate) []store.Candidate {
 	if len(keys) == 0 {
 		return nil
@@ -999,7 +1006,6 @@ func (b *Batch) candidatesIn(pr *Prepared, keys []uint64, bands func(k uint64, f
 		if c.Published.UnixMicro() < since {
 			continue
 		}
-		c.Signature = slices.Clone(c.Signature)
 		c.Shared = n
 		out = append(out, c)
 	}

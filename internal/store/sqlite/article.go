@@ -134,6 +134,11 @@ func (s *Store) SaveArticles(ctx context.Context, as []*model.Article, idx []sto
 	sctx := context.WithoutCancel(ctx)
 	err := s.transact(ctx, func(tx *sql.Tx) error {
 		buf := newSaveBuf(len(as))
+		n := 0
+		for _, x := range idx {
+			n += len(x.PhraseHashes)
+		}
+		buf.dfUp = make([]int64, 0, n) // for new articles, all of them
 		for i, a := range as {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -244,7 +249,11 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	ents := s.stmts.insertEntities.writer(ctx, tx)
 	bands := s.stmts.insertBands.writer(ctx, tx)
 	articleBands := s.stmts.insertArticleBands.writer(ctx, tx)
-	var bandRows []bandRow
+	n := 0
+	for _, r := range buf.rows {
+		n += len(r.idx.Bands)
+	}
+	bandRows := make([]bandRow, 0, n)
 	for _, r := range buf.rows {
 		for i, k := range r.keywords {
 			kws.add(r.id, i, k, NormalizeTag(k))
