@@ -275,10 +275,9 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 		}
 		articleBands.add(r.id, r.sortTime, idsJSON(keys))
 	}
-	// In key order (day, band key, ...), each insert descends through the
-	// pages the one before it touched, still in the CPU's caches: a batch's
-	// 150k band rows in article order went to random leaves and cost three
-	// times as much.
+	// In key order, each insert descends through the pages the one before
+	// it touched, still in the CPU's caches: a batch's 150k band rows in
+	// article order went to random leaves and cost three times as much.
 	slices.SortFunc(bandRows, func(a, b bandRow) int {
 		if a.day == b.day && a.key != b.key { // nearly always: compare the rest only on a tie
 			return cmp.Compare(a.key, b.key)
