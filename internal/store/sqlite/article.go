@@ -271,7 +271,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 		keys := make([]int64, len(r.idx.Bands))
 		for i, b := range r.idx.Bands {
 			keys[i] = int64(b)
-			bandRows = append(bandRows, bandRow{bandDay(r.sortTime), keys[i], r.sortTime, r.id})
+			bandRows = append(bandRows, bandRow{keys[i], r.sortTime, r.id})
 		}
 		articleBands.add(r.id, r.sortTime, idsJSON(keys))
 	}
@@ -279,13 +279,13 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	// it touched, still in the CPU's caches: a batch's 150k band rows in
 	// article order went to random leaves and cost three times as much.
 	slices.SortFunc(bandRows, func(a, b bandRow) int {
-		if a.day == b.day && a.key != b.key { // nearly always: compare the rest only on a tie
+		if a.key != b.key { // nearly always: compare the rest only on a tie
 			return cmp.Compare(a.key, b.key)
 		}
-		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.key, b.key), cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id))
+		return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id))
 	})
 	for _, b := range bandRows {
-		bands.add(b.day, b.key, b.t, b.id)
+		bands.add(b.key, b.t, b.id)
 	}
 	for _, w := range []struct {
 		what string
@@ -306,11 +306,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 }
 
 // bandRow is a row of lsh_bands: its primary key.
-type bandRow struct{ day, key, t, id int64 }
-
-// bandDay is the day of a band row: its sort time (Unix µs) in whole days,
-// truncated as SQLite's integer division truncates (migration 0008).
-func bandDay(sortTime int64) int64 { return sortTime / 86_400_000_000 }
+type bandRow struct{ key, t, id int64 }
 
 // saveArticle writes a and its index data inside tx, and leaves in buf the
 // changes of phrase document frequencies and its full-text row, for finish

@@ -67,7 +67,7 @@ func (s *Store) prepare(ctx context.Context) error {
 	}{
 		{&q.insertKeywords, `INSERT OR IGNORE INTO article_keywords (article_id, position, keyword, norm) VALUES `, "", 4, insertChunk},
 		{&q.insertEntities, `INSERT OR IGNORE INTO article_entities (article_id, position, name, type, mentions) VALUES `, "", 5, insertChunk},
-		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (day, band_key, sort_time, article_id) VALUES `, "", 4, insertChunk},
+		{&q.insertBands, `INSERT OR IGNORE INTO lsh_bands (band_key, sort_time, article_id) VALUES `, "", 3, insertChunk},
 		{&q.insertArticleBands, `INSERT OR IGNORE INTO article_bands (article_id, sort_time, keys) VALUES `, "", 3, insertChunk},
 		// The change of each phrase's frequency, in hash order: one pass
 		// over the B-tree for the whole transaction.

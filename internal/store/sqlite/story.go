@@ -132,22 +132,16 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 	return out, total, nil
 }
 
-// candidatesQuery is Candidates' statement. Band rows are keyed by
-// (day, band_key, sort_time, article_id) (migration 0008): the days stored
-// from the window's first on (?2), each found by one B-tree search; in each,
-// a range of (band_key, sort_time) per key (?1, from ?3 on); the rows
-// counted per article, then the best articles' rows (at most ?4).
-const candidatesQuery = `WITH RECURSIVE days(d) AS (
-			SELECT (SELECT MIN(day) FROM lsh_bands WHERE day >= ?2)
-			UNION ALL
-			SELECT (SELECT MIN(day) FROM lsh_bands WHERE day > days.d) FROM days WHERE days.d IS NOT NULL
-		), m AS (
+// candidatesQuery is Candidates' statement: the bands' rows in the window
+// through the lsh_bands primary key (band_key, sort_time, article_id), a
+// range per key, counted per article, then the best articles' rows.
+const candidatesQuery = `WITH m AS (
 			SELECT b.article_id AS id, COUNT(*) AS shared, MAX(b.sort_time) AS t
-			FROM days JOIN lsh_bands b ON b.day = days.d
-			WHERE b.band_key IN (SELECT value FROM json_each(?1)) AND b.sort_time >= ?3
+			FROM lsh_bands b
+			WHERE b.band_key IN (SELECT value FROM json_each(?)) AND b.sort_time >= ?
 			GROUP BY b.article_id
 			ORDER BY shared DESC, t DESC, b.article_id DESC
-			LIMIT ?4)
+			LIMIT ?)
 		SELECT a.id, a.source_id, a.source_name, COALESCE(a.story_id, 0), a.duplicate_of, a.sort_time,
 			a.content_hash, a.signature, m.shared
 		FROM m JOIN articles a ON a.id = m.id
@@ -193,7 +187,7 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64, since time.Time,
 		}
 		out = append(out, c)
 		return nil
-	}, idsJSON(keys), bandDay(sinceMicros), sinceMicros, limit)
+	}, idsJSON(keys), sinceMicros, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: candidates: %w", err)
 	}
