@@ -386,8 +386,8 @@ func (p *phrases) next() *candidate {
 // release clears p (dropping the strings it holds) and pools it. Nothing
 // of it may be used after: callers keep only the candidates' strings.
 func (p *phrases) release() {
-	for i, b := range p.blocks {
-		clear(b[:min(phraseBlock, max(0, p.used-i*phraseBlock))])
+	for i := 0; i*phraseBlock < p.used; i++ {
+		clear(p.blocks[i][:min(phraseBlock, p.used-i*phraseBlock)])
 	}
 	p.used = 0
 	clear(p.list)

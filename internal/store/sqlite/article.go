@@ -223,8 +223,9 @@ func (b *saveBuf) addRows(r indexRows) {
 
 // finish applies what saveArticle left for the end of the transaction: the
 // stories its articles joined or left (each once, however many of its
-// articles the transaction saved), the article count, then the phrase frequency changes and the keyword,
-// entity, band and full-text rows, many a statement (multiInsert).
+// articles the transaction saved), the article count, then the phrase
+// frequency changes and the keyword, entity, band and full-text rows, many
+// a statement (multiInsert).
 //
 // The full-text rows go last, in one statement, on purpose: FTS5 keeps the
 // rows of a transaction in memory and writes them as one segment at

@@ -50,7 +50,7 @@ func (c *checkpointer) run() {
 		}
 		// An error (a busy lock, a full disk) leaves the log as it is: the
 		// next checkpoint, or the writer's own, copies it later.
-		c.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		c.checkpoint(context.Background())
 		select {
 		case <-c.stop:
 			return
@@ -72,10 +72,17 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 	if s.ckpt == nil {
 		return nil
 	}
-	if _, err := s.ckpt.db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+	if err := s.ckpt.checkpoint(ctx); err != nil {
 		return fmt.Errorf("sqlite: checkpoint: %w", err)
 	}
 	return nil
+}
+
+// checkpoint copies what it can of the log into the database file; it
+// never waits for the writer or the readers (PASSIVE).
+func (c *checkpointer) checkpoint(ctx context.Context) error {
+	_, err := c.db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	return err
 }
 
 // poke asks for a checkpoint; it never blocks.
