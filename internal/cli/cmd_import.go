@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"khabar/internal/arabic/dates"
-	"khabar/internal/ingest"
+	"khabar/internal/ingest/bulk"
 	"khabar/internal/model"
 )
 
@@ -87,7 +87,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	type job struct {
 		where string
 		art   *model.Article
-		pr    *ingest.Prepared
+		pr    *bulk.Prepared
 		err   error
 		ready chan struct{}
 	}
@@ -111,7 +111,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	// them. The ordered queue lets the analysis go on while a batch
 	// commits; it is not deeper because each article waiting in it holds
 	// its candidates' signatures (a few hundred KB).
-	batch, err := p.NewBatch(ctx, importBatch)
+	batch, err := bulk.New(ctx, p, importBatch)
 	if err != nil {
 		return err
 	}

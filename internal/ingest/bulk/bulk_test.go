@@ -1,4 +1,4 @@
-package ingest
+package bulk
 
 import (
 	"archive/zip"
@@ -16,6 +16,7 @@ import (
 
 	"khabar/internal/analysis"
 	"khabar/internal/entities"
+	"khabar/internal/ingest"
 	"khabar/internal/keywords"
 	"khabar/internal/model"
 	"khabar/internal/store"
@@ -134,19 +135,21 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 		if slow {
 			saveTo = slowSaves{st}
 		}
-		p := NewPipeline(saveTo, an, rec, PipelineConfig{Now: func() time.Time { return now }})
+		p := ingest.NewPipeline(saveTo, an, rec, ingest.PipelineConfig{Now: func() time.Time { return now }})
 		// Prepared before any save, so that both runs see the same
 		// (empty) phrase statistics and analyse alike.
 		prs := make([]*Prepared, len(arts))
 		for i := range arts {
 			a := arts[i]
-			if prs[i], err = p.Prepare(ctx, &a); err != nil {
+			pr, err := p.Prepare(ctx, &a)
+			if err != nil {
 				t.Fatal(err)
 			}
+			prs[i] = &Prepared{Prepared: pr}
 		}
 		var b *Batch
 		if batch > 0 {
-			if b, err = p.NewBatch(ctx, batch); err != nil {
+			if b, err = New(ctx, p, batch); err != nil {
 				t.Fatal(err)
 			}
 			if o.kept > 0 {
@@ -175,7 +178,7 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 			if b != nil {
 				err = b.Add(ctx, pr)
 			} else {
-				_, err = p.Commit(ctx, pr)
+				_, err = p.Commit(ctx, pr.Prepared)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -253,8 +256,8 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 	defer st.Close()
 	rec := entities.New(entities.Options{})
 	an := analysis.New(analysis.Options{Names: rec.Names()})
-	p := NewPipeline(st, an, rec, PipelineConfig{})
-	b, err := p.NewBatch(ctx, 64)
+	p := ingest.NewPipeline(st, an, rec, ingest.PipelineConfig{})
+	b, err := New(ctx, p, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +327,7 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 	if maybe > 10 {
 		t.Errorf("%d of 1,000 URLs never added may be stored, says the Batch", maybe)
 	}
-	b2, err := p.NewBatch(ctx, 64)
+	b2, err := New(ctx, p, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
