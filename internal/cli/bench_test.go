@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"khabar/internal/corpus"
 	"khabar/internal/ingest"
 	"khabar/internal/model"
 )
@@ -87,17 +88,17 @@ func BenchmarkImportSaudiNewsNet(b *testing.B) {
 // than the import as a whole.
 func BenchmarkPrepareSaudiNewsNet(b *testing.B) {
 	zip := filepath.Join(sharedDir(b), "corpora", "saudinewsnet", "zips", "2015-07-21.zip")
-	records := make(chan recordAt, 64)
+	records := make(chan corpus.Item, 64)
 	go func() {
 		defer close(records)
-		readImportFile(context.Background(), zip, records)
+		corpus.ReadFile(context.Background(), zip, records)
 	}()
 	var arts []model.Article
 	for r := range records {
-		if r.err != nil {
-			b.Fatal(r.err)
+		if r.Err != nil {
+			b.Fatal(r.Err)
 		}
-		if a, err := r.rec.article(); err == nil && len(arts) < 2000 {
+		if a, err := r.Record.Article(); err == nil && len(arts) < 2000 {
 			arts = append(arts, *a)
 		}
 	}

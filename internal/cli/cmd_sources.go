@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"khabar/internal/feed"
 	"khabar/internal/model"
 	"khabar/internal/store"
+	"khabar/internal/weburl"
 )
 
 func runSources(ctx context.Context, a *app, args []string) error {
@@ -36,25 +36,8 @@ func runSources(ctx context.Context, a *app, args []string) error {
 	return usagef("unknown subcommand %q: want add, list, remove, import or export", args[0])
 }
 
-// checkFeedURL returns the URL cleaned, or an error naming what is wrong.
-func checkFeedURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("%q is not a URL: %w", raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("%q is not an http or https URL", raw)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("%q has no host", raw)
-	}
-	u.Fragment = ""
-	return u.String(), nil
-}
-
 func addSource(ctx context.Context, st store.Store, rawURL, title string) (model.Source, error) {
-	u, err := checkFeedURL(rawURL)
+	u, err := weburl.Check(rawURL)
 	if err != nil {
 		return model.Source{}, err
 	}
