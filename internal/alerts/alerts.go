@@ -265,7 +265,7 @@ func payload(al model.Alert, a model.Article) Payload {
 	p := Payload{
 		Alert: PayloadAlert{ID: al.ID, Query: al.Query},
 		Article: PayloadArticle{
-			ID: a.ID, URL: a.URL, Title: a.Title, Source: a.SourceName, Agency: a.Agency,
+			ID: a.ID, URL: a.URL, Title: a.Title, Source: a.DisplaySource(), Agency: a.Agency,
 			Text: a.Text, Keywords: a.Keywords, Entities: a.Entities,
 		},
 	}

@@ -38,7 +38,8 @@ type Config struct {
 	// Logger receives internal errors; nil discards them.
 	Logger *slog.Logger
 	// CheckToken reports whether a bearer token may change data (POST
-	// /api/v1/sources, DELETE /api/v1/sources/{id}) and manage alerts
+	// /api/v1/sources, PATCH and DELETE /api/v1/sources/{id}, PATCH
+	// /api/v1/outlets/{key}) and manage alerts
 	// (/api/v1/alerts...). nil disables those endpoints: they answer 403.
 	CheckToken func(token string) bool
 }
@@ -91,7 +92,11 @@ func newServer(cfg Config) (*server, error) {
 		{"GET", "/api/v1/sources", s.listSources},
 		{"POST", "/api/v1/sources", s.addSource},
 		{"GET", "/api/v1/sources/{id}", s.getSource},
+		{"PATCH", "/api/v1/sources/{id}", s.patchSource},
 		{"DELETE", "/api/v1/sources/{id}", s.deleteSource},
+		{"GET", "/api/v1/outlets", s.listOutlets},
+		{"GET", "/api/v1/outlets/{key}", s.getOutlet},
+		{"PATCH", "/api/v1/outlets/{key}", s.patchOutlet},
 		{"GET", "/api/v1/stories", s.listStories},
 		{"GET", "/api/v1/stories/{id}", s.getStory},
 		{"GET", "/api/v1/tags", s.topTags},
@@ -126,7 +131,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // mux's own answers are plain text).
 func (s *server) fallback(w http.ResponseWriter, r *http.Request) {
 	var allow []string
-	for _, m := range []string{"GET", "POST", "DELETE"} {
+	for _, m := range []string{"GET", "POST", "PATCH", "DELETE"} {
 		if m == r.Method {
 			continue
 		}

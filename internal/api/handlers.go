@@ -79,17 +79,18 @@ type StoryJSON struct {
 
 // SourceJSON is a polled feed and its state.
 type SourceJSON struct {
-	ID          int64      `json:"id"`
-	URL         string     `json:"url"`
-	Title       string     `json:"title"`
-	SiteURL     string     `json:"site_url"`
-	Language    string     `json:"language"`
-	LastFetched *time.Time `json:"last_fetched"`
-	LastError   string     `json:"last_error"`
-	NextFetch   *time.Time `json:"next_fetch"`
-	ErrorCount  int        `json:"error_count"`
-	Articles    int        `json:"articles"`
-	CreatedAt   *time.Time `json:"created_at"`
+	ID          int64       `json:"id"`
+	URL         string      `json:"url"`
+	Title       string      `json:"title"`
+	SiteURL     string      `json:"site_url"`
+	Language    string      `json:"language"`
+	LastFetched *time.Time  `json:"last_fetched"`
+	LastError   string      `json:"last_error"`
+	NextFetch   *time.Time  `json:"next_fetch"`
+	ErrorCount  int         `json:"error_count"`
+	Articles    int         `json:"articles"`
+	CreatedAt   *time.Time  `json:"created_at"`
+	Outlet      *OutletJSON `json:"outlet"`
 }
 
 // SearchResultJSON is one search hit, shaped as `khabar search --json`.
@@ -119,7 +120,7 @@ func RefJSON(r model.ArticleRef) ArticleRefJSON {
 func itemJSON(a model.Article) ArticleItemJSON {
 	return ArticleItemJSON{
 		ID: a.ID, URL: a.URL, Title: a.Title, Published: timePtr(a.Published), Modified: timePtr(a.Modified),
-		Source: a.SourceName, SourceID: idPtr(a.SourceID), Agency: a.Agency, Language: a.Language,
+		Source: a.DisplaySource(), SourceID: idPtr(a.SourceID), Agency: a.Agency, Language: a.Language,
 		Image: a.Image, Excerpt: Excerpt(a.Text, 200), Keywords: nonNil(a.Keywords),
 		StoryID: idPtr(a.StoryID), DuplicateOf: idPtr(a.DuplicateOf),
 	}
@@ -145,7 +146,7 @@ func storyJSON(st model.Story) *StoryJSON {
 func sourceJSON(s model.Source) SourceJSON {
 	return SourceJSON{ID: s.ID, URL: s.URL, Title: s.Title, SiteURL: s.SiteURL, Language: s.Language,
 		LastFetched: timePtr(s.LastFetched), LastError: s.LastError, NextFetch: timePtr(s.NextFetch),
-		ErrorCount: s.ErrorCount, Articles: s.Articles, CreatedAt: timePtr(s.CreatedAt)}
+		ErrorCount: s.ErrorCount, Articles: s.Articles, CreatedAt: timePtr(s.CreatedAt), Outlet: outletJSON(s.Outlet)}
 }
 
 func (s *server) listArticles(w http.ResponseWriter, r *http.Request) error {
@@ -203,7 +204,7 @@ func (s *server) getArticle(w http.ResponseWriter, r *http.Request) error {
 func ArticleDetail(ctx context.Context, st store.Stories, se Searcher, a model.Article, nRelated int) (ArticleJSON, error) {
 	out := ArticleJSON{
 		ID: a.ID, URL: a.URL, Title: a.Title, Text: a.Text, Published: timePtr(a.Published),
-		Modified: timePtr(a.Modified), Fetched: timePtr(a.Fetched), Source: a.SourceName,
+		Modified: timePtr(a.Modified), Fetched: timePtr(a.Fetched), Source: a.DisplaySource(),
 		SourceID: idPtr(a.SourceID), SiteName: a.SiteName, Agency: a.Agency, Authors: nonNil(a.Authors),
 		Language: a.Language, Image: a.Image, Keywords: nonNil(a.Keywords),
 		Entities: make([]model.Entity, 0, len(a.Entities)), DuplicateOf: idPtr(a.DuplicateOf),

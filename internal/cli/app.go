@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -77,8 +79,59 @@ func (a *app) store(ctx context.Context) (store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := knowOutlets(ctx, st); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("outlet profiles: %w", err)
+	}
 	a.st = st
 	return st, nil
+}
+
+// knowOutlets gives the store the built-in outlet profiles it lacks (never
+// overwriting one a user edited) and makes each built-in feed's source
+// belong to its outlet. It writes only when the built-in profiles changed
+// since the store last got them.
+func knowOutlets(ctx context.Context, st store.Store) error {
+	profiles, err := outlets.Profiles()
+	if err != nil {
+		return err
+	}
+	h := fnv.New64a()
+	for _, p := range profiles {
+		fmt.Fprintf(h, "%s\t%s\t%s\t%s\t%s\n", p.Key, p.NameAR, p.NameEN, p.Country, p.Kind)
+	}
+	version := strconv.FormatUint(h.Sum64(), 16)
+	if v, err := st.GetSetting(ctx, "outlet_profiles"); err == nil && v == version {
+		return nil
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if err := st.AddOutlets(ctx, profiles); err != nil {
+		return err
+	}
+	builtin, err := outlets.All()
+	if err != nil {
+		return err
+	}
+	keyOf := map[string]string{}
+	for _, o := range builtin {
+		keyOf[o.FeedURL] = o.Profile.Key
+		for _, alt := range o.Alternates {
+			keyOf[alt] = o.Profile.Key
+		}
+	}
+	srcs, err := st.ListSources(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		if k := keyOf[s.URL]; k != "" && s.Outlet.Key == "" {
+			if err := st.SetSourceOutlet(ctx, s.ID, k); err != nil {
+				return err
+			}
+		}
+	}
+	return st.SetSetting(ctx, "outlet_profiles", version)
 }
 
 // storeIfExists opens the store only when the data folder already has one,
@@ -219,7 +272,8 @@ func (a *app) seedOutlets(ctx context.Context, st store.Store) error {
 		}
 		now := time.Now()
 		for _, o := range all {
-			s := &model.Source{URL: o.FeedURL, Title: o.Name, Language: "ar", NextFetch: now, CreatedAt: now}
+			s := &model.Source{URL: o.FeedURL, Title: o.Name, Language: "ar", NextFetch: now, CreatedAt: now,
+				Outlet: model.Outlet{Key: o.Profile.Key}}
 			if err := st.AddSource(ctx, s); err != nil && !errors.Is(err, store.ErrConflict) {
 				return err
 			}

@@ -38,7 +38,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":         {"serve the portal and the API, and crawl on schedule", runServe},
 		"crawl":         {"fetch every due source once, then exit", runCrawl},
-		"sources":       {"add, list, remove, import (OPML) or export (OPML) sources", runSources},
+		"sources":       {"add, list, edit (outlet profile), remove, import (OPML) or export (OPML) sources", runSources},
 		"extract":       {"extract articles from saved HTML files, as JSON", runExtract},
 		"import":        {"import articles from JSON Lines, a JSON array or a .zip of them", runImport},
 		"export":        {"export every article as JSON Lines", runExport},

@@ -13,19 +13,22 @@ import (
 
 	"khabar/internal/feed"
 	"khabar/internal/model"
+	"khabar/internal/outlets"
 	"khabar/internal/store"
 	"khabar/internal/weburl"
 )
 
 func runSources(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 {
-		return usagef("want a subcommand: add, list, remove, import or export")
+		return usagef("want a subcommand: add, list, edit, remove, import or export")
 	}
 	switch args[0] {
 	case "add":
 		return sourcesAdd(ctx, a, args[1:])
 	case "list":
 		return sourcesList(ctx, a, args[1:])
+	case "edit":
+		return sourcesEdit(ctx, a, args[1:])
 	case "remove", "rm":
 		return sourcesRemove(ctx, a, args[1:])
 	case "import":
@@ -33,7 +36,7 @@ func runSources(ctx context.Context, a *app, args []string) error {
 	case "export":
 		return sourcesExport(ctx, a, args[1:])
 	}
-	return usagef("unknown subcommand %q: want add, list, remove, import or export", args[0])
+	return usagef("unknown subcommand %q: want add, list, edit, remove, import or export", args[0])
 }
 
 func addSource(ctx context.Context, st store.Store, rawURL, title string) (model.Source, error) {
@@ -76,15 +79,82 @@ func sourcesAdd(ctx context.Context, a *app, args []string) error {
 
 // sourceJSON is the shape of a source in `sources list --json`.
 type sourceJSON struct {
-	ID          int64      `json:"id"`
-	URL         string     `json:"url"`
-	Title       string     `json:"title"`
-	SiteURL     string     `json:"site_url,omitempty"`
-	Language    string     `json:"language,omitempty"`
-	LastError   string     `json:"last_error"`
-	LastFetched *time.Time `json:"last_fetched"`
-	NextFetch   *time.Time `json:"next_fetch"`
-	Articles    int        `json:"articles"`
+	ID          int64         `json:"id"`
+	URL         string        `json:"url"`
+	Title       string        `json:"title"`
+	SiteURL     string        `json:"site_url,omitempty"`
+	Language    string        `json:"language,omitempty"`
+	LastError   string        `json:"last_error"`
+	LastFetched *time.Time    `json:"last_fetched"`
+	NextFetch   *time.Time    `json:"next_fetch"`
+	Articles    int           `json:"articles"`
+	Outlet      *model.Outlet `json:"outlet"`
+}
+
+// outletOrNil is the source's outlet profile, nil when it has no key.
+func outletOrNil(o model.Outlet) *model.Outlet {
+	if o.Key == "" {
+		return nil
+	}
+	return &o
+}
+
+// optString is a flag that records whether it was given.
+type optString struct{ v *string }
+
+func (o *optString) String() string {
+	if o.v == nil {
+		return ""
+	}
+	return *o.v
+}
+func (o *optString) Set(s string) error { o.v = &s; return nil }
+
+// sourcesEdit is `khabar sources edit ID|KEY --name-ar … --name-en …
+// --country SA --kind private`: it edits the profile of a source's outlet,
+// or of an outlet known by key only (an imported one such as "was").
+func sourcesEdit(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "sources edit")
+	var nameAR, nameEN, country, kind optString
+	fs.Var(&nameAR, "name-ar", "the outlet's Arabic name")
+	fs.Var(&nameEN, "name-en", "the outlet's English name")
+	fs.Var(&country, "country", "the outlet's country, an ISO 3166-1 alpha-2 code such as SA")
+	fs.Var(&kind, "kind", "wire, state, public or private")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one source id or outlet key, then --name-ar, --name-en, --country or --kind")
+	}
+	e := outlets.Edit{NameAR: nameAR.v, NameEN: nameEN.v, Country: country.v, Kind: kind.v}
+	if e.Empty() {
+		return usagef("nothing to change: give --name-ar, --name-en, --country or --kind")
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	o, id, err := outlets.EditSource(ctx, st, pos[0], e)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no source with id %s", pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	what := "outlet " + o.Key
+	if id != 0 {
+		what = fmt.Sprintf("source %d (outlet %s)", id, o.Key)
+	}
+	fmt.Fprintf(a.stdout, "%s: %s / %s, country %s, kind %s\n", what, orDash(o.NameAR), orDash(o.NameEN), orDash(o.Country), orDash(o.Kind))
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func timeOrNil(t time.Time) *time.Time {
@@ -115,7 +185,7 @@ func sourcesList(ctx context.Context, a *app, args []string) error {
 			out = append(out, sourceJSON{
 				ID: s.ID, URL: s.URL, Title: s.Title, SiteURL: s.SiteURL, Language: s.Language,
 				LastError: s.LastError, LastFetched: timeOrNil(s.LastFetched),
-				NextFetch: timeOrNil(s.NextFetch), Articles: s.Articles,
+				NextFetch: timeOrNil(s.NextFetch), Articles: s.Articles, Outlet: outletOrNil(s.Outlet),
 			})
 		}
 		enc := json.NewEncoder(a.stdout)
@@ -124,13 +194,13 @@ func sourcesList(ctx context.Context, a *app, args []string) error {
 		return enc.Encode(out)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tARTICLES\tLAST FETCH\tTITLE\tURL\tERROR")
+	fmt.Fprintln(tw, "ID\tARTICLES\tLAST FETCH\tOUTLET\tNAME\tURL\tERROR")
 	for _, s := range srcs {
 		last := "never"
 		if !s.LastFetched.IsZero() {
 			last = s.LastFetched.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.Articles, last, s.Title, s.URL, s.LastError)
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Articles, last, orDash(s.Outlet.Key), s.DisplayName(), s.URL, s.LastError)
 	}
 	return tw.Flush()
 }

@@ -20,6 +20,7 @@ import (
 
 	"khabar/internal/arabic/dates"
 	"khabar/internal/model"
+	"khabar/internal/outlets"
 	"khabar/internal/weburl"
 )
 
@@ -222,6 +223,7 @@ func (r Record) Article() (*model.Article, error) {
 		Title:      strings.TrimSpace(r.Title),
 		Text:       cleanParagraphs(text),
 		SourceName: strings.TrimSpace(r.Source),
+		Outlet:     outlets.Key(r.Source),
 		Language:   r.Language,
 	}
 	// A record may carry only its URL (SaudiNewsNet has 57 whose crawler

@@ -323,6 +323,7 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 		GUID:       it.GUID,
 		SourceID:   src.ID,
 		SourceName: sourceName(src),
+		Outlet:     src.Outlet.Key,
 		Title:      strings.TrimSpace(it.Title),
 		Authors:    it.Authors,
 		Published:  it.Published,

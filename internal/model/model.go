@@ -24,6 +24,55 @@ type Source struct {
 
 	CreatedAt time.Time
 	Articles  int // number of stored articles; filled by listings
+
+	// Outlet is the profile of the outlet the feed belongs to; only
+	// Outlet.Key is stored with the source, the rest is read from the
+	// outlet's profile (empty when it has none).
+	Outlet Outlet
+}
+
+// DisplayName is the name readers see for the source: its outlet's name
+// when the outlet has a profile, else its title, else its URL.
+func (s Source) DisplayName() string {
+	switch {
+	case s.Outlet.NameAR != "" || s.Outlet.NameEN != "":
+		return s.Outlet.Name()
+	case s.Title != "":
+		return s.Title
+	}
+	return s.URL
+}
+
+// Outlet is the profile of a news outlet: a stable key that articles and
+// stories count it by, however it is renamed, and what readers see.
+type Outlet struct {
+	Key     string `json:"key"`     // stable: "aljazeera", "was", "alriyadh" …
+	NameAR  string `json:"name_ar"` // Arabic display name
+	NameEN  string `json:"name_en"` // English display name
+	Country string `json:"country"` // ISO 3166-1 alpha-2, "" when none (an international body)
+	Kind    string `json:"kind"`    // OutletWire, OutletState, OutletPublic or OutletPrivate; "" unknown
+}
+
+// Outlet kinds. A state news agency (واس) is a wire.
+const (
+	OutletWire    = "wire"
+	OutletState   = "state"
+	OutletPublic  = "public"
+	OutletPrivate = "private"
+)
+
+// OutletKinds lists the valid kinds.
+var OutletKinds = []string{OutletWire, OutletState, OutletPublic, OutletPrivate}
+
+// Name returns the outlet's Arabic name, else its English one, else its key.
+func (o Outlet) Name() string {
+	switch {
+	case o.NameAR != "":
+		return o.NameAR
+	case o.NameEN != "":
+		return o.NameEN
+	}
+	return o.Key
 }
 
 // Entity is a named thing an article mentions.
@@ -43,11 +92,17 @@ const (
 
 // Article is one news item, keyed by its canonical URL.
 type Article struct {
-	ID          int64
-	URL         string // canonical URL; unique
-	GUID        string // the feed's GUID, when it had one
-	SourceID    int64  // 0 for imported articles without a feed
-	SourceName  string // outlet name for display (source title, or the import's "source")
+	ID         int64
+	URL        string // canonical URL; unique
+	GUID       string // the feed's GUID, when it had one
+	SourceID   int64  // 0 for imported articles without a feed
+	SourceName string // the source's name as saved (source title, or the import's "source")
+	// Outlet is the key of the article's outlet: its source's outlet key,
+	// or SourceName when that is empty (an import's bare key such as
+	// "was"). Stories count outlets by it. OutletName is the outlet's
+	// display name from its profile, filled by reads ("" without one).
+	Outlet      string
+	OutletName  string
 	Title       string
 	Text        string // plain text; paragraphs separated by "\n\n"
 	HTML        string // sanitized article HTML, optional
@@ -71,6 +126,15 @@ type Article struct {
 	Signature   []uint64 // packed copy and story features (cluster.Pack): text MinHash, topic and number hashes, story start
 }
 
+// DisplaySource is the name readers see for the article's outlet: its
+// profile's name when the outlet has one, else the name it was saved with.
+func (a Article) DisplaySource() string {
+	if a.OutletName != "" {
+		return a.OutletName
+	}
+	return a.SourceName
+}
+
 // ArticleRef is the short form of an article used in listings and relations.
 type ArticleRef struct {
 	ID        int64     `json:"id"`
@@ -79,6 +143,7 @@ type ArticleRef struct {
 	Source    string    `json:"source"`
 	Published time.Time `json:"published"`
 	Excerpt   string    `json:"excerpt,omitempty"`
+	Outlet    string    `json:"-"` // the outlet's key
 }
 
 // Story is a group of articles about one event, across outlets.
@@ -90,6 +155,106 @@ type Story struct {
 	Articles  int // number of member articles
 	Outlets   int // number of distinct outlets
 	Members   []ArticleRef
+
+	// Rev grows with every change of the story's members; Details were
+	// computed at DetailsRev (nil when never), so they are current when
+	// DetailsRev == Rev. Filled by GetStory.
+	Rev, DetailsRev int64
+	Details         *StoryDetails
+}
+
+// StoryDetails is what a story page tells beyond its members: who covers
+// it, who broke it, who copied whom, a summary, what each outlet adds and
+// who said what. It is computed when the story changes and stored.
+type StoryDetails struct {
+	Coverage    Coverage          `json:"coverage"`
+	FirstReport *FirstReport      `json:"first_report"`
+	Origin      []OriginGroup     `json:"origin"`
+	Summary     []SummarySentence `json:"summary,omitempty"`
+	Adds        []OutletAdds      `json:"adds"`
+	Quotes      []Quote           `json:"quotes"`
+	Timeline    []TimelineEvent   `json:"timeline"`
+	// OneSided is set when at least 3 outlets cover the story, all of one
+	// country or all of one kind, while outlets of other countries were
+	// active in the same days; Lean says which ("country:SA", "kind:wire").
+	OneSided bool   `json:"one_sided"`
+	Lean     string `json:"lean,omitempty"`
+}
+
+// Coverage says which outlets cover a story and from which countries.
+type Coverage struct {
+	Outlets   []OutletCoverage `json:"outlets"`
+	Countries []CountryCount   `json:"countries"` // most outlets first
+}
+
+// CountryCount is how many of a story's outlets are from one country.
+type CountryCount struct {
+	Country string `json:"country"` // ISO 3166-1 alpha-2
+	Outlets int    `json:"outlets"`
+}
+
+// OutletCoverage is one outlet's part in a story.
+type OutletCoverage struct {
+	Outlet         string    `json:"outlet"` // the outlet's key
+	Source         string    `json:"source"` // its display name
+	SourceID       int64     `json:"source_id"`
+	Country        string    `json:"country"`
+	Kind           string    `json:"kind"`
+	Articles       int       `json:"articles"`
+	FirstPublished time.Time `json:"first_published"`
+}
+
+// FirstReport is a story's earliest article.
+type FirstReport struct {
+	ArticleID int64     `json:"article_id"`
+	Source    string    `json:"source"`
+	Published time.Time `json:"published"`
+}
+
+// OriginGroup is a group of copies: the article they copy, the agency it
+// credits, and the copies.
+type OriginGroup struct {
+	ArticleID int64       `json:"article_id"`
+	Source    string      `json:"source"`
+	Agency    string      `json:"agency"`
+	Copies    []CopyOfRef `json:"copies"`
+}
+
+// CopyOfRef is one copy in an OriginGroup.
+type CopyOfRef struct {
+	ArticleID int64  `json:"article_id"`
+	Source    string `json:"source"`
+}
+
+// SummarySentence is a verbatim sentence of a cited article.
+type SummarySentence struct {
+	Text      string `json:"text"`
+	ArticleID int64  `json:"article_id"`
+	Source    string `json:"source"`
+}
+
+// OutletAdds is what one outlet's coverage has that the others' lacks.
+type OutletAdds struct {
+	Source    string   `json:"source"`
+	ArticleID int64    `json:"article_id"`
+	Sentences []string `json:"sentences"`
+	Numbers   []string `json:"numbers"`
+	Names     []string `json:"names"`
+}
+
+// Quote is a direct quotation, verbatim without its marks, and who said it.
+type Quote struct {
+	Speaker   string `json:"speaker"`
+	Text      string `json:"text"`
+	ArticleID int64  `json:"article_id,omitempty"`
+}
+
+// TimelineEvent is an article's publication, or its update, in a story.
+type TimelineEvent struct {
+	ArticleID int64     `json:"article_id"`
+	Source    string    `json:"source"`
+	Time      time.Time `json:"time"`
+	Update    bool      `json:"update,omitempty"` // a later modification of the article
 }
 
 // Alert is a saved search delivered by webhook, feed or email.

@@ -106,7 +106,7 @@ func (s *Service) Search(ctx context.Context, req Request) (Results, error) {
 				Title:     a.Title,
 				Snippet:   Snippet(s.an, a.Text, q, 240),
 				Published: a.Published,
-				Source:    a.SourceName,
+				Source:    a.DisplaySource(),
 				Score:     h.Score,
 			}
 		}()
@@ -207,7 +207,7 @@ func (s *Service) Related(ctx context.Context, a model.Article, limit int) ([]mo
 		}
 		b := c.b
 		out = append(out, model.ArticleRef{
-			ID: b.ID, URL: b.URL, Title: b.Title, Source: b.SourceName,
+			ID: b.ID, URL: b.URL, Title: b.Title, Source: b.DisplaySource(),
 			Published: b.Published, Excerpt: excerpt(b.Text, 200),
 		})
 	}

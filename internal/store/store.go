@@ -34,6 +34,8 @@ type Store interface {
 	Searcher
 	Alerts
 	Settings
+	Outlets
+	StoryDetails
 
 	// Backup writes a consistent snapshot of the whole store to path.
 	Backup(ctx context.Context, path string) error
@@ -199,14 +201,18 @@ type Candidate struct {
 
 // StoryFilter selects stories for listings.
 type StoryFilter struct {
-	Since  time.Time
-	Limit  int // 0 means 20
-	Offset int
+	Since time.Time
+	// OneSided keeps the stories whose details say their coverage leans
+	// one way (model.StoryDetails.OneSided).
+	OneSided bool
+	Limit    int // 0 means 20
+	Offset   int
 }
 
 // Stories reads the story clusters SaveArticle maintains.
 type Stories interface {
-	// GetStory returns the story with its Members, earliest first.
+	// GetStory returns the story with its Members, earliest first, and its
+	// stored Details.
 	GetStory(ctx context.Context, id int64) (model.Story, error)
 	// ListStories returns stories by latest report first, each with its
 	// Members (earliest first, at most 10), and the total number.
@@ -221,6 +227,39 @@ type Stories interface {
 	// of one story at the same moment decide one after the other. Store
 	// calls inside fn must use the ctx fn receives.
 	WithBandLock(ctx context.Context, bands []uint64, fn func(ctx context.Context) error) error
+}
+
+// Outlets keeps outlet profiles (model.Outlet), by key. Articles name their
+// outlet by key (model.Article.Outlet); reads fill the display name from
+// the profile.
+type Outlets interface {
+	// SaveOutlet stores o under o.Key, replacing the profile stored.
+	SaveOutlet(ctx context.Context, o model.Outlet) error
+	// AddOutlets stores the profiles whose key has none yet, leaving the
+	// others (edited by a user, perhaps) as they are.
+	AddOutlets(ctx context.Context, os []model.Outlet) error
+	// GetOutlet returns ErrNotFound for a key without a profile.
+	GetOutlet(ctx context.Context, key string) (model.Outlet, error)
+	// ListOutlets returns every profile by key.
+	ListOutlets(ctx context.Context) ([]model.Outlet, error)
+	// SetSourceOutlet makes key the outlet of the source and of the
+	// articles stored from it; their stories count outlets anew.
+	SetSourceOutlet(ctx context.Context, sourceID int64, key string) error
+}
+
+// StoryDetails keeps what is computed for a story when it changes
+// (model.StoryDetails). Every change of a story's members raises its Rev.
+type StoryDetails interface {
+	// StaleStories returns up to limit ids of stories whose details are
+	// older than their members (or missing), by id.
+	StaleStories(ctx context.Context, limit int) ([]int64, error)
+	// SaveStoryDetails stores d as the details of the story at revision
+	// rev. When the story has changed since (its Rev is not rev) or is
+	// gone, it stores nothing and returns false.
+	SaveStoryDetails(ctx context.Context, id, rev int64, d model.StoryDetails) (bool, error)
+	// ActiveOutlets returns the distinct outlet keys of the articles
+	// published (or fetched) in [since, until).
+	ActiveOutlets(ctx context.Context, since, until time.Time) ([]string, error)
 }
 
 // TermCount is a keyword or entity with a count, for tag clouds and trends.

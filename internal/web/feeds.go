@@ -96,7 +96,7 @@ func (s *Server) addArticles(r *http.Request, d *feedDoc, as []model.Article) {
 		}
 		d.Items = append(d.Items, feedItem{
 			Permalink: s.absURL(r, "/articles/"+strconv.FormatInt(a.ID, 10)),
-			Link:      a.URL, Title: a.Title, Summary: api.Excerpt(text, 400), Source: a.SourceName,
+			Link:      a.URL, Title: a.Title, Summary: api.Excerpt(text, 400), Source: a.DisplaySource(),
 			Authors: a.Authors, Published: a.Published, Modified: a.Modified, Tags: a.Keywords, Image: a.Image,
 		})
 	}

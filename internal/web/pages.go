@@ -203,7 +203,7 @@ func itemOf(a model.Article) Item {
 	if when.IsZero() {
 		when = a.Fetched
 	}
-	return Item{ID: a.ID, Title: a.Title, Source: a.SourceName, Published: when, Excerpt: api.Excerpt(text, 180),
+	return Item{ID: a.ID, Title: a.Title, Source: a.DisplaySource(), Published: when, Excerpt: api.Excerpt(text, 180),
 		Language: a.Language, StoryID: a.StoryID}
 }
 
@@ -355,8 +355,8 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 // Outlet names the article's outlet: its source, its site, or its host.
 func (p *articlePage) Outlet() string {
 	switch {
-	case p.Article.SourceName != "":
-		return p.Article.SourceName
+	case p.Article.DisplaySource() != "":
+		return p.Article.DisplaySource()
 	case p.Article.SiteName != "":
 		return p.Article.SiteName
 	}
@@ -678,10 +678,7 @@ func (s *Server) source(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("web: source %d: %w", id, err))
 		return
 	}
-	title := src.Title
-	if title == "" {
-		title = src.URL
-	}
+	title := src.DisplayName()
 	p := &listPage{Base: s.newBase(r, title), Heading: title, Source: &src}
 	p.Kind = p.T.Source
 	p.setFeeds(fmt.Sprintf("/feeds/sources/%d.xml", id))

@@ -29,6 +29,15 @@ type Store struct {
 	settings  map[string]string
 	nextID    int64
 	nextStory int64
+	outlets   map[string]model.Outlet
+	storyRev  map[int64]int64 // raised by every save touching the story
+	details   map[int64]storyDetails
+}
+
+// storyDetails are a story's stored details and the revision they were computed at.
+type storyDetails struct {
+	rev int64
+	d   model.StoryDetails
 }
 
 var _ store.Store = (*Store)(nil)
@@ -36,7 +45,8 @@ var _ store.Store = (*Store)(nil)
 // NewStore returns an empty store.
 func NewStore() *Store {
 	return &Store{sources: map[int64]*model.Source{}, articles: map[int64]*model.Article{},
-		alerts: map[int64]*model.Alert{}, delivered: map[[2]int64]bool{}, settings: map[string]string{}}
+		alerts: map[int64]*model.Alert{}, delivered: map[[2]int64]bool{}, settings: map[string]string{},
+		outlets: map[string]model.Outlet{}, storyRev: map[int64]int64{}, details: map[int64]storyDetails{}}
 }
 
 func (s *Store) id() int64 { s.nextID++; return s.nextID }
@@ -66,6 +76,9 @@ func (s *Store) GetSource(_ context.Context, id int64) (model.Source, error) {
 	}
 	out := *src
 	out.Articles = s.countLocked(func(a *model.Article) bool { return a.SourceID == id })
+	if o, ok := s.outlets[out.Outlet.Key]; ok {
+		out.Outlet = o
+	}
 	return out, nil
 }
 
@@ -208,13 +221,28 @@ func (s *Store) saveLocked(a *model.Article) bool {
 	if created {
 		a.ID = s.id()
 	}
+	if old, ok := s.articles[a.ID]; ok && old.StoryID != a.StoryID && a.StoryID != 0 {
+		s.storyRev[old.StoryID]++
+	}
 	if a.StoryID == 0 {
 		s.nextStory++
 		a.StoryID = s.nextStory
 	}
+	if a.Outlet == "" {
+		a.Outlet = a.SourceName
+	}
+	s.storyRev[a.StoryID]++
 	c := *a
 	s.articles[a.ID] = &c
 	return created
+}
+
+// withOutlet returns a with its outlet's display name.
+func (s *Store) withOutlet(a model.Article) model.Article {
+	if o, ok := s.outlets[a.Outlet]; ok {
+		a.OutletName = o.Name()
+	}
+	return a
 }
 
 // GetArticle implements store.Articles.
@@ -225,7 +253,7 @@ func (s *Store) GetArticle(_ context.Context, id int64) (model.Article, error) {
 	if !ok {
 		return model.Article{}, fmt.Errorf("apitest: article %d: %w", id, store.ErrNotFound)
 	}
-	return *a, nil
+	return s.withOutlet(*a), nil
 }
 
 // GetArticleByURL implements store.Articles.
@@ -234,7 +262,7 @@ func (s *Store) GetArticleByURL(_ context.Context, u string) (model.Article, err
 	defer s.mu.Unlock()
 	for _, a := range s.articles {
 		if a.URL == u {
-			return *a, nil
+			return s.withOutlet(*a), nil
 		}
 	}
 	return model.Article{}, fmt.Errorf("apitest: article %s: %w", u, store.ErrNotFound)
@@ -322,8 +350,9 @@ func (s *Store) CountArticles(context.Context) (int, error) {
 	return len(s.articles), nil
 }
 
-func ref(a model.Article) model.ArticleRef {
-	return model.ArticleRef{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.SourceName, Published: a.Published}
+func (s *Store) ref(a model.Article) model.ArticleRef {
+	a = s.withOutlet(a)
+	return model.ArticleRef{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.DisplaySource(), Published: a.Published, Outlet: a.Outlet}
 }
 
 func (s *Store) storyLocked(id int64, maxMembers int) (model.Story, bool) {
@@ -335,12 +364,18 @@ func (s *Store) storyLocked(id int64, maxMembers int) (model.Story, bool) {
 	st := model.Story{ID: id, Title: ms[0].Title, FirstSeen: when(&ms[0]), LastSeen: when(&ms[len(ms)-1]), Articles: len(ms)}
 	outlets := map[string]bool{}
 	for i, m := range ms {
-		outlets[m.SourceName] = true
+		outlets[m.Outlet] = true
 		if maxMembers == 0 || i < maxMembers {
-			st.Members = append(st.Members, ref(m))
+			st.Members = append(st.Members, s.ref(m))
 		}
 	}
 	st.Outlets = len(outlets)
+	st.Rev = s.storyRev[id]
+	if d, ok := s.details[id]; ok {
+		st.DetailsRev = d.rev
+		dc := d.d
+		st.Details = &dc
+	}
 	return st, true
 }
 
@@ -366,7 +401,7 @@ func (s *Store) ListStories(_ context.Context, f store.StoryFilter) ([]model.Sto
 	var all []model.Story
 	for id := range ids {
 		st, _ := s.storyLocked(id, 10)
-		if f.Since.IsZero() || !st.LastSeen.Before(f.Since) {
+		if (f.Since.IsZero() || !st.LastSeen.Before(f.Since)) && (!f.OneSided || st.Details != nil && st.Details.OneSided) {
 			all = append(all, st)
 		}
 	}
@@ -377,6 +412,123 @@ func (s *Store) ListStories(_ context.Context, f store.StoryFilter) ([]model.Sto
 		return cmp.Compare(y.ID, x.ID)
 	})
 	return page(all, f.Limit, 20, f.Offset), len(all), nil
+}
+
+// StaleStories implements store.StoryDetails.
+func (s *Store) StaleStories(_ context.Context, limit int) ([]int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []int64
+	for id, rev := range s.storyRev {
+		if s.details[id].rev < rev && s.countLocked(func(a *model.Article) bool { return a.StoryID == id }) > 0 {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if limit > 0 && len(ids) > limit {
+		ids = ids[:limit]
+	}
+	return ids, nil
+}
+
+// SaveStoryDetails implements store.StoryDetails.
+func (s *Store) SaveStoryDetails(_ context.Context, id, rev int64, d model.StoryDetails) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.storyRev[id] != rev {
+		return false, nil
+	}
+	s.details[id] = storyDetails{rev: rev, d: d}
+	return true, nil
+}
+
+// ActiveOutlets implements store.StoryDetails.
+func (s *Store) ActiveOutlets(_ context.Context, since, until time.Time) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range s.articles {
+		if t := when(a); !t.Before(since) && t.Before(until) && !seen[a.Outlet] {
+			seen[a.Outlet] = true
+			out = append(out, a.Outlet)
+		}
+	}
+	return out, nil
+}
+
+// SaveOutlet implements store.Outlets.
+func (s *Store) SaveOutlet(_ context.Context, o model.Outlet) error {
+	if o.Key == "" {
+		return fmt.Errorf("apitest: outlet without key: %w", store.ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outlets[o.Key] = o
+	s.touchOutletLocked(o.Key)
+	return nil
+}
+
+func (s *Store) touchOutletLocked(key string) {
+	for _, a := range s.articles {
+		if a.Outlet == key {
+			s.storyRev[a.StoryID]++
+		}
+	}
+}
+
+// AddOutlets implements store.Outlets.
+func (s *Store) AddOutlets(_ context.Context, os []model.Outlet) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range os {
+		if _, ok := s.outlets[o.Key]; !ok {
+			s.outlets[o.Key] = o
+			s.touchOutletLocked(o.Key)
+		}
+	}
+	return nil
+}
+
+// GetOutlet implements store.Outlets.
+func (s *Store) GetOutlet(_ context.Context, key string) (model.Outlet, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.outlets[key]
+	if !ok {
+		return model.Outlet{}, fmt.Errorf("apitest: outlet %q: %w", key, store.ErrNotFound)
+	}
+	return o, nil
+}
+
+// ListOutlets implements store.Outlets.
+func (s *Store) ListOutlets(context.Context) ([]model.Outlet, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []model.Outlet
+	for _, o := range s.outlets {
+		out = append(out, o)
+	}
+	slices.SortFunc(out, func(x, y model.Outlet) int { return cmp.Compare(x.Key, y.Key) })
+	return out, nil
+}
+
+// SetSourceOutlet implements store.Outlets.
+func (s *Store) SetSourceOutlet(_ context.Context, sourceID int64, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src, ok := s.sources[sourceID]
+	if !ok {
+		return fmt.Errorf("apitest: source %d: %w", sourceID, store.ErrNotFound)
+	}
+	src.Outlet = model.Outlet{Key: key}
+	for _, a := range s.articles {
+		if a.SourceID == sourceID {
+			a.Outlet = key
+			s.storyRev[a.StoryID]++
+		}
+	}
+	return nil
 }
 
 // Candidates implements store.Stories; the fake keeps no bands.
@@ -640,7 +792,7 @@ func (f *Searcher) Search(ctx context.Context, q api.SearchRequest) (api.SearchR
 	res := api.SearchResults{Total: len(hits)}
 	for i, a := range page(hits, q.Limit, 20, q.Offset) {
 		res.Results = append(res.Results, api.SearchResult{ID: a.ID, URL: a.URL, Title: a.Title,
-			Snippet: snippet(a.Text, words), Source: a.SourceName, Published: a.Published, Score: 1 / float64(q.Offset+i+1)})
+			Snippet: snippet(a.Text, words), Source: a.DisplaySource(), Published: a.Published, Score: 1 / float64(q.Offset+i+1)})
 	}
 	return res, nil
 }
@@ -669,7 +821,7 @@ func (f *Searcher) Related(ctx context.Context, a model.Article, limit int) ([]m
 	}
 	var out []model.ArticleRef
 	for _, x := range page(rel, limit, 5, 0) {
-		r := ref(x)
+		r := model.ArticleRef{ID: x.ID, URL: x.URL, Title: x.Title, Source: x.DisplaySource(), Published: x.Published, Outlet: x.Outlet}
 		r.Excerpt = api.Excerpt(x.Text, 140)
 		out = append(out, r)
 	}

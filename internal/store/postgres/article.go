@@ -20,7 +20,11 @@ import (
 
 const articleColumns = `a.id, a.url, a.guid, a.source_id, a.source_name, a.title, a.text, a.html,
 	a.summary, a.authors, a.published, a.modified, a.fetched, a.language, a.image, a.site_name,
-	a.agency, a.content_hash, a.duplicate_of, COALESCE(a.story_id, 0), a.signature`
+	a.agency, a.content_hash, a.duplicate_of, COALESCE(a.story_id, 0), a.signature,
+	a.outlet, ` + outletNameSQL
+
+// outletNameSQL is the display name of a.outlet's profile, ” without one.
+const outletNameSQL = `COALESCE((SELECT COALESCE(NULLIF(o.name_ar, ''), o.name_en) FROM outlets o WHERE o.key = a.outlet), '')`
 
 func scanArticle(r pgx.Row) (*model.Article, error) {
 	var (
@@ -30,7 +34,7 @@ func scanArticle(r pgx.Row) (*model.Article, error) {
 	)
 	err := r.Scan(&a.ID, &a.URL, &a.GUID, &a.SourceID, &a.SourceName, &a.Title, &a.Text, &a.HTML,
 		&a.Summary, &a.Authors, &published, &modified, &fetched, &a.Language, &a.Image, &a.SiteName,
-		&a.Agency, &a.ContentHash, &a.DuplicateOf, &a.StoryID, &sig)
+		&a.Agency, &a.ContentHash, &a.DuplicateOf, &a.StoryID, &sig, &a.Outlet, &a.OutletName)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +76,12 @@ func decodeSignature(b []byte) ([]uint64, error) {
 	return sig, nil
 }
 
-// outletKey is what a story counts as one outlet.
+// outletKey is what a story counts as one outlet: the article's outlet
+// key, else its source's name.
 func outletKey(a *model.Article) string {
+	if a.Outlet != "" {
+		return a.Outlet
+	}
 	if a.SourceName != "" {
 		return a.SourceName
 	}
@@ -425,7 +433,8 @@ const refreshStorySQL = `WITH c AS (
 		FROM articles WHERE story_id = $1),
 	gone AS (DELETE FROM stories WHERE id = $1 AND (SELECT n FROM c) = 0)
 	UPDATE stories SET articles = c.n, outlets = c.o, first_seen = c.f, last_seen = c.l,
-		title = COALESCE((SELECT title FROM articles WHERE story_id = $1 ORDER BY sort_time, id LIMIT 1), title)
+		title = COALESCE((SELECT title FROM articles WHERE story_id = $1 ORDER BY sort_time, id LIMIT 1), title),
+		rev = stories.rev + 1
 	FROM c WHERE stories.id = $1 AND c.n > 0`
 
 // GetArticle returns the article with its keywords and entities.

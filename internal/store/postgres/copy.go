@@ -39,6 +39,15 @@ func CopyFrom(ctx context.Context, src store.Store, dst *Store, index func(*mode
 	if index == nil {
 		return fmt.Errorf("postgres: copy: no index function: %w", store.ErrInvalid)
 	}
+	outlets, err := src.ListOutlets(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: copy: %w", err)
+	}
+	for _, o := range outlets {
+		if err := dst.SaveOutlet(ctx, o); err != nil {
+			return fmt.Errorf("postgres: copy: %w", err)
+		}
+	}
 	sources, err := src.ListSources(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: copy: %w", err)
@@ -142,17 +151,17 @@ func (s *Store) upsertSource(ctx context.Context, so model.Source) error {
 	defer done()
 	_, err := q.Exec(ctx, `INSERT INTO sources
 		(id, url, title, site_url, language, etag, last_modified, last_fetched, last_error,
-		 next_fetch, error_count, interval_ns, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		 next_fetch, error_count, interval_ns, created_at, outlet)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (id) DO UPDATE SET url = excluded.url, title = excluded.title,
 			site_url = excluded.site_url, language = excluded.language, etag = excluded.etag,
 			last_modified = excluded.last_modified, last_fetched = excluded.last_fetched,
 			last_error = excluded.last_error, next_fetch = excluded.next_fetch,
 			error_count = excluded.error_count, interval_ns = excluded.interval_ns,
-			created_at = excluded.created_at`,
+			created_at = excluded.created_at, outlet = excluded.outlet`,
 		so.ID, so.URL, so.Title, so.SiteURL, so.Language, so.ETag, so.LastModified,
 		timeArg(so.LastFetched), so.LastError, timeArg(so.NextFetch), so.ErrorCount,
-		int64(so.Interval), timeArg(so.CreatedAt))
+		int64(so.Interval), timeArg(so.CreatedAt), so.Outlet.Key)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("URL stored under another id: %w", store.ErrConflict)
 	}
@@ -167,7 +176,7 @@ func (s *Store) upsertAlert(ctx context.Context, al model.Alert) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET query = excluded.query, source_ids = excluded.source_ids,
 			entities = excluded.entities, webhook = excluded.webhook, email = excluded.email,
-			created_at = excluded.created_at`,
+			created_at = excluded.created_at, outlet = excluded.outlet`,
 		al.ID, al.Query, int64s(al.SourceIDs), strs(al.Entities), al.Webhook, al.Email, timeArg(al.CreatedAt))
 	return err
 }

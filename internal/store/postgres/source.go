@@ -12,8 +12,15 @@ import (
 	"khabar/internal/store"
 )
 
-const sourceColumns = `s.id, s.url, s.title, s.site_url, s.language, s.etag, s.last_modified,
-	s.last_fetched, s.last_error, s.next_fetch, s.error_count, s.interval_ns, s.created_at`
+var sourceColumns = `s.id, s.url, s.title, s.site_url, s.language, s.etag, s.last_modified,
+	s.last_fetched, s.last_error, s.next_fetch, s.error_count, s.interval_ns, s.created_at,
+	s.outlet, ` + outletColumn("name_ar") + `, ` + outletColumn("name_en") + `, ` + outletColumn("country") + `, ` + outletColumn("kind")
+
+// outletColumn is a column of the profile of s's outlet, ” without one:
+// a subquery, which a claim's RETURNING can hold where a join cannot go.
+func outletColumn(col string) string {
+	return `COALESCE((SELECT o.` + col + ` FROM outlets o WHERE o.key = s.outlet), '')`
+}
 
 func scanSource(r pgx.Row, extra ...any) (model.Source, error) {
 	var (
@@ -22,7 +29,8 @@ func scanSource(r pgx.Row, extra ...any) (model.Source, error) {
 		interval                        int64
 	)
 	dest := append([]any{&s.ID, &s.URL, &s.Title, &s.SiteURL, &s.Language, &s.ETag, &s.LastModified,
-		&lastFetched, &s.LastError, &nextFetch, &s.ErrorCount, &interval, &created}, extra...)
+		&lastFetched, &s.LastError, &nextFetch, &s.ErrorCount, &interval, &created,
+		&s.Outlet.Key, &s.Outlet.NameAR, &s.Outlet.NameEN, &s.Outlet.Country, &s.Outlet.Kind}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return model.Source{}, err
 	}
@@ -67,12 +75,12 @@ func (s *Store) insertSource(ctx context.Context, src model.Source, keepID bool)
 	var out int64
 	err := q.QueryRow(ctx, `INSERT INTO sources
 		(id, url, title, site_url, language, etag, last_modified, last_fetched, last_error,
-		 next_fetch, error_count, interval_ns, created_at)
+		 next_fetch, error_count, interval_ns, created_at, outlet)
 		VALUES (COALESCE($1, nextval(pg_get_serial_sequence('sources', 'id'))),
-			$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		id, src.URL, clean(src.Title), clean(src.SiteURL), clean(src.Language), clean(src.ETag), clean(src.LastModified),
 		timeArg(src.LastFetched), clean(src.LastError), timeArg(src.NextFetch), src.ErrorCount,
-		int64(src.Interval), timeArg(src.CreatedAt)).Scan(&out)
+		int64(src.Interval), timeArg(src.CreatedAt), clean(src.Outlet.Key)).Scan(&out)
 	return out, err
 }
 

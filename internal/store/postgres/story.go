@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -42,12 +43,19 @@ func scanStory(r pgx.Row) (model.Story, error) {
 	var (
 		st          model.Story
 		first, last *time.Time
+		details     *string
 	)
-	if err := r.Scan(&st.ID, &st.Title, &first, &last, &st.Articles, &st.Outlets); err != nil {
+	if err := r.Scan(&st.ID, &st.Title, &first, &last, &st.Articles, &st.Outlets, &st.Rev, &st.DetailsRev, &details); err != nil {
 		return model.Story{}, err
 	}
 	st.FirstSeen = timeVal(first)
 	st.LastSeen = timeVal(last)
+	if details != nil && *details != "" {
+		st.Details = new(model.StoryDetails)
+		if err := json.Unmarshal([]byte(*details), st.Details); err != nil {
+			return model.Story{}, fmt.Errorf("story %d: details: %w", st.ID, err)
+		}
+	}
 	return st, nil
 }
 
@@ -58,14 +66,15 @@ func members(ctx context.Context, q dbtx, story int64, limit int) ([]model.Artic
 		lim = strconv.Itoa(limit)
 	}
 	var refs []model.ArticleRef
-	err := runQuery(ctx, q, `SELECT id, url, title, source_name, sort_time, substr(text, 1, $1)
-		FROM articles WHERE story_id = $2 ORDER BY sort_time, id LIMIT `+lim, func(rows pgx.Rows) error {
+	err := runQuery(ctx, q, `SELECT a.id, a.url, a.title, COALESCE(NULLIF(`+outletNameSQL+`, ''), a.source_name),
+		a.outlet, a.sort_time, substr(a.text, 1, $1)
+		FROM articles a WHERE a.story_id = $2 ORDER BY a.sort_time, a.id LIMIT `+lim, func(rows pgx.Rows) error {
 		var (
 			r    model.ArticleRef
 			t    *time.Time
 			text string
 		)
-		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &t, &text); err != nil {
+		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
 			return err
 		}
 		r.Published = timeVal(t)
@@ -76,7 +85,7 @@ func members(ctx context.Context, q dbtx, story int64, limit int) ([]model.Artic
 	return refs, err
 }
 
-const storyColumns = `id, title, first_seen, last_seen, articles, outlets`
+const storyColumns = `id, title, first_seen, last_seen, articles, outlets, rev, details_rev, details`
 
 // GetStory returns the story with all its Members, earliest first. A
 // member's Published is its published time, or its fetch time when unknown.
@@ -104,10 +113,20 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 	if limit == 0 {
 		limit = 20
 	}
-	where, args := "", []any{}
+	var (
+		conds []string
+		args  []any
+		where string
+	)
 	if !f.Since.IsZero() {
-		where = ` WHERE last_seen >= $1`
 		args = append(args, f.Since.UTC())
+		conds = append(conds, `last_seen >= $1`)
+	}
+	if f.OneSided {
+		conds = append(conds, `one_sided`)
+	}
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	q, done := s.db(ctx)
 	defer done()
@@ -224,4 +243,65 @@ func (s *Store) ByContentHash(ctx context.Context, hash string) (model.Article, 
 		return model.Article{}, fmt.Errorf("postgres: by content hash %q: %w", hash, notFound(err))
 	}
 	return *a, nil
+}
+
+// StaleStories returns up to limit ids of stories whose details are older
+// than their members, by id.
+func (s *Store) StaleStories(ctx context.Context, limit int) ([]int64, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	q, done := s.db(ctx)
+	defer done()
+	var ids []int64
+	err := runQuery(ctx, q, `SELECT id FROM stories WHERE details_rev < rev ORDER BY id LIMIT $1`, func(rows pgx.Rows) error {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: stale stories: %w", err)
+	}
+	return ids, nil
+}
+
+// SaveStoryDetails stores d for the story at revision rev, unless the
+// story changed since or is gone.
+func (s *Store) SaveStoryDetails(ctx context.Context, id, rev int64, d model.StoryDetails) (bool, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return false, fmt.Errorf("postgres: save details of story %d: %w", id, err)
+	}
+	q, done := s.db(ctx)
+	defer done()
+	tag, err := q.Exec(ctx, `UPDATE stories SET details = $1, details_rev = rev, one_sided = $2
+		WHERE id = $3 AND rev = $4`, clean(string(b)), d.OneSided, id, rev)
+	if err != nil {
+		return false, fmt.Errorf("postgres: save details of story %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ActiveOutlets returns the distinct outlets of the articles published (or
+// fetched) in [since, until).
+func (s *Store) ActiveOutlets(ctx context.Context, since, until time.Time) ([]string, error) {
+	q, done := s.db(ctx)
+	defer done()
+	var out []string
+	err := runQuery(ctx, q, `SELECT DISTINCT outlet FROM articles WHERE sort_time >= $1 AND sort_time < $2`,
+		func(rows pgx.Rows) error {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				return err
+			}
+			out = append(out, k)
+			return nil
+		}, since.UTC(), until.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("postgres: active outlets: %w", err)
+	}
+	return out, nil
 }

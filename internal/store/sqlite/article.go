@@ -19,7 +19,11 @@ import (
 
 const articleColumns = `a.id, a.url, a.guid, a.source_id, a.source_name, a.title, a.text, a.html,
 	a.summary, a.authors, a.published, a.modified, a.fetched, a.language, a.image, a.site_name,
-	a.agency, a.content_hash, a.duplicate_of, COALESCE(a.story_id, 0), a.signature`
+	a.agency, a.content_hash, a.duplicate_of, COALESCE(a.story_id, 0), a.signature,
+	a.outlet, ` + outletNameSQL
+
+// outletNameSQL is the display name of a.outlet's profile, ” without one.
+const outletNameSQL = `COALESCE((SELECT COALESCE(NULLIF(o.name_ar, ''), o.name_en) FROM outlets o WHERE o.key = a.outlet), '')`
 
 func scanArticle(r rowScanner) (*model.Article, error) {
 	var (
@@ -30,7 +34,7 @@ func scanArticle(r rowScanner) (*model.Article, error) {
 	)
 	err := r.Scan(&a.ID, &a.URL, &a.GUID, &a.SourceID, &a.SourceName, &a.Title, &a.Text, &a.HTML,
 		&a.Summary, &authors, &published, &modified, &fetched, &a.Language, &a.Image, &a.SiteName,
-		&a.Agency, &a.ContentHash, &a.DuplicateOf, &a.StoryID, &sig)
+		&a.Agency, &a.ContentHash, &a.DuplicateOf, &a.StoryID, &sig, &a.Outlet, &a.OutletName)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +89,12 @@ func jsonArg(v any, empty bool) (any, error) {
 	return string(b), nil
 }
 
-// outletKey is what a story counts as one outlet.
+// outletKey is what a story counts as one outlet: the article's outlet
+// key, else its source's name.
 func outletKey(a *model.Article) string {
+	if a.Outlet != "" {
+		return a.Outlet
+	}
 	if a.SourceName != "" {
 		return a.SourceName
 	}

@@ -12,7 +12,12 @@ import (
 )
 
 const sourceColumns = `s.id, s.url, s.title, s.site_url, s.language, s.etag, s.last_modified,
-	s.last_fetched, s.last_error, s.next_fetch, s.error_count, s.interval_ns, s.created_at`
+	s.last_fetched, s.last_error, s.next_fetch, s.error_count, s.interval_ns, s.created_at,
+	s.outlet, COALESCE(o.name_ar, ''), COALESCE(o.name_en, ''), COALESCE(o.country, ''), COALESCE(o.kind, '')`
+
+// sourcesFrom is the FROM clause of sourceColumns: each source with its
+// outlet's profile.
+const sourcesFrom = ` FROM sources s LEFT JOIN outlets o ON o.key = s.outlet`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -23,7 +28,8 @@ func scanSource(r rowScanner, extra ...any) (model.Source, error) {
 		interval                        int64
 	)
 	dest := append([]any{&s.ID, &s.URL, &s.Title, &s.SiteURL, &s.Language, &s.ETag, &s.LastModified,
-		&lastFetched, &s.LastError, &nextFetch, &s.ErrorCount, &interval, &created}, extra...)
+		&lastFetched, &s.LastError, &nextFetch, &s.ErrorCount, &interval, &created,
+		&s.Outlet.Key, &s.Outlet.NameAR, &s.Outlet.NameEN, &s.Outlet.Country, &s.Outlet.Kind}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return model.Source{}, err
 	}
@@ -47,11 +53,11 @@ func (s *Store) AddSource(ctx context.Context, src *model.Source) error {
 	err := s.transact(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO sources
 			(url, title, site_url, language, etag, last_modified, last_fetched, last_error,
-			 next_fetch, error_count, interval_ns, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			 next_fetch, error_count, interval_ns, created_at, outlet)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			src.URL, src.Title, src.SiteURL, src.Language, src.ETag, src.LastModified,
 			timeArg(src.LastFetched), src.LastError, timeArg(src.NextFetch), src.ErrorCount,
-			int64(src.Interval), timeArg(src.CreatedAt)).Scan(&id)
+			int64(src.Interval), timeArg(src.CreatedAt), src.Outlet.Key).Scan(&id)
 	})
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -69,7 +75,7 @@ const sourceCountQuery = `(SELECT COUNT(*) FROM articles a WHERE a.source_id = s
 func (s *Store) GetSource(ctx context.Context, id int64) (model.Source, error) {
 	var n int
 	src, err := scanSource(s.r.QueryRowContext(ctx,
-		`SELECT `+sourceColumns+`, `+sourceCountQuery+` FROM sources s WHERE s.id = ?`, id), &n)
+		`SELECT `+sourceColumns+`, `+sourceCountQuery+sourcesFrom+` WHERE s.id = ?`, id), &n)
 	if err != nil {
 		return model.Source{}, fmt.Errorf("sqlite: get source %d: %w", id, notFound(err))
 	}
@@ -81,7 +87,7 @@ func (s *Store) GetSource(ctx context.Context, id int64) (model.Source, error) {
 func (s *Store) GetSourceByURL(ctx context.Context, u string) (model.Source, error) {
 	var n int
 	src, err := scanSource(s.r.QueryRowContext(ctx,
-		`SELECT `+sourceColumns+`, `+sourceCountQuery+` FROM sources s WHERE s.url = ?`, u), &n)
+		`SELECT `+sourceColumns+`, `+sourceCountQuery+sourcesFrom+` WHERE s.url = ?`, u), &n)
 	if err != nil {
 		return model.Source{}, fmt.Errorf("sqlite: get source %q: %w", u, notFound(err))
 	}
@@ -92,8 +98,7 @@ func (s *Store) GetSourceByURL(ctx context.Context, u string) (model.Source, err
 // ListSources returns every source by id, with Articles counted.
 func (s *Store) ListSources(ctx context.Context) ([]model.Source, error) {
 	var out []model.Source
-	err := runQuery(ctx, s.r, `SELECT `+sourceColumns+`, COALESCE(c.n, 0)
-		FROM sources s
+	err := runQuery(ctx, s.r, `SELECT `+sourceColumns+`, COALESCE(c.n, 0)`+sourcesFrom+`
 		LEFT JOIN (SELECT source_id, COUNT(*) AS n FROM articles GROUP BY source_id) c ON c.source_id = s.id
 		ORDER BY s.id`, func(rows *sql.Rows) error {
 		var n int
@@ -158,7 +163,7 @@ func (s *Store) claim(ctx context.Context, now time.Time, lease time.Duration, l
 	var out []model.Source
 	err := s.transact(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		err := runQuery(ctx, tx, `SELECT `+sourceColumns+` FROM sources s
+		err := runQuery(ctx, tx, `SELECT `+sourceColumns+sourcesFrom+`
 			WHERE s.next_fetch IS NULL OR s.next_fetch <= ? OR (? AND s.error_count = 0 AND s.next_fetch > ?)
 			ORDER BY COALESCE(s.next_fetch, 0), s.id LIMIT ?`, func(rows *sql.Rows) error {
 			src, err := scanSource(rows)

@@ -43,7 +43,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.refreshStory, `UPDATE stories SET
 			(articles, outlets, first_seen, last_seen) =
 				(SELECT COUNT(*), COUNT(DISTINCT outlet), MIN(sort_time), MAX(sort_time) FROM articles WHERE story_id = ?1),
-			title = COALESCE((SELECT title FROM articles WHERE story_id = ?1 ORDER BY sort_time, id LIMIT 1), title)
+			title = COALESCE((SELECT title FROM articles WHERE story_id = ?1 ORDER BY sort_time, id LIMIT 1), title),
+			rev = rev + 1
 			WHERE id = ?1`},
 		{&q.deleteKeywords, `DELETE FROM article_keywords WHERE article_id = ?`},
 		{&q.deleteEntities, `DELETE FROM article_entities WHERE article_id = ?`},

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -40,18 +41,26 @@ func scanStory(r rowScanner) (model.Story, error) {
 	var (
 		st          model.Story
 		first, last sql.NullInt64
+		details     sql.NullString
 	)
-	if err := r.Scan(&st.ID, &st.Title, &first, &last, &st.Articles, &st.Outlets); err != nil {
+	if err := r.Scan(&st.ID, &st.Title, &first, &last, &st.Articles, &st.Outlets, &st.Rev, &st.DetailsRev, &details); err != nil {
 		return model.Story{}, err
 	}
 	st.FirstSeen = timeVal(first)
 	st.LastSeen = timeVal(last)
+	if details.Valid && details.String != "" {
+		st.Details = new(model.StoryDetails)
+		if err := json.Unmarshal([]byte(details.String), st.Details); err != nil {
+			return model.Story{}, fmt.Errorf("story %d: details: %w", st.ID, err)
+		}
+	}
 	return st, nil
 }
 
 // membersSQL reads a story's members, earliest first, at most ?3 (-1: all).
-const membersSQL = `SELECT id, url, title, source_name, sort_time, substr(text, 1, ?1)
-	FROM articles WHERE story_id = ?2 ORDER BY sort_time, id LIMIT ?3`
+const membersSQL = `SELECT a.id, a.url, a.title, COALESCE(NULLIF(` + outletNameSQL + `, ''), a.source_name),
+	a.outlet, a.sort_time, substr(a.text, 1, ?1)
+	FROM articles a WHERE a.story_id = ?2 ORDER BY a.sort_time, a.id LIMIT ?3`
 
 // members returns up to limit members of a story, earliest first (limit <= 0: all).
 func (s *Store) members(ctx context.Context, story int64, limit int) ([]model.ArticleRef, error) {
@@ -65,7 +74,7 @@ func (s *Store) members(ctx context.Context, story int64, limit int) ([]model.Ar
 			t    sql.NullInt64
 			text string
 		)
-		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &t, &text); err != nil {
+		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
 			return err
 		}
 		r.Published = timeVal(t)
@@ -76,7 +85,7 @@ func (s *Store) members(ctx context.Context, story int64, limit int) ([]model.Ar
 	return refs, err
 }
 
-const storyColumns = `id, title, first_seen, last_seen, articles, outlets`
+const storyColumns = `id, title, first_seen, last_seen, articles, outlets, rev, details_rev, details`
 
 // GetStory returns the story with all its Members, earliest first. A
 // member's Published is its published time, or its fetch time when unknown.
@@ -102,10 +111,20 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 	if limit == 0 {
 		limit = 20
 	}
-	where, args := "", []any{}
+	var (
+		conds []string
+		args  []any
+		where string
+	)
 	if !f.Since.IsZero() {
-		where = ` WHERE last_seen >= ?`
+		conds = append(conds, `last_seen >= ?`)
 		args = append(args, f.Since.UnixMicro())
+	}
+	if f.OneSided {
+		conds = append(conds, `one_sided = 1`)
+	}
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	var total int
 	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM stories`+where, args...).Scan(&total); err != nil {
@@ -209,4 +228,67 @@ func (s *Store) ByContentHash(ctx context.Context, hash string) (model.Article, 
 		return model.Article{}, fmt.Errorf("sqlite: by content hash %q: %w", hash, notFound(err))
 	}
 	return *a, nil
+}
+
+// StaleStories returns up to limit ids of stories whose details are older
+// than their members, by id.
+func (s *Store) StaleStories(ctx context.Context, limit int) ([]int64, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	var ids []int64
+	err := runQuery(ctx, s.r, `SELECT id FROM stories WHERE details_rev < rev ORDER BY id LIMIT ?`, func(rows *sql.Rows) error {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: stale stories: %w", err)
+	}
+	return ids, nil
+}
+
+// SaveStoryDetails stores d for the story at revision rev, unless the
+// story changed since or is gone.
+func (s *Store) SaveStoryDetails(ctx context.Context, id, rev int64, d model.StoryDetails) (bool, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: save details of story %d: %w", id, err)
+	}
+	var n int64
+	err = s.transact(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE stories SET details = ?, details_rev = rev, one_sided = ?
+			WHERE id = ? AND rev = ?`, string(b), d.OneSided, id, rev)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlite: save details of story %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// ActiveOutlets returns the distinct outlets of the articles published (or
+// fetched) in [since, until).
+func (s *Store) ActiveOutlets(ctx context.Context, since, until time.Time) ([]string, error) {
+	var out []string
+	err := runQuery(ctx, s.r, `SELECT DISTINCT outlet FROM articles WHERE sort_time >= ? AND sort_time < ?`,
+		func(rows *sql.Rows) error {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				return err
+			}
+			out = append(out, k)
+			return nil
+		}, since.UnixMicro(), until.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: active outlets: %w", err)
+	}
+	return out, nil
 }

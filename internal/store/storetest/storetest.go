@@ -84,6 +84,8 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"SearchUpdate", testSearchUpdate},
 		{"Alerts", testAlerts},
 		{"Settings", testSettings},
+		{"Outlets", testOutlets},
+		{"StoryDetails", testStoryDetails},
 		{"Backup", func(t *testing.T, s store.Store) { testBackup(t, s, cfg.openBackup) }},
 	}
 	for _, tc := range tests {
@@ -1661,5 +1663,198 @@ func testSearchInjectionQuoting(t *testing.T, s store.Store) {
 	ids, _ = search(t, s, store.TextQuery{Clauses: []store.Clause{word("qux", "")}})
 	if !slices.Equal(ids, []int64{b.ID}) {
 		t.Errorf("plain search after the odd ones = %v, want %v", ids, []int64{b.ID})
+	}
+}
+
+// testOutlets checks outlet profiles: stored and listed by key, never
+// overwritten by AddOutlets, shown as the name of the articles and story
+// members that carry the key, and the key (not the name) counted as a
+// story's outlet; SetSourceOutlet moves a source's articles to a key.
+func testOutlets(t *testing.T, s store.Store) {
+	c := ctx(t)
+	if _, err := s.GetOutlet(c, "was"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("GetOutlet of a key without a profile: %v, want ErrNotFound", err)
+	}
+	was := model.Outlet{Key: "was", NameAR: "وكالة الأنباء السعودية", NameEN: "Saudi Press Agency", Country: "SA", Kind: model.OutletWire}
+	riyadh := model.Outlet{Key: "alriyadh", NameAR: "الرياض", NameEN: "Al Riyadh", Country: "SA", Kind: model.OutletPrivate}
+	if err := s.AddOutlets(c, []model.Outlet{was, riyadh}); err != nil {
+		t.Fatal(err)
+	}
+	// An edit, then the built-in profiles again: the edit stays.
+	edited := riyadh
+	edited.NameAR = "جريدة الرياض"
+	if err := s.SaveOutlet(c, edited); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddOutlets(c, []model.Outlet{was, riyadh}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetOutlet(c, "alriyadh"); err != nil || got != edited {
+		t.Errorf("GetOutlet(alriyadh) = %+v, %v; want the edit %+v", got, err, edited)
+	}
+	all, err := s.ListOutlets(c)
+	if err != nil || len(all) != 2 || all[0].Key != "alriyadh" || all[1] != was {
+		t.Errorf("ListOutlets = %+v, %v", all, err)
+	}
+	if err := s.SaveOutlet(c, model.Outlet{}); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("SaveOutlet without a key: %v, want ErrInvalid", err)
+	}
+
+	// Imported articles carry the bare key as their source name.
+	a := article("https://spa.gov.sa/1", "خبر", day(0))
+	a.SourceName, a.Outlet = "was", "was"
+	save(t, s, a, idx("خبر", ""))
+	b := article("https://alriyadh.com/1", "خبر", day(0).Add(time.Hour))
+	b.SourceName, b.Outlet, b.StoryID = "alriyadh", "alriyadh", a.StoryID
+	save(t, s, b, idx("خبر", ""))
+	// No Outlet: the source name is the key.
+	d := article("https://other.com/1", "خبر", day(0).Add(2*time.Hour))
+	d.SourceName, d.StoryID = "صحيفة أخرى", a.StoryID
+	save(t, s, d, idx("خبر", ""))
+	got, err := s.GetArticle(c, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outlet != "was" || got.OutletName != was.NameAR || got.SourceName != "was" || got.DisplaySource() != was.NameAR {
+		t.Errorf("article of was: outlet %q, name %q, source name %q", got.Outlet, got.OutletName, got.SourceName)
+	}
+	if got, _ := s.GetArticle(c, d.ID); got.Outlet != "صحيفة أخرى" || got.OutletName != "" || got.DisplaySource() != "صحيفة أخرى" {
+		t.Errorf("article without a profile: outlet %q, name %q", got.Outlet, got.OutletName)
+	}
+	list, _, err := s.ListArticles(c, store.ArticleFilter{StoryID: a.StoryID})
+	if err != nil || len(list) != 3 {
+		t.Fatalf("ListArticles: %d, %v", len(list), err)
+	}
+	for _, x := range list {
+		if x.ID == b.ID && x.OutletName != "جريدة الرياض" {
+			t.Errorf("listed article of alriyadh shows %q", x.OutletName)
+		}
+	}
+	st, err := s.GetStory(c, a.StoryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Outlets != 3 {
+		t.Errorf("story outlets %d, want 3", st.Outlets)
+	}
+	names := map[string]string{}
+	for _, m := range st.Members {
+		names[m.Outlet] = m.Source
+	}
+	if names["was"] != was.NameAR || names["alriyadh"] != "جريدة الرياض" || names["صحيفة أخرى"] != "صحيفة أخرى" {
+		t.Errorf("member names %v", names)
+	}
+
+	// A source's outlet, its profile read with it, and a move of its
+	// articles to a key: the story then counts the key once.
+	src := &model.Source{URL: "https://www.alriyadh.com/rss", Title: "جريدة الرياض - الرئيسية", Outlet: model.Outlet{Key: "alriyadh"}}
+	if err := s.AddSource(c, src); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetSource(c, src.ID); err != nil || got.Outlet != edited {
+		t.Errorf("GetSource outlet %+v, %v; want %+v", got.Outlet, err, edited)
+	}
+	plain := addSource(t, s, "https://riyadh.example/feed", "الرياض (موجز)")
+	e := article("https://riyadh.example/1", "خبر", day(0).Add(3*time.Hour))
+	e.SourceID, e.SourceName, e.StoryID = plain.ID, plain.Title, a.StoryID
+	save(t, s, e, idx("خبر", ""))
+	if st, _ := s.GetStory(c, a.StoryID); st.Outlets != 4 {
+		t.Errorf("story outlets %d before the move, want 4", st.Outlets)
+	}
+	if err := s.SetSourceOutlet(c, plain.ID, "alriyadh"); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.GetStory(c, a.StoryID); st.Outlets != 3 {
+		t.Errorf("story outlets %d after the move, want 3", st.Outlets)
+	}
+	if got, _ := s.GetArticle(c, e.ID); got.Outlet != "alriyadh" || got.DisplaySource() != "جريدة الرياض" {
+		t.Errorf("moved article: outlet %q shown as %q", got.Outlet, got.DisplaySource())
+	}
+	srcs, err := s.ListSources(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range srcs {
+		if x.Outlet.Key != "alriyadh" || x.DisplayName() != "جريدة الرياض" {
+			t.Errorf("listed source %d: outlet %+v", x.ID, x.Outlet)
+		}
+	}
+	if err := s.SetSourceOutlet(c, 999999, "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetSourceOutlet of a missing source: %v, want ErrNotFound", err)
+	}
+}
+
+// testStoryDetails checks that a story's details are stored at the
+// revision they were computed for, that a change of its members makes
+// them stale, and that details computed before a change are refused.
+func testStoryDetails(t *testing.T, s store.Store) {
+	c := ctx(t)
+	a := article("https://a.com/1", "خبر", day(0))
+	save(t, s, a, idx("خبر", ""))
+	st, err := s.GetStory(c, a.StoryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Details != nil || st.DetailsRev >= st.Rev {
+		t.Fatalf("new story: details %v at %d, rev %d", st.Details, st.DetailsRev, st.Rev)
+	}
+	stale, err := s.StaleStories(c, 10)
+	if err != nil || !slices.Equal(stale, []int64{a.StoryID}) {
+		t.Fatalf("StaleStories = %v, %v", stale, err)
+	}
+	d := model.StoryDetails{
+		Coverage:    model.Coverage{Outlets: []model.OutletCoverage{{Outlet: "x", Source: "س", Articles: 1, FirstPublished: day(0)}}, Countries: []model.CountryCount{{Country: "SA", Outlets: 1}}},
+		FirstReport: &model.FirstReport{ArticleID: a.ID, Source: "س", Published: day(0)},
+		Quotes:      []model.Quote{{Speaker: "الوزير", Text: "نص", ArticleID: a.ID}},
+		OneSided:    true, Lean: "country:SA",
+	}
+	if ok, err := s.SaveStoryDetails(c, a.StoryID, st.Rev, d); err != nil || !ok {
+		t.Fatalf("SaveStoryDetails = %v, %v", ok, err)
+	}
+	st, err = s.GetStory(c, a.StoryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.DetailsRev != st.Rev || st.Details == nil || !reflect.DeepEqual(*st.Details, d) {
+		t.Errorf("stored details %+v at %d (rev %d), want %+v", st.Details, st.DetailsRev, st.Rev, d)
+	}
+	if stale, _ := s.StaleStories(c, 10); len(stale) != 0 {
+		t.Errorf("StaleStories after the save = %v", stale)
+	}
+	one, _, err := s.ListStories(c, store.StoryFilter{OneSided: true})
+	if err != nil || len(one) != 1 || one[0].ID != a.StoryID {
+		t.Errorf("ListStories(one sided) = %v, %v", one, err)
+	}
+	// A new member: stale again, and details of the old revision refused.
+	old := st.Rev
+	b := article("https://b.com/1", "خبر", day(0).Add(time.Hour))
+	b.StoryID = a.StoryID
+	save(t, s, b, idx("خبر", ""))
+	if stale, _ := s.StaleStories(c, 10); !slices.Equal(stale, []int64{a.StoryID}) {
+		t.Errorf("StaleStories after a new member = %v", stale)
+	}
+	if ok, err := s.SaveStoryDetails(c, a.StoryID, old, model.StoryDetails{}); err != nil || ok {
+		t.Errorf("SaveStoryDetails at an old revision = %v, %v; want false", ok, err)
+	}
+	if ok, err := s.SaveStoryDetails(c, 999999, 1, model.StoryDetails{}); err != nil || ok {
+		t.Errorf("SaveStoryDetails of a missing story = %v, %v; want false", ok, err)
+	}
+	// An outlet's profile changes the names its stories' details show.
+	st, _ = s.GetStory(c, a.StoryID)
+	if ok, _ := s.SaveStoryDetails(c, a.StoryID, st.Rev, d); !ok {
+		t.Fatal("SaveStoryDetails refused the current revision")
+	}
+	if err := s.SaveOutlet(c, model.Outlet{Key: "المصدر", NameAR: "المصدر الجديد"}); err != nil {
+		t.Fatal(err)
+	}
+	if stale, _ := s.StaleStories(c, 10); !slices.Equal(stale, []int64{a.StoryID}) {
+		t.Errorf("StaleStories after a profile edit = %v", stale)
+	}
+	if ls, _, _ := s.ListStories(c, store.StoryFilter{}); len(ls) != 1 {
+		t.Errorf("ListStories = %d stories", len(ls))
+	}
+	act, err := s.ActiveOutlets(c, day(0), day(0).Add(30*time.Minute))
+	if err != nil || !slices.Equal(act, []string{"المصدر"}) {
+		t.Errorf("ActiveOutlets = %v, %v", act, err)
 	}
 }
