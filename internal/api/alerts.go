@@ -1,17 +1,15 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"khabar/internal/alerts"
 	"khabar/internal/model"
 	"khabar/internal/store"
 )
@@ -149,26 +147,21 @@ func (s *server) deleteAlert(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// AlertInput is the body of POST /api/v1/alerts.
-type AlertInput struct {
-	Query    string   `json:"query"`
-	Sources  []int64  `json:"sources"`
-	Entities []string `json:"entities"`
-	Webhook  string   `json:"webhook"`
-	Email    string   `json:"email"`
-}
-
 func (s *server) addAlert(w http.ResponseWriter, r *http.Request) error {
 	if err := s.authorize(w, r); err != nil {
 		return err
 	}
-	var in AlertInput
+	var in alerts.Input
 	if err := decodeBody(r, &in, `{"query": ..., "sources": [...], "entities": [...], "webhook": ..., "email": ...}`); err != nil {
 		return err
 	}
-	a, err := NewAlert(r.Context(), s.cfg.Store, s.cfg.Search, in)
+	a, err := alerts.NewAlert(r.Context(), s.cfg.Store, s.cfg.Search, in)
+	var fe *alerts.FieldError
+	if errors.As(err, &fe) {
+		return badParam(fe.Field, fe.Why)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("api: %w", err)
 	}
 	a.CreatedAt = s.now()
 	if err := s.cfg.Store.AddAlert(r.Context(), &a); err != nil {
@@ -177,55 +170,4 @@ func (s *server) addAlert(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/alerts/%d", a.ID))
 	writeJSON(w, r, http.StatusCreated, alertJSON(a), false)
 	return nil
-}
-
-// NewAlert checks an alert before it is stored and returns it: the query
-// must parse (the searcher runs it once), sources must exist, the webhook
-// must be an http(s) URL and the email an address. Errors the caller
-// made are *Error values whose message starts with the field's name.
-func NewAlert(ctx context.Context, st store.Sources, se Searcher, in AlertInput) (model.Alert, error) {
-	a := model.Alert{Query: strings.TrimSpace(in.Query)}
-	if a.Query == "" {
-		return a, badParam("query", "is required")
-	}
-	if utf8.RuneCountInString(a.Query) > 500 {
-		return a, badParam("query", "must be at most 500 characters")
-	}
-	for _, id := range in.Sources {
-		if _, err := st.GetSource(ctx, id); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return a, badParam("sources", fmt.Sprintf("no source with id %d", id))
-			}
-			return a, fmt.Errorf("api: alert source %d: %w", id, err)
-		}
-		a.SourceIDs = append(a.SourceIDs, id)
-	}
-	for _, e := range in.Entities {
-		if e = strings.TrimSpace(e); e == "" {
-			return a, badParam("entities", "must not hold empty names")
-		}
-		a.Entities = append(a.Entities, e)
-	}
-	if in.Webhook != "" {
-		u, err := ValidateFeedURL(in.Webhook)
-		if err != nil {
-			return a, badParam("webhook", err.Error())
-		}
-		a.Webhook = u
-	}
-	if in.Email != "" {
-		addr, err := mail.ParseAddress(in.Email)
-		if err != nil {
-			return a, badParam("email", "is not an email address: "+err.Error())
-		}
-		a.Email = addr.Address
-	}
-	_, err := se.Search(ctx, SearchRequest{Query: a.Query, SourceIDs: a.SourceIDs, Limit: 1})
-	if errors.Is(err, store.ErrInvalid) {
-		return a, badParam("query", err.Error())
-	}
-	if err != nil {
-		return a, fmt.Errorf("api: check alert query: %w", err)
-	}
-	return a, nil
 }

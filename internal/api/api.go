@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"khabar/internal/search"
 	"khabar/internal/store"
 )
 
@@ -32,7 +33,7 @@ const (
 // Config holds the API's dependencies. Store and Search are required.
 type Config struct {
 	Store  store.Store
-	Search Searcher
+	Search search.Searcher
 	// Now is the clock for windows such as "top tags this week"; nil means time.Now.
 	Now func() time.Time
 	// Logger receives internal errors; nil discards them.

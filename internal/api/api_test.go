@@ -514,49 +514,6 @@ func TestParsePage(t *testing.T) {
 	}
 }
 
-func TestExcerpt(t *testing.T) {
-	text := "قال المبعوث الامريكي للتحالف الدولي ان مهمة التحالف لم تنته بعد،\n\nوأضاف"
-	got := api.Excerpt(text, 30)
-	if n := len([]rune(got)); n > 31 || !strings.HasSuffix(got, "…") || strings.Contains(got, "\n") {
-		t.Errorf("Excerpt = %q (%d runes)", got, n)
-	}
-	if got := api.Excerpt("قصير", 30); got != "قصير" {
-		t.Errorf("short text changed: %q", got)
-	}
-	// Cut at a word boundary, never inside a word.
-	for _, w := range strings.Fields(strings.TrimSuffix(got, "…")) {
-		if !strings.Contains(text, w+" ") && !strings.Contains(text, w+"،") {
-			t.Errorf("word %q cut", w)
-		}
-	}
-}
-
-// TestExcerptMatchesDefinition checks the single-pass Excerpt against
-// the plain definition (join the fields, count runes, cut) on every length.
-func TestExcerptMatchesDefinition(t *testing.T) {
-	def := func(text string, max int) string {
-		text = strings.Join(strings.Fields(text), " ")
-		r := []rune(text)
-		if max <= 0 || len(r) <= max {
-			return text
-		}
-		head := string(r[:max])
-		if sp := strings.LastIndexByte(head, ' '); sp > len(head)/2 {
-			head = head[:sp]
-		}
-		return strings.TrimRight(head, " ،,؛;:.-") + "…"
-	}
-	texts := []string{"", "   ", "قصير", "  قال   المبعوث\n\nان مهمة، التحالف؛ لم تنته.  \t",
-		"كلمة طويلةجداجداجداجداجدا وأخرى", "a b c d e f g h i j", "\u00a0نص\u2003بفراغات\u00a0غريبة "}
-	for _, text := range texts {
-		for max := -1; max <= len([]rune(text))+2; max++ {
-			if got, want := api.Excerpt(text, max), def(text, max); got != want {
-				t.Errorf("Excerpt(%q, %d) = %q, want %q", text, max, got, want)
-			}
-		}
-	}
-}
-
 func TestConfigErrors(t *testing.T) {
 	if _, err := api.New(api.Config{}); err == nil || !strings.HasPrefix(err.Error(), "api: ") {
 		t.Errorf("New without store: %v", err)

@@ -8,11 +8,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"khabar/internal/model"
+	"khabar/internal/plaintext"
+	"khabar/internal/search"
 	"khabar/internal/store"
+	"khabar/internal/weburl"
 )
 
 // ArticleRefJSON is the short form of an article in relations.
@@ -121,7 +123,7 @@ func itemJSON(a model.Article) ArticleItemJSON {
 	return ArticleItemJSON{
 		ID: a.ID, URL: a.URL, Title: a.Title, Published: timePtr(a.Published), Modified: timePtr(a.Modified),
 		Source: a.DisplaySource(), SourceID: idPtr(a.SourceID), Agency: a.Agency, Language: a.Language,
-		Image: a.Image, Excerpt: Excerpt(a.Text, 200), Keywords: nonNil(a.Keywords),
+		Image: a.Image, Excerpt: plaintext.Excerpt(a.Text, 200), Keywords: nonNil(a.Keywords),
 		StoryID: idPtr(a.StoryID), DuplicateOf: idPtr(a.DuplicateOf),
 	}
 }
@@ -201,7 +203,7 @@ func (s *server) getArticle(w http.ResponseWriter, r *http.Request) error {
 
 // ArticleDetail builds an article's full JSON: its related reading from
 // search and its story from the store.
-func ArticleDetail(ctx context.Context, st store.Stories, se Searcher, a model.Article, nRelated int) (ArticleJSON, error) {
+func ArticleDetail(ctx context.Context, st store.Stories, se search.Searcher, a model.Article, nRelated int) (ArticleJSON, error) {
 	out := ArticleJSON{
 		ID: a.ID, URL: a.URL, Title: a.Title, Text: a.Text, Published: timePtr(a.Published),
 		Modified: timePtr(a.Modified), Fetched: timePtr(a.Fetched), Source: a.DisplaySource(),
@@ -251,7 +253,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.cfg.Search.Search(r.Context(), SearchRequest{Query: query, SourceIDs: sources, Limit: p.Limit, Offset: p.Offset})
+	res, err := s.cfg.Search.Search(r.Context(), search.Request{Query: query, SourceIDs: sources, Limit: p.Limit, Offset: p.Offset})
 	if errors.Is(err, store.ErrInvalid) {
 		return badParam("q", err.Error())
 	}
@@ -316,9 +318,9 @@ func (s *server) addSource(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &in, `{"url": ..., "title": ...}`); err != nil {
 		return err
 	}
-	u, err := ValidateFeedURL(in.URL)
+	u, err := weburl.Check(in.URL)
 	if err != nil {
-		return badParam("url", err.Error())
+		return badParam("url", weburl.Reason(err))
 	}
 	src := model.Source{URL: u, Title: strings.TrimSpace(in.Title), NextFetch: s.now(), CreatedAt: s.now()}
 	if err := s.cfg.Store.AddSource(r.Context(), &src); err != nil {
@@ -350,33 +352,6 @@ func (s *server) deleteSource(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// ValidateFeedURL checks that raw is an absolute http(s) URL with a host and
-// returns it trimmed, without its fragment.
-func ValidateFeedURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("is required")
-	}
-	if len(raw) > 2048 {
-		return "", errors.New("is longer than 2048 bytes")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("is not a URL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("must be an http or https URL, got scheme %q", u.Scheme)
-	}
-	if u.Hostname() == "" {
-		return "", errors.New("has no host")
-	}
-	if u.User != nil {
-		return "", errors.New("must not carry credentials")
-	}
-	u.Fragment = ""
-	return u.String(), nil
 }
 
 func (s *server) listStories(w http.ResponseWriter, r *http.Request) error {
@@ -536,42 +511,4 @@ func (s *server) getEntity(w http.ResponseWriter, r *http.Request) error {
 		Limit        int               `json:"limit"`
 		Offset       int               `json:"offset"`
 	}{info.Name, info.Type, nonNil(info.Aliases), info.Articles, termsJSON(info.Related), itemsJSON(as), total, p.Limit, p.Offset})
-}
-
-// Excerpt returns the start of text up to max runes, cut at a word boundary
-// and ended with "…" when cut. Runs of white space (paragraph breaks too)
-// become one space. It reads only as much of text as it keeps, since pages
-// call it on whole articles.
-func Excerpt(text string, max int) string {
-	var b strings.Builder
-	n, space, cut := 0, false, false
-	for _, r := range text {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			if max > 0 && n >= max {
-				cut = true
-				break
-			}
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		if max > 0 && n >= max {
-			cut = true
-			break
-		}
-		b.WriteRune(r)
-		n++
-	}
-	head := b.String()
-	if !cut {
-		return head
-	}
-	if sp := strings.LastIndexByte(head, ' '); sp > len(head)/2 {
-		head = head[:sp]
-	}
-	return strings.TrimRight(head, " ،,؛;:.-") + "…"
 }

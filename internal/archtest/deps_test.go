@@ -64,6 +64,9 @@ func TestImportEdges(t *testing.T) {
 				if strings.HasPrefix(imp, k+"store/") && imp != k+"store/storetest" {
 					t.Errorf("%s imports %s: the portal and the API see store interfaces, never a backend", pkg, imp)
 				}
+				if other := map[string]string{"web": "api", "api": "web"}[name]; imp == k+other || strings.HasPrefix(imp, k+other+"/") {
+					t.Errorf("%s imports %s: the portal and the API are two faces over the same services, not over each other", pkg, imp)
+				}
 			}
 			for _, p := range pure {
 				if name != p && !strings.HasPrefix(name, p+"/") {

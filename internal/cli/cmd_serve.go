@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"khabar/internal/api"
-	"khabar/internal/model"
 	"khabar/internal/ratelimit"
 	"khabar/internal/search"
 	"khabar/internal/web"
@@ -41,7 +40,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := searchAdapter{search.New(st, an)}
+	svc := search.New(st, an)
 	checkToken := func(t string) bool {
 		return t != "" && subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1
 	}
@@ -150,27 +149,4 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	<-crawlDone
 	a.waitAlerts(15 * time.Second)
 	return err
-}
-
-// searchAdapter gives the web and API packages the search service in the
-// shape they declare.
-type searchAdapter struct{ s *search.Service }
-
-func (s searchAdapter) Search(ctx context.Context, q api.SearchRequest) (api.SearchResults, error) {
-	res, err := s.s.Search(ctx, search.Request{Query: q.Query, SourceIDs: q.SourceIDs, Limit: q.Limit, Offset: q.Offset})
-	if err != nil {
-		return api.SearchResults{}, err
-	}
-	out := api.SearchResults{Total: res.Total, Results: make([]api.SearchResult, 0, len(res.Results))}
-	for _, r := range res.Results {
-		out.Results = append(out.Results, api.SearchResult{
-			ID: r.ID, URL: r.URL, Title: r.Title, Snippet: r.Snippet,
-			Source: r.Source, Published: r.Published, Score: r.Score,
-		})
-	}
-	return out, nil
-}
-
-func (s searchAdapter) Related(ctx context.Context, a model.Article, limit int) ([]model.ArticleRef, error) {
-	return s.s.Related(ctx, a, limit)
 }

@@ -95,7 +95,7 @@ func BenchmarkSearchAPI(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := searchAdapter{search.New(st, an)}
+	svc := search.New(st, an)
 	h, err := api.New(api.Config{Store: st, Search: svc})
 	if err != nil {
 		b.Fatal(err)

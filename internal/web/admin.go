@@ -9,10 +9,10 @@ import (
 	"strconv"
 	"strings"
 
-	"khabar/internal/api"
 	"khabar/internal/feed"
 	"khabar/internal/model"
 	"khabar/internal/store"
+	"khabar/internal/weburl"
 )
 
 // maxOPML bounds an uploaded OPML file.
@@ -51,9 +51,9 @@ func (s *Server) sourcesOPML(w http.ResponseWriter, r *http.Request) {
 // (guard checked the session and the CSRF token and parsed the form.)
 func (s *Server) addSource(w http.ResponseWriter, r *http.Request) {
 	t := s.stringsFor(r)
-	u, err := api.ValidateFeedURL(r.FormValue("url"))
+	u, err := weburl.Check(r.FormValue("url"))
 	if err != nil {
-		s.sourcesWith(w, r, http.StatusBadRequest, &Notice{Message: t.FeedURL + ": " + err.Error()})
+		s.sourcesWith(w, r, http.StatusBadRequest, &Notice{Message: t.FeedURL + ": " + weburl.Reason(err)})
 		return
 	}
 	src := model.Source{URL: u, Title: strings.TrimSpace(r.FormValue("title")), NextFetch: s.now(), CreatedAt: s.now()}
@@ -90,9 +90,9 @@ func (s *Server) importOPML(w http.ResponseWriter, r *http.Request) {
 	var added, existing int
 	n := &Notice{}
 	for _, o := range outs {
-		u, err := api.ValidateFeedURL(o.XMLURL)
+		u, err := weburl.Check(o.XMLURL)
 		if err != nil {
-			n.Details = append(n.Details, o.XMLURL+": "+err.Error())
+			n.Details = append(n.Details, o.XMLURL+": "+weburl.Reason(err))
 			continue
 		}
 		src := model.Source{URL: u, Title: o.Title, SiteURL: o.HTMLURL, NextFetch: s.now(), CreatedAt: s.now()}

@@ -7,13 +7,13 @@ import (
 	"strconv"
 	"strings"
 
-	"khabar/internal/api"
+	"khabar/internal/alerts"
 	"khabar/internal/model"
 )
 
 type alertsPage struct {
 	Base
-	Form    api.AlertInput
+	Form    alerts.Input
 	Created *model.Alert
 	Removed *model.Alert
 	Error   string
@@ -57,13 +57,13 @@ func (s *Server) addAlert(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p.Form = api.AlertInput{Query: r.FormValue("query"), Webhook: strings.TrimSpace(r.FormValue("webhook")),
+	p.Form = alerts.Input{Query: r.FormValue("query"), Webhook: strings.TrimSpace(r.FormValue("webhook")),
 		Email: strings.TrimSpace(r.FormValue("email"))}
-	a, err := api.NewAlert(r.Context(), s.cfg.Store, s.cfg.Search, p.Form)
-	var ae *api.Error
-	if errors.As(err, &ae) {
-		p.Error = ae.Message
-		s.render(w, r, ae.Status, "alerts", p)
+	a, err := alerts.NewAlert(r.Context(), s.cfg.Store, s.cfg.Search, p.Form)
+	var fe *alerts.FieldError
+	if errors.As(err, &fe) {
+		p.Error = fe.Error()
+		s.render(w, r, http.StatusBadRequest, "alerts", p)
 		return
 	}
 	if err != nil {

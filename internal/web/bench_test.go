@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"khabar/internal/api"
 	"khabar/internal/api/apitest"
 	"khabar/internal/model"
+	"khabar/internal/search"
 	"khabar/internal/store"
 )
 
@@ -124,8 +124,8 @@ func benchServer(b *testing.B, backend string, lines []string, body string) (*Se
 // fixedSearcher answers Related with the same articles every time.
 type fixedSearcher []model.ArticleRef
 
-func (f fixedSearcher) Search(context.Context, api.SearchRequest) (api.SearchResults, error) {
-	return api.SearchResults{}, nil
+func (f fixedSearcher) Search(context.Context, search.Request) (search.Results, error) {
+	return search.Results{}, nil
 }
 
 func (f fixedSearcher) Related(context.Context, model.Article, int) ([]model.ArticleRef, error) {

@@ -15,8 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"khabar/internal/api"
 	"khabar/internal/model"
+	"khabar/internal/plaintext"
+	"khabar/internal/search"
 	"khabar/internal/store"
 )
 
@@ -96,7 +97,7 @@ func (s *Server) addArticles(r *http.Request, d *feedDoc, as []model.Article) {
 		}
 		d.Items = append(d.Items, feedItem{
 			Permalink: s.absURL(r, "/articles/"+strconv.FormatInt(a.ID, 10)),
-			Link:      a.URL, Title: a.Title, Summary: api.Excerpt(text, 400), Source: a.DisplaySource(),
+			Link:      a.URL, Title: a.Title, Summary: plaintext.Excerpt(text, 400), Source: a.DisplaySource(),
 			Authors: a.Authors, Published: a.Published, Modified: a.Modified, Tags: a.Keywords, Image: a.Image,
 		})
 	}
@@ -144,7 +145,7 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request, f feedFormat
 		s.writeFeed(w, r, d, f)
 		return
 	}
-	req := api.SearchRequest{Query: q, Limit: feedItems}
+	req := search.Request{Query: q, Limit: feedItems}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("source"), 10, 64); err == nil && id > 0 {
 		req.SourceIDs = []int64{id}
 	}

@@ -4,9 +4,6 @@ import (
 	"html/template"
 	"strings"
 	"testing"
-	"unicode/utf8"
-
-	"khabar/internal/api"
 )
 
 // FuzzSafeSnippet: whatever a searcher returns, the only markup that
@@ -23,21 +20,6 @@ func FuzzSafeSnippet(f *testing.F) {
 		}
 		if strings.Count(out, "<mark>") != strings.Count(out, "</mark>") {
 			t.Fatalf("safeSnippet(%q) = %q is unbalanced", in, out)
-		}
-	})
-}
-
-// FuzzExcerpt: an excerpt is valid UTF-8 and at most max runes plus "…".
-func FuzzExcerpt(f *testing.F) {
-	f.Add("قال المبعوث الامريكي للتحالف الدولي ان مهمة التحالف لم تنته", 10)
-	f.Add("", 5)
-	f.Fuzz(func(t *testing.T, in string, max int) {
-		if max < 1 || max > 1000 || !utf8.ValidString(in) {
-			return
-		}
-		out := api.Excerpt(in, max)
-		if !utf8.ValidString(out) || utf8.RuneCountInString(out) > max+1 {
-			t.Fatalf("Excerpt(%q, %d) = %q", in, max, out)
 		}
 	})
 }

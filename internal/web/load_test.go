@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"khabar/internal/api"
 	"khabar/internal/model"
+	"khabar/internal/search"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
 )
@@ -120,7 +120,7 @@ func TestLoadArticlePages(t *testing.T) {
 	}
 	t.Logf("seeded %d articles from %d sources in %s", len(ids), len(sources), time.Since(start).Round(time.Millisecond))
 
-	var se api.Searcher = sd.search()
+	var se search.Searcher = sd.search()
 	if os.Getenv("KHABAR_LOAD_RELATED") == "0" {
 		// Diagnosis: what pages cost without related reading at all.
 		se = noRelated{se}
@@ -345,7 +345,7 @@ func loadSaudiNewsNet(t *testing.T, n int) []corpusRecord {
 }
 
 // noRelated is a Searcher without related reading.
-type noRelated struct{ api.Searcher }
+type noRelated struct{ search.Searcher }
 
 func (noRelated) Related(context.Context, model.Article, int) ([]model.ArticleRef, error) {
 	return []model.ArticleRef{}, nil

@@ -14,8 +14,9 @@ import (
 
 	"golang.org/x/net/html"
 
-	"khabar/internal/api"
 	"khabar/internal/model"
+	"khabar/internal/plaintext"
+	"khabar/internal/search"
 	"khabar/internal/store"
 )
 
@@ -203,7 +204,7 @@ func itemOf(a model.Article) Item {
 	if when.IsZero() {
 		when = a.Fetched
 	}
-	return Item{ID: a.ID, Title: a.Title, Source: a.DisplaySource(), Published: when, Excerpt: api.Excerpt(text, 180),
+	return Item{ID: a.ID, Title: a.Title, Source: a.DisplaySource(), Published: when, Excerpt: plaintext.Excerpt(text, 180),
 		Language: a.Language, StoryID: a.StoryID}
 }
 
@@ -511,7 +512,7 @@ const maxQuery = 500
 
 type searchPage struct {
 	Base
-	Results  []api.SearchResult
+	Results  []search.Result
 	Total    int
 	Pager    Pager
 	Sources  []model.Source
@@ -541,7 +542,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	}
-	req := api.SearchRequest{Query: q, Limit: 20}
+	req := search.Request{Query: q, Limit: 20}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("source"), 10, 64); err == nil && id > 0 {
 		p.SourceID = id
 		req.SourceIDs = []int64{id}

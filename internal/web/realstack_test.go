@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"khabar/internal/analysis"
-	"khabar/internal/api"
 	"khabar/internal/entities"
 	"khabar/internal/extract"
 	"khabar/internal/keywords"
@@ -23,27 +22,6 @@ import (
 // The browser and load tests run the portal over the real stack: the
 // SQLite store, the analyzer, the entity recognizer, keyphrases and the
 // search service, as `khabar serve` wires them.
-
-// searchService gives the portal the real search service in the shape of
-// api.Searcher (package cli has the same adapter).
-type searchService struct{ s *search.Service }
-
-func (s searchService) Search(ctx context.Context, q api.SearchRequest) (api.SearchResults, error) {
-	res, err := s.s.Search(ctx, search.Request{Query: q.Query, SourceIDs: q.SourceIDs, Limit: q.Limit, Offset: q.Offset})
-	if err != nil {
-		return api.SearchResults{}, err
-	}
-	out := api.SearchResults{Total: res.Total, Results: make([]api.SearchResult, 0, len(res.Results))}
-	for _, r := range res.Results {
-		out.Results = append(out.Results, api.SearchResult{ID: r.ID, URL: r.URL, Title: r.Title, Snippet: r.Snippet,
-			Source: r.Source, Published: r.Published, Score: r.Score})
-	}
-	return out, nil
-}
-
-func (s searchService) Related(ctx context.Context, a model.Article, limit int) ([]model.ArticleRef, error) {
-	return s.s.Related(ctx, a, limit)
-}
 
 // seeder analyses and saves articles as the ingest pipeline does, minus
 // dedup and clustering (every article starts its own story unless told).
@@ -58,7 +36,7 @@ func newSeeder(st store.Store) *seeder {
 	return &seeder{st: st, an: analysis.New(analysis.Options{Names: rec.Names()}), rec: rec}
 }
 
-func (sd *seeder) search() searchService { return searchService{search.New(sd.st, sd.an)} }
+func (sd *seeder) search() *search.Service { return search.New(sd.st, sd.an) }
 
 // save fills a's entities and keywords when it has none and stores it with
 // its index data.

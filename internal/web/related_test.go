@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"khabar/internal/api"
 	"khabar/internal/model"
+	"khabar/internal/search"
 )
 
 // slowSearcher wraps a Searcher: Related waits for release (when set),
 // counts its calls and can fail.
 type slowSearcher struct {
-	api.Searcher
+	search.Searcher
 	calls   atomic.Int64
 	release chan struct{}
 	fail    atomic.Bool

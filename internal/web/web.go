@@ -3,7 +3,7 @@
 // sources and search pages), feeds out (RSS 2.0, Atom, JSON Feed) and
 // /healthz. Pages need no JavaScript: there is none, and the Content
 // Security Policy forbids it. Handlers see only store interfaces and an
-// api.Searcher.
+// search.Searcher.
 package web
 
 import (
@@ -24,7 +24,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"khabar/internal/api"
+	"khabar/internal/plaintext"
+	"khabar/internal/search"
 	"khabar/internal/store"
 )
 
@@ -37,7 +38,7 @@ var styleCSS []byte
 // Config holds the portal's dependencies. Store and Search are required.
 type Config struct {
 	Store  store.Store
-	Search api.Searcher
+	Search search.Searcher
 	// API, when set, is mounted at /api/ (it serves absolute paths).
 	API http.Handler
 	// Now is the clock; nil means time.Now.
@@ -248,7 +249,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return t.Format(time.RFC3339)
 		},
 		"paragraphs": paragraphs,
-		"excerpt":    api.Excerpt,
+		"excerpt":    plaintext.Excerpt,
 		"snippet":    safeSnippet,
 		"add":        func(a, b int) int { return a + b },
 		"host": func(raw string) string {

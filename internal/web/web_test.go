@@ -16,9 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"khabar/internal/api"
+	"khabar/internal/alerts"
 	"khabar/internal/api/apitest"
 	"khabar/internal/model"
+	"khabar/internal/search"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
 )
@@ -410,7 +411,7 @@ func TestEveryTemplateExecutes(t *testing.T) {
 			Pager: pager, Tags: []Trend{trend}, Entities: []Trend{trend}}},
 		"article": {&articlePage{}, &articlePage{Article: full, Paragraphs: []template.HTML{"p"}, Groups: groupEntities(full.Entities, stringsAR),
 			Related: []model.ArticleRef{ref}, Story: &story, Others: []model.ArticleRef{ref}, Original: &ref}},
-		"search": {&searchPage{}, &searchPage{Results: []api.SearchResult{{ID: 1, Title: "t", Snippet: "<mark>x</mark>", Published: day}},
+		"search": {&searchPage{}, &searchPage{Results: []search.Result{{ID: 1, Title: "t", Snippet: "<mark>x</mark>", Published: day}},
 			Total: 1, Pager: pager, Sources: []model.Source{{ID: 1, Title: "s"}}, SourceID: 1}, &searchPage{Error: "bad"}},
 		"sources": {&sourcesPage{}, &sourcesPage{Sources: []model.Source{{ID: 1, URL: "https://a.example/f", LastError: "e", LastFetched: day, NextFetch: day},
 			{ID: 2, URL: "https://b.example/f", LastFetched: day}, {ID: 3, URL: "https://c.example/f"}},
@@ -420,7 +421,7 @@ func TestEveryTemplateExecutes(t *testing.T) {
 			Source: &model.Source{URL: "https://a.example/f", SiteURL: "https://a.example", LastError: "e", LastFetched: day},
 			Entity: &store.EntityInfo{Name: "n", Aliases: []string{"a", "b"}, Related: []store.TermCount{{Term: "r", Count: 1}}}}},
 		"story": {&storyPage{}, &storyPage{Story: story, Members: story.Members, Pager: pager}},
-		"alerts": {&alertsPage{}, &alertsPage{Form: api.AlertInput{Query: "q", Webhook: "https://h.example", Email: "a@b.example"},
+		"alerts": {&alertsPage{}, &alertsPage{Form: alerts.Input{Query: "q", Webhook: "https://h.example", Email: "a@b.example"},
 			Created: &model.Alert{ID: 1, Query: "q"}, Removed: &model.Alert{ID: 2, Query: "r"}, Error: "e",
 			Saved: []model.Alert{{ID: 1, Query: "q", Webhook: "https://h.example", Email: "a@b.example"}}}},
 		"login":    {&loginPage{}, &loginPage{Next: "/sources", Error: "e"}},

@@ -14,8 +14,9 @@ import (
 	"sync"
 	"time"
 
-	"khabar/internal/api"
 	"khabar/internal/model"
+	"khabar/internal/plaintext"
+	"khabar/internal/search"
 	"khabar/internal/store"
 )
 
@@ -742,7 +743,7 @@ func (s *Store) Backup(context.Context, string) error {
 // Close implements store.Store.
 func (s *Store) Close() error { return nil }
 
-// Searcher is a fake api.Searcher over any store.Store: every query word
+// Searcher is a fake search.Searcher over any store.Store: every query word
 // must occur in the title or text (plain substring); related articles
 // share a keyword and are from another story. It reads every article per
 // call, which is fine for tests.
@@ -752,7 +753,7 @@ type Searcher struct {
 	Err error
 }
 
-var _ api.Searcher = (*Searcher)(nil)
+var _ search.Searcher = (*Searcher)(nil)
 
 // matching returns the stored articles f accepts, newest first.
 func (f *Searcher) matching(ctx context.Context, keep func(*model.Article) bool) ([]model.Article, error) {
@@ -769,10 +770,10 @@ func (f *Searcher) matching(ctx context.Context, keep func(*model.Article) bool)
 	return out, err
 }
 
-// Search implements api.Searcher.
-func (f *Searcher) Search(ctx context.Context, q api.SearchRequest) (api.SearchResults, error) {
+// Search implements search.Searcher.
+func (f *Searcher) Search(ctx context.Context, q search.Request) (search.Results, error) {
 	if f.Err != nil {
-		return api.SearchResults{}, f.Err
+		return search.Results{}, f.Err
 	}
 	words := strings.Fields(q.Query)
 	hits, err := f.matching(ctx, func(a *model.Article) bool {
@@ -787,11 +788,11 @@ func (f *Searcher) Search(ctx context.Context, q api.SearchRequest) (api.SearchR
 		return len(words) > 0
 	})
 	if err != nil {
-		return api.SearchResults{}, err
+		return search.Results{}, err
 	}
-	res := api.SearchResults{Total: len(hits)}
+	res := search.Results{Total: len(hits)}
 	for i, a := range page(hits, q.Limit, 20, q.Offset) {
-		res.Results = append(res.Results, api.SearchResult{ID: a.ID, URL: a.URL, Title: a.Title,
+		res.Results = append(res.Results, search.Result{ID: a.ID, URL: a.URL, Title: a.Title,
 			Snippet: snippet(a.Text, words), Source: a.DisplaySource(), Published: a.Published, Score: 1 / float64(q.Offset+i+1)})
 	}
 	return res, nil
@@ -799,7 +800,7 @@ func (f *Searcher) Search(ctx context.Context, q api.SearchRequest) (api.SearchR
 
 // snippet escapes the start of text and marks the query words.
 func snippet(text string, words []string) string {
-	s := html.EscapeString(api.Excerpt(text, 160))
+	s := html.EscapeString(plaintext.Excerpt(text, 160))
 	for _, w := range words {
 		ew := html.EscapeString(w)
 		s = strings.ReplaceAll(s, ew, "<mark>"+ew+"</mark>")
@@ -807,7 +808,7 @@ func snippet(text string, words []string) string {
 	return s
 }
 
-// Related implements api.Searcher.
+// Related implements search.Searcher.
 func (f *Searcher) Related(ctx context.Context, a model.Article, limit int) ([]model.ArticleRef, error) {
 	if f.Err != nil {
 		return nil, f.Err
@@ -822,7 +823,7 @@ func (f *Searcher) Related(ctx context.Context, a model.Article, limit int) ([]m
 	var out []model.ArticleRef
 	for _, x := range page(rel, limit, 5, 0) {
 		r := model.ArticleRef{ID: x.ID, URL: x.URL, Title: x.Title, Source: x.DisplaySource(), Published: x.Published, Outlet: x.Outlet}
-		r.Excerpt = api.Excerpt(x.Text, 140)
+		r.Excerpt = plaintext.Excerpt(x.Text, 140)
 		out = append(out, r)
 	}
 	return out, nil
