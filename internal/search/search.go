@@ -10,6 +10,7 @@ import (
 
 	"khabar/internal/analysis"
 	"khabar/internal/model"
+	"khabar/internal/plaintext"
 	"khabar/internal/store"
 )
 
@@ -208,7 +209,7 @@ func (s *Service) Related(ctx context.Context, a model.Article, limit int) ([]mo
 		b := c.b
 		out = append(out, model.ArticleRef{
 			ID: b.ID, URL: b.URL, Title: b.Title, Source: b.DisplaySource(),
-			Published: b.Published, Excerpt: excerpt(b.Text, 200),
+			Published: b.Published, Excerpt: plaintext.Excerpt(b.Text, 200),
 		})
 	}
 	return out, nil
@@ -298,9 +299,4 @@ func (s *Service) shared(feats []feature, b model.Article) (score int, strong bo
 		}
 	}
 	return score, strong
-}
-
-func excerpt(text string, n int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	return truncate(text, n)
 }

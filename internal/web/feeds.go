@@ -17,6 +17,7 @@ import (
 
 	"khabar/internal/model"
 	"khabar/internal/plaintext"
+	"khabar/internal/sanitize"
 	"khabar/internal/search"
 	"khabar/internal/store"
 )
@@ -93,7 +94,7 @@ func (s *Server) addArticles(r *http.Request, d *feedDoc, as []model.Article) {
 	for _, a := range as {
 		text := a.Text
 		if text == "" {
-			text = htmlText(a.Summary)
+			text = sanitize.Text(a.Summary)
 		}
 		d.Items = append(d.Items, feedItem{
 			Permalink: s.absURL(r, "/articles/"+strconv.FormatInt(a.ID, 10)),
@@ -161,7 +162,7 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request, f feedFormat
 	for _, x := range res.Results {
 		d.Items = append(d.Items, feedItem{
 			Permalink: s.absURL(r, "/articles/"+strconv.FormatInt(x.ID, 10)),
-			Link:      x.URL, Title: x.Title, Summary: htmlText(x.Snippet), Source: x.Source, Published: x.Published,
+			Link:      x.URL, Title: x.Title, Summary: sanitize.Text(x.Snippet), Source: x.Source, Published: x.Published,
 		})
 	}
 	s.writeFeed(w, r, d, f)

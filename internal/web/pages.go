@@ -16,6 +16,7 @@ import (
 
 	"khabar/internal/model"
 	"khabar/internal/plaintext"
+	"khabar/internal/sanitize"
 	"khabar/internal/search"
 	"khabar/internal/store"
 )
@@ -198,7 +199,7 @@ type Item struct {
 func itemOf(a model.Article) Item {
 	text := a.Text
 	if text == "" {
-		text = htmlText(a.Summary)
+		text = sanitize.Text(a.Summary)
 	}
 	when := a.Published
 	if when.IsZero() {
@@ -321,7 +322,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	}
 	paras := paragraphs(a.Text)
 	if len(paras) == 0 && a.Summary != "" {
-		paras = paragraphs(htmlText(a.Summary))
+		paras = paragraphs(sanitize.Text(a.Summary))
 	}
 	p := &articlePage{Base: s.newBase(r, a.Title), Article: a, Paragraphs: escapeParagraphs(paras)}
 	p.Groups = groupEntities(a.Entities, p.T)
@@ -457,25 +458,6 @@ func escapeText(s string) template.HTML {
 	}
 	b.WriteString(s[last:])
 	return template.HTML(b.String())
-}
-
-// htmlText returns the text of an HTML fragment (feed summaries).
-func htmlText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	z := html.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return strings.TrimSpace(b.String())
-		case html.TextToken:
-			b.Write(z.Text())
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			b.WriteByte(' ')
-		}
-	}
 }
 
 // safeSnippet re-checks a search snippet: text is escaped anew and the

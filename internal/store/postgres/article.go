@@ -13,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"khabar/internal/arabic"
 	"khabar/internal/model"
 	"khabar/internal/store"
 )
@@ -44,7 +43,7 @@ func scanArticle(r pgx.Row) (*model.Article, error) {
 	a.Published = timeVal(published)
 	a.Modified = timeVal(modified)
 	a.Fetched = timeVal(fetched)
-	if a.Signature, err = decodeSignature(sig); err != nil {
+	if a.Signature, err = store.DecodeSignature(sig); err != nil {
 		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	return &a, nil
@@ -61,36 +60,6 @@ func encodeSignature(sig []uint64) []byte {
 	}
 	return b
 }
-
-func decodeSignature(b []byte) ([]uint64, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	if len(b)%8 != 0 {
-		return nil, fmt.Errorf("signature of %d bytes is not a whole number of uint64s", len(b))
-	}
-	sig := make([]uint64, len(b)/8)
-	for i := range sig {
-		sig[i] = binary.LittleEndian.Uint64(b[8*i:])
-	}
-	return sig, nil
-}
-
-// outletKey is what a story counts as one outlet: the article's outlet
-// key, else its source's name.
-func outletKey(a *model.Article) string {
-	if a.Outlet != "" {
-		return a.Outlet
-	}
-	if a.SourceName != "" {
-		return a.SourceName
-	}
-	return "source:" + strconv.FormatInt(a.SourceID, 10)
-}
-
-// NormalizeTag is the form keywords are matched on (ArticleFilter.Tag,
-// TopTags): arabic.Normalize, as in store/sqlite.
-func NormalizeTag(s string) string { return arabic.Normalize(s) }
 
 // errRaced is returned inside a save transaction that tried to insert a URL
 // another transaction inserted and committed meanwhile; transact reruns
@@ -263,7 +232,7 @@ func (s *Store) saveArticle(ctx context.Context, tx pgx.Tx, a *model.Article, id
 		clean(a.HTML), clean(a.Summary), strs(cleanAll(a.Authors)),
 		timeArg(a.Published), timeArg(a.Modified), timeArg(a.Fetched), timeArg(sortTime),
 		clean(a.Language), clean(a.Image), clean(a.SiteName), clean(a.Agency), clean(a.ContentHash),
-		a.DuplicateOf, story, clean(outletKey(a)), encodeSignature(a.Signature), tsvectorLiteral(idx), phrases}
+		a.DuplicateOf, story, clean(store.OutletKey(a)), encodeSignature(a.Signature), tsvectorLiteral(idx), phrases}
 	if exists && keepID && id != a.ID {
 		return false, fmt.Errorf("stored with id %d here but %d in the store copied: %w", id, a.ID, store.ErrConflict)
 	}
@@ -323,7 +292,7 @@ func (s *Store) saveArticle(ctx context.Context, tx pgx.Tx, a *model.Article, id
 	if len(a.Keywords) > 0 {
 		norms := make([]string, len(a.Keywords))
 		for i, k := range a.Keywords {
-			norms[i] = NormalizeTag(k)
+			norms[i] = store.NormalizeTag(k)
 		}
 		queue("keywords", `INSERT INTO article_keywords (article_id, position, keyword, norm)
 			SELECT $1, t.o - 1, t.k, t.n FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(k, n, o)`,
@@ -564,7 +533,7 @@ func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]mode
 		conds = append(conds, `a.source_id = `+arg(f.SourceID))
 	}
 	if f.Tag != "" {
-		conds = append(conds, `a.id IN (SELECT article_id FROM article_keywords WHERE norm = `+arg(NormalizeTag(f.Tag))+`)`)
+		conds = append(conds, `a.id IN (SELECT article_id FROM article_keywords WHERE norm = `+arg(store.NormalizeTag(f.Tag))+`)`)
 	}
 	if f.Entity != "" {
 		conds = append(conds, `a.id IN (SELECT article_id FROM article_entities WHERE name = `+arg(f.Entity)+`)`)

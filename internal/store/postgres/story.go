@@ -8,36 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
 	"khabar/internal/model"
 	"khabar/internal/store"
 )
-
-// excerptRunes bounds the excerpt of a story member.
-const excerptRunes = 200
-
-// excerpt cuts text to at most n runes at a word boundary.
-func excerpt(text string, n int) string {
-	text = strings.TrimSpace(text)
-	if first, _, ok := strings.Cut(text, "\n\n"); ok {
-		text = first
-	}
-	r := []rune(text)
-	if len(r) <= n {
-		return text
-	}
-	cut := n
-	for i := n; i > n/2; i-- {
-		if unicode.IsSpace(r[i]) {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRightFunc(string(r[:cut]), unicode.IsSpace) + "…"
-}
 
 func scanStory(r pgx.Row) (model.Story, error) {
 	var (
@@ -78,10 +54,10 @@ func members(ctx context.Context, q dbtx, story int64, limit int) ([]model.Artic
 			return err
 		}
 		r.Published = timeVal(t)
-		r.Excerpt = excerpt(text, excerptRunes)
+		r.Excerpt = store.MemberExcerpt(text)
 		refs = append(refs, r)
 		return nil
-	}, 4*excerptRunes, story)
+	}, 4*store.MemberExcerptRunes, story)
 	return refs, err
 }
 
@@ -200,7 +176,7 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64, since time.Time,
 			return err
 		}
 		c.Published = timeVal(t)
-		if c.Signature, err = decodeSignature(sig); err != nil {
+		if c.Signature, err = store.DecodeSignature(sig); err != nil {
 			return fmt.Errorf("article %d: %w", c.ID, err)
 		}
 		out = append(out, c)

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"khabar/internal/arabic"
 	"khabar/internal/model"
 	"khabar/internal/store"
 )
@@ -46,7 +45,7 @@ func scanArticle(r rowScanner) (*model.Article, error) {
 	a.Published = timeVal(published)
 	a.Modified = timeVal(modified)
 	a.Fetched = timeVal(fetched)
-	if a.Signature, err = decodeSignature(sig); err != nil {
+	if a.Signature, err = store.DecodeSignature(sig); err != nil {
 		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	return &a, nil
@@ -64,20 +63,6 @@ func encodeSignature(sig []uint64) any {
 	return b
 }
 
-func decodeSignature(b []byte) ([]uint64, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	if len(b)%8 != 0 {
-		return nil, fmt.Errorf("signature of %d bytes is not a whole number of uint64s", len(b))
-	}
-	sig := make([]uint64, len(b)/8)
-	for i := range sig {
-		sig[i] = binary.LittleEndian.Uint64(b[8*i:])
-	}
-	return sig, nil
-}
-
 func jsonArg(v any, empty bool) (any, error) {
 	if empty {
 		return nil, nil
@@ -88,22 +73,6 @@ func jsonArg(v any, empty bool) (any, error) {
 	}
 	return string(b), nil
 }
-
-// outletKey is what a story counts as one outlet: the article's outlet
-// key, else its source's name.
-func outletKey(a *model.Article) string {
-	if a.Outlet != "" {
-		return a.Outlet
-	}
-	if a.SourceName != "" {
-		return a.SourceName
-	}
-	return "source:" + strconv.FormatInt(a.SourceID, 10)
-}
-
-// NormalizeTag is the form keywords are matched on (ArticleFilter.Tag,
-// TopTags): arabic.Normalize.
-func NormalizeTag(s string) string { return arabic.Normalize(s) }
 
 // SaveArticle inserts a by URL or updates the stored article with that URL
 // in place; see store.Articles. A zero a.Fetched is set to now.
@@ -265,7 +234,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	bandRows := make([]bandRow, 0, n)
 	for _, r := range buf.rows {
 		for i, k := range r.keywords {
-			kws.add(r.id, i, k, NormalizeTag(k))
+			kws.add(r.id, i, k, store.NormalizeTag(k))
 		}
 		for i, e := range r.entities {
 			mentions, err := json.Marshal(e.Mentions)
@@ -367,7 +336,7 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 	}
 	args := []any{a.URL, a.GUID, a.SourceID, a.SourceName, a.Title, a.Text, a.HTML, a.Summary, authors,
 		timeArg(a.Published), timeArg(a.Modified), timeArg(a.Fetched), timeArg(sortTime),
-		a.Language, a.Image, a.SiteName, a.Agency, a.ContentHash, a.DuplicateOf, story, outletKey(a),
+		a.Language, a.Image, a.SiteName, a.Agency, a.ContentHash, a.DuplicateOf, story, store.OutletKey(a),
 		encodeSignature(a.Signature)}
 	if exists {
 		_, err = exec(ctx, tx, q.updateArticle, append(args, id)...)
@@ -669,7 +638,7 @@ func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]mode
 	}
 	if f.Tag != "" {
 		conds = append(conds, `a.id IN (SELECT article_id FROM article_keywords WHERE norm = ?)`)
-		args = append(args, NormalizeTag(f.Tag))
+		args = append(args, store.NormalizeTag(f.Tag))
 	}
 	if f.Entity != "" {
 		conds = append(conds, `a.id IN (SELECT article_id FROM article_entities WHERE name = ?)`)
