@@ -14,6 +14,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"khabar/internal/arabic"
 )
 
@@ -155,24 +157,58 @@ func (t Token) Normalized() string {
 	return arabic.Normalize(t.Text)
 }
 
-// IndexForms returns the space-joined Norm and Stem forms of the non-stop
-// tokens of text, in order: the two vocabularies the search index keeps.
-func (a *Analyzer) IndexForms(text string) (terms, stems string) {
-	var t, s strings.Builder
-	t.Grow(len(text))
-	s.Grow(len(text))
-	for _, tok := range a.Analyze(text) {
-		if tok.Stop {
+// FormsVersion names the rules by which a word becomes its index forms
+// (Token.IndexForm: normalization, clitic stripping, stemming, the stop
+// list and the built-in names). A store records the version its index was
+// built with; when the rules change this number goes up, and a store built
+// with another is reindexed from its articles' text when it is opened.
+const FormsVersion = 2
+
+// IndexForm returns the two forms under which the index keeps the word
+// and a query looks it up: term, the normalized word without its clitics
+// (the exact form), and stem, its light stem (the word itself for a known
+// name). ok is false for a word the index leaves out: a stop word, or one
+// with no form. The indexer (Forms) and the query parser both take a
+// word's forms from here, so a query finds every text that holds the word.
+func (t Token) IndexForm() (term, stem string, ok bool) {
+	if t.Stop || t.Norm == "" {
+		return "", "", false
+	}
+	stem = t.Stem
+	if stem == "" {
+		stem = t.Norm
+	}
+	return t.Norm, stem, true
+}
+
+// Forms returns the space-joined index forms (IndexForm) of toks, in
+// order: the terms and the stems, the two vocabularies the search index
+// keeps. Both hold one entry per indexed word.
+func Forms(toks []Token) (terms, stems string) {
+	var tb, sb strings.Builder
+	if len(toks) > 0 { // the text's length less the stop words, about
+		n := toks[len(toks)-1].End - toks[0].Start
+		tb.Grow(n)
+		sb.Grow(n)
+	}
+	for _, t := range toks {
+		term, stem, ok := t.IndexForm()
+		if !ok {
 			continue
 		}
-		if t.Len() > 0 {
-			t.WriteByte(' ')
-			s.WriteByte(' ')
+		if tb.Len() > 0 {
+			tb.WriteByte(' ')
+			sb.WriteByte(' ')
 		}
-		t.WriteString(tok.Norm)
-		s.WriteString(tok.Stem)
+		tb.WriteString(term)
+		sb.WriteString(stem)
 	}
-	return t.String(), s.String()
+	return tb.String(), sb.String()
+}
+
+// IndexForms returns Forms of the tokens of text.
+func (a *Analyzer) IndexForms(text string) (terms, stems string) {
+	return Forms(a.Analyze(text))
 }
 
 type span struct{ start, end int }
@@ -219,8 +255,28 @@ func slowClass(r rune) int {
 		return classMark
 	case unicode.Is(unicode.Cf, r):
 		return classJoiner
+	case r >= 0x800 && compatLetters(r):
+		// A symbol whose compatibility form is letters (⼼ → 心, ㎏ → kg)
+		// is those letters after normalization: a word, as arabic.NormPhrase
+		// reads it.
+		return classLetter
 	}
 	return classSep
+}
+
+// compatLetters reports whether the NFKC form of r is letters and marks
+// only.
+func compatLetters(r rune) bool {
+	d := norm.NFKC.PropertiesString(string(r)).Decomposition()
+	if len(d) == 0 {
+		return false
+	}
+	for _, c := range string(d) {
+		if !unicode.IsLetter(c) && !unicode.IsMark(c) {
+			return false
+		}
+	}
+	return unicode.IsLetter([]rune(string(d))[0])
 }
 
 func isArabicLetter(r rune) bool {

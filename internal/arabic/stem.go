@@ -140,14 +140,17 @@ func stripClitics(norm string, known Known) string {
 	if !isArabicWord(norm) {
 		return norm
 	}
-	if known.has(norm) {
+	// A known name is left whole, unless it is written with a clitic and
+	// the article (cliticArticle).
+	clitic := cliticArticle(norm)
+	if !clitic && known.has(norm) {
 		return dropNameArticle(norm)
 	}
 	w := norm
 	if c, rest, ok := cutLetter(w, 'و', 'ف'); ok && letterCount(rest) >= minRest && stripConj(c, w, rest, known) {
 		w = rest
 	}
-	if known.has(w) {
+	if (w != norm || !clitic) && known.has(w) {
 		return dropNameArticle(w)
 	}
 	// ب ك ل + ال, and لل (ل + ال with the alef elided)
@@ -182,6 +185,27 @@ func stripClitics(norm string, known Known) string {
 		return w
 	}
 	return dropArticle(w)
+}
+
+// cliticArticle reports whether w starts with a conjunction or a
+// preposition and the article (وال، بال، كال، فال، لل، وبال، ولل ...) before
+// at least minRest letters. Such a word is a name only by accident of a
+// name list that holds one word of a longer name as written in it (the
+// والهرسك of البوسنة والهرسك, the للطاقة of a body's name): its clitics
+// come off all the same, so that it is found with and without them.
+func cliticArticle(w string) bool {
+	_, rest, conj := cutLetter(w, 'و', 'ف')
+	if conj {
+		w = rest
+	}
+	var after string
+	var ok bool
+	if _, rest, prep := cutLetter(w, 'ب', 'ك'); prep {
+		after, ok = strings.CutPrefix(rest, "ال")
+	} else if after, ok = strings.CutPrefix(w, "لل"); !ok && conj {
+		after, ok = strings.CutPrefix(w, "ال")
+	}
+	return ok && letterCount(after) >= minRest
 }
 
 // stripConj decides whether the leading و or ف (c) of w is a conjunction.

@@ -29,6 +29,7 @@ import (
 	"khabar/internal/metrics"
 	"khabar/internal/model"
 	"khabar/internal/outlets"
+	"khabar/internal/search"
 	"khabar/internal/store"
 	"khabar/internal/store/postgres"
 	"khabar/internal/store/sqlite"
@@ -146,7 +147,10 @@ func (a *app) storeIfExists(ctx context.Context) (store.Store, error) {
 }
 
 // analysis builds the analyzer and the entity recognizer. With a store, the
-// names it learnt join the gazetteers, and so are kept out of the stemmer.
+// names it learnt join the recognizer's gazetteers; the analyzer keeps only
+// the built-in names out of the stemmer, so that the forms of a word in the
+// search index never depend on what the store had learnt when the article
+// came in (analysis.FormsVersion).
 func (a *app) analysis(ctx context.Context, st store.Store) (*analysis.Analyzer, *entities.Recognizer, error) {
 	if a.an != nil {
 		return a.an, a.rec, nil
@@ -160,7 +164,16 @@ func (a *app) analysis(ctx context.Context, st store.Store) (*analysis.Analyzer,
 		}
 	}
 	a.rec = entities.New(entities.Options{Learned: learned})
-	a.an = analysis.New(analysis.Options{Names: a.rec.Names()})
+	a.an = analysis.New(analysis.Options{Names: entities.BuiltinNames()})
+	if ix, ok := st.(search.IndexStore); ok {
+		// The search index follows the analyzer's rules for the forms of
+		// a word: a store indexed under other rules is reindexed first.
+		if n, err := search.EnsureIndex(ctx, ix, a.an); err != nil {
+			return nil, nil, err
+		} else if n > 0 {
+			a.log.Info("search index rebuilt for new word forms", "articles", n, "forms_version", analysis.FormsVersion)
+		}
+	}
 	return a.an, a.rec, nil
 }
 

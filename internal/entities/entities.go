@@ -59,6 +59,16 @@ func (r *Recognizer) Names() analysis.Names {
 	return r.g.names
 }
 
+// BuiltinNames returns Names of a Recognizer without learned names: the
+// names of the built-in gazetteers alone. They change only with khabar
+// itself, so an analyzer that keeps them out of the stemmer gives a word
+// the same index forms at every crawl and every search (learned names
+// grow with the store, and would make a query's forms drift from those of
+// the articles indexed before).
+func BuiltinNames() analysis.Names {
+	return base().names
+}
+
 // word is one token as the rules see it.
 type word struct {
 	text       string   // as written

@@ -141,8 +141,8 @@ func (p *Pipeline) PrepareWith(a *model.Article, stats keywords.Stats) (*Prepare
 	a.Keywords, phrases = keywords.ExtractWithCandidates(full, allToks, a.Entities, stats, p.cfg.Keywords)
 
 	idx := store.IndexData{PhraseHashes: store.PhraseHashes(phrases)}
-	idx.TitleTerms, idx.TitleStems = forms(titleToks)
-	idx.BodyTerms, idx.BodyStems = forms(bodyToks)
+	idx.TitleTerms, idx.TitleStems = analysis.Forms(titleToks)
+	idx.BodyTerms, idx.BodyStems = analysis.Forms(bodyToks)
 
 	normBody := arabic.Normalize(a.Text)
 	titleWords, bodyWords := make([]string, 0, len(titleToks)), make([]string, 0, len(bodyToks))
@@ -178,31 +178,6 @@ func (p *Pipeline) PrepareWith(a *model.Article, stats keywords.Stats) (*Prepare
 
 // tokenPool holds prepare's arrays of tokens.
 var tokenPool = sync.Pool{New: func() any { return new([]analysis.Token) }}
-
-func forms(toks []analysis.Token) (terms, stems string) {
-	var tb, sb strings.Builder
-	if len(toks) > 0 { // the text's length less the stop words, about
-		n := toks[len(toks)-1].End - toks[0].Start
-		tb.Grow(n)
-		sb.Grow(n)
-	}
-	for _, t := range toks {
-		if t.Stop || t.Norm == "" {
-			continue
-		}
-		if tb.Len() > 0 {
-			tb.WriteByte(' ')
-			sb.WriteByte(' ')
-		}
-		tb.WriteString(t.Norm)
-		stem := t.Stem
-		if stem == "" {
-			stem = t.Norm
-		}
-		sb.WriteString(stem)
-	}
-	return tb.String(), sb.String()
-}
 
 // Commit places the prepared article among copies and stories and saves
 // it. An article already stored keeps its story unless its text changed.

@@ -9,10 +9,12 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
 	"khabar/internal/analysis"
+	"khabar/internal/arabic"
 	"khabar/internal/store"
 )
 
@@ -36,11 +38,12 @@ func Parse(an *analysis.Analyzer, q string) Query {
 		if part.phrase {
 			var exact []string
 			for _, t := range toks {
-				if t.Stop || t.Norm == "" {
+				term, _, ok := t.IndexForm()
+				if !ok {
 					continue
 				}
-				exact = append(exact, t.Norm)
-				out.Norms[t.Norm] = true
+				exact = append(exact, term)
+				out.Norms[term] = true
 			}
 			if len(exact) > 0 {
 				// A phrase, or a quoted single word: exact forms only, no stem.
@@ -68,13 +71,65 @@ func Parse(an *analysis.Analyzer, q string) Query {
 			continue
 		}
 		seen[t.Norm] = true
-		c := store.Clause{Exact: []string{t.Norm}}
-		if t.Stem != "" && t.Stem != t.Norm {
-			c.Stem = t.Stem
-			out.Stems[t.Stem] = true
+		// A word takes its forms from where the indexer takes them; a
+		// stop word (only when the query has nothing else) keeps its Norm.
+		term, stem, ok := t.IndexForm()
+		if !ok {
+			term, stem = t.Norm, t.Norm
 		}
-		out.Norms[t.Norm] = true
+		c := store.Clause{Exact: []string{term}}
+		if stem != term {
+			c.Stem = stem
+			out.Stems[stem] = true
+		}
+		out.Norms[term] = true
+		for _, alt := range hamzaAlts(an, t.Text, term, stem) {
+			c.Alt = append(c.Alt, alt)
+			out.Norms[alt] = true
+		}
 		out.Clauses = append(out.Clauses, c)
+	}
+	return out
+}
+
+// hamzaAlts returns the forms of a word typed with a bare alef before a
+// lam at its start (after a conjunction or a preposition, if any) as it
+// would be with a hamza on that alef: people type الغاء for إلغاء, which
+// the index holds as الغاء, while a bare ال is taken for the article
+// (غاء). Forms equal to term or stem are left out.
+func hamzaAlts(an *analysis.Analyzer, written, term, stem string) []string {
+	h := arabic.NormalizeKeepHamza(written)
+	i := 0
+	for _, pre := range []string{"و", "ف"} {
+		if strings.HasPrefix(h[i:], pre) {
+			i += len(pre)
+			break
+		}
+	}
+	for _, pre := range []string{"ب", "ك", "ل"} {
+		if strings.HasPrefix(h[i:], pre) && strings.HasPrefix(h[i+len(pre):], "ال") {
+			i += len(pre)
+			break
+		}
+	}
+	if !strings.HasPrefix(h[i:], "ال") {
+		return nil
+	}
+	var out []string
+	for _, hamza := range []string{"أ", "إ"} {
+		toks := an.Analyze(h[:i] + hamza + h[i+len("ا"):])
+		if len(toks) != 1 {
+			continue
+		}
+		t2, s2, ok := toks[0].IndexForm()
+		if !ok {
+			continue
+		}
+		for _, f := range []string{t2, s2} {
+			if f != term && f != stem && !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
 	}
 	return out
 }

@@ -301,6 +301,11 @@ type Tags interface {
 type Clause struct {
 	Exact []string // analysed unstemmed forms (IndexData.*Terms vocabulary)
 	Stem  string   // analysed stem (IndexData.*Stems vocabulary); "" for none
+	// Alt are other forms the one word of the clause may stand for (a word
+	// typed without the hamza that tells إلغاء from ال + غاء): each matches
+	// in the terms or in the stems, as an alternative to Exact and Stem.
+	// Ignored for a phrase.
+	Alt []string
 }
 
 // TextQuery is a backend-neutral full-text query.
@@ -348,6 +353,20 @@ type Alerts interface {
 }
 
 // Settings is a small key-value table for instance state (admin token ...).
+// TextIndexer is a store whose full-text index can be rebuilt from the
+// articles it keeps, for when the rules that make the analysed forms
+// change (search.EnsureIndex). Both backends are.
+type TextIndexer interface {
+	// ReindexText replaces the title and body forms of every article with
+	// forms(title, text) of its stored title and text (only the
+	// TitleTerms, TitleStems, BodyTerms and BodyStems of the result are
+	// used; the rest of the article's index data is kept). It works in
+	// batches of articles in ID order, each in its own transaction, and
+	// returns how many articles it reindexed. Articles saved meanwhile are
+	// indexed by whoever saves them.
+	ReindexText(ctx context.Context, forms func(title, text string) IndexData) (int, error)
+}
+
 type Settings interface {
 	GetSetting(ctx context.Context, key string) (string, error) // ErrNotFound when absent
 	SetSetting(ctx context.Context, key, value string) error

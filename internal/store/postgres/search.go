@@ -118,7 +118,7 @@ func tsvectorLiteral(idx store.IndexData) string {
 
 // TSQuery builds the tsquery text for the clauses (see the comment at the
 // top of this file): a one-word clause matches its exact form in the terms
-// or its stem in the stems, a phrase matches its words in order and
+// or its stem in the stems (or an Alt form anywhere), a phrase matches its words in order and
 // adjacent in the terms, and clauses are joined with & (all) or | (any).
 // A word that tokenizes into several tokens (as the SQLite index would) is a
 // phrase of them. Words with no token are left out; the result is "" when
@@ -135,16 +135,27 @@ func TSQuery(clauses []store.Clause, any bool) string {
 			}
 		}
 		exact := phrase(words, "AC")
-		stem := phrase(tokens(clean(c.Stem)), "BD")
+		if kept > 1 {
+			parts = append(parts, exact)
+			continue
+		}
+		var alts []string
+		if kept == 1 {
+			alts = append(alts, exact)
+		}
+		if stem := phrase(tokens(clean(c.Stem)), "BD"); stem != "" {
+			alts = append(alts, stem)
+		}
+		for _, a := range c.Alt {
+			if alt := phrase(tokens(clean(a)), "ABCD"); alt != "" {
+				alts = append(alts, alt)
+			}
+		}
 		switch {
-		case kept > 1:
-			parts = append(parts, exact)
-		case kept == 1 && stem != "":
-			parts = append(parts, "("+exact+" | "+stem+")")
-		case kept == 1:
-			parts = append(parts, exact)
-		case stem != "":
-			parts = append(parts, stem)
+		case len(alts) == 1:
+			parts = append(parts, alts[0])
+		case len(alts) > 1:
+			parts = append(parts, "("+strings.Join(alts, " | ")+")")
 		}
 	}
 	op := " & "

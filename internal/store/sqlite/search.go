@@ -23,7 +23,8 @@ const microsPerWeek = 7 * 24 * 3600 * 1e6
 
 // MatchExpression builds the FTS5 MATCH expression for the clauses: a
 // one-word clause becomes ({title_terms body_terms} : "w" OR {title_stems
-// body_stems} : "s"), a phrase becomes {title_terms body_terms} : "w1 w2"
+// body_stems} : "s"), with an OR more for each of its Alt forms in any
+// column, a phrase becomes {title_terms body_terms} : "w1 w2"
 // (words in order, adjacent), and clauses are joined with AND, or OR when
 // any is true. Every word is a quoted FTS5 string with its double quotes
 // doubled, so no user input is read as FTS5 syntax, and read as the index
@@ -39,20 +40,27 @@ func MatchExpression(clauses []store.Clause, any bool) string {
 				words = append(words, ftsText(w))
 			}
 		}
-		stem := ftsText(c.Stem)
-		if !hasWordChar(stem) {
-			stem = ""
+		if len(words) > 1 {
+			parts = append(parts, `{title_terms body_terms} : `+quote(strings.Join(words, " ")))
+			continue
+		}
+		var alts []string
+		if len(words) == 1 {
+			alts = append(alts, `{title_terms body_terms} : `+quote(words[0]))
+		}
+		if stem := ftsText(c.Stem); hasWordChar(stem) {
+			alts = append(alts, `{title_stems body_stems} : `+quote(stem))
+		}
+		for _, a := range c.Alt {
+			if a = ftsText(a); hasWordChar(a) {
+				alts = append(alts, `{title_terms body_terms title_stems body_stems} : `+quote(a))
+			}
 		}
 		switch {
-		case len(words) > 1:
-			parts = append(parts, `{title_terms body_terms} : `+quote(strings.Join(words, " ")))
-		case len(words) == 1 && stem != "":
-			parts = append(parts, `({title_terms body_terms} : `+quote(words[0])+
-				` OR {title_stems body_stems} : `+quote(stem)+`)`)
-		case len(words) == 1:
-			parts = append(parts, `{title_terms body_terms} : `+quote(words[0]))
-		case stem != "":
-			parts = append(parts, `{title_stems body_stems} : `+quote(stem))
+		case len(alts) == 1:
+			parts = append(parts, alts[0])
+		case len(alts) > 1:
+			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
 		}
 	}
 	op := " AND "

@@ -82,6 +82,8 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"SearchInjection", testSearchInjection},
 		{"SearchInjectionQuoting", testSearchInjectionQuoting},
 		{"SearchUpdate", testSearchUpdate},
+		{"SearchAlt", testSearchAlt},
+		{"ReindexText", testReindexText},
 		{"Alerts", testAlerts},
 		{"Settings", testSettings},
 		{"Outlets", testOutlets},
@@ -1856,5 +1858,54 @@ func testStoryDetails(t *testing.T, s store.Store) {
 	act, err := s.ActiveOutlets(c, day(0), day(0).Add(30*time.Minute))
 	if err != nil || !slices.Equal(act, []string{"المصدر"}) {
 		t.Errorf("ActiveOutlets = %v, %v", act, err)
+	}
+}
+
+func testSearchAlt(t *testing.T, s store.Store) {
+	cancel := article("https://a/cancel", "الغاء", day(0))
+	save(t, s, cancel, idx("الغاء رسوم", ""))
+	other := article("https://a/other", "غاء", day(0))
+	save(t, s, other, idx("غاء", ""))
+	save(t, s, article("https://a/none", "رسوم", day(0)), idx("رسوم", ""))
+	c := store.Clause{Exact: []string{"غاء"}, Alt: []string{"الغاء"}}
+	ids, total := search(t, s, store.TextQuery{Clauses: []store.Clause{c}})
+	if total != 2 || len(ids) != 2 {
+		t.Errorf("word or its Alt = %v (total %d), want %d and %d", ids, total, cancel.ID, other.ID)
+	}
+	ids, _ = search(t, s, store.TextQuery{Clauses: []store.Clause{c, word("رسوم", "")}})
+	if !slices.Equal(ids, []int64{cancel.ID}) {
+		t.Errorf("Alt AND word = %v, want %d", ids, cancel.ID)
+	}
+}
+
+func testReindexText(t *testing.T, s store.Store) {
+	ix, ok := s.(store.TextIndexer)
+	if !ok {
+		t.Fatalf("%T is not a store.TextIndexer", s)
+	}
+	a := article("https://a/re", "زلزال قوي", day(0))
+	a.Text = "ضرب المنطقه"
+	save(t, s, a, idx("قديم", "قديم"))
+	b := article("https://a/re2", "امطار", day(1))
+	b.Text = "سيول"
+	save(t, s, b, idx("قديم", "قديم"))
+	n, err := ix.ReindexText(ctx(t), func(title, text string) store.IndexData {
+		return store.IndexData{TitleTerms: title, TitleStems: title, BodyTerms: text, BodyStems: text}
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("ReindexText = %d, %v; want 2 articles", n, err)
+	}
+	if ids, _ := search(t, s, store.TextQuery{Clauses: []store.Clause{word("قديم", "")}}); len(ids) != 0 {
+		t.Errorf("old forms still found: %v", ids)
+	}
+	if ids, _ := search(t, s, store.TextQuery{Clauses: []store.Clause{word("زلزال", ""), word("المنطقه", "")}}); !slices.Equal(ids, []int64{a.ID}) {
+		t.Errorf("new forms = %v, want %d", ids, a.ID)
+	}
+	if ids, _ := search(t, s, store.TextQuery{Clauses: []store.Clause{word("سيول", "")}}); !slices.Equal(ids, []int64{b.ID}) {
+		t.Errorf("new body forms = %v, want %d", ids, b.ID)
+	}
+	got, err := s.GetArticle(ctx(t), a.ID)
+	if err != nil || got.Title != a.Title || got.Text != a.Text {
+		t.Errorf("article after reindex = %+v, %v", got, err)
 	}
 }
