@@ -99,9 +99,13 @@ const (
 	maxInterval     = 6 * time.Hour
 	backoffBase     = 5 * time.Minute
 	backoffMax      = 24 * time.Hour
-	// maxPageTimeouts is how many article pages in a row may time out
-	// before the rest of a source's items wait for a later round.
+	// maxPageTimeouts is how many article pages in a row may time out,
+	// and maxPageFailures how many may fail in any way (a status, a body
+	// too large, a page that cannot be read), before the rest of a
+	// source's items wait for a later round. A timeout holds the host for
+	// a whole fetch timeout, a failed status for one request.
 	maxPageTimeouts = 3
+	maxPageFailures = 10
 )
 
 // RunOnce crawls every source due now, once, and returns when all are done
@@ -239,8 +243,8 @@ func (c *Crawler) crawlSource(ctx context.Context, src model.Source) Report {
 		items = items[:c.cfg.MaxItems]
 	}
 	var pageErrs []string
-	failed, timeouts, left := 0, 0, 0
-	var lastErr error
+	failed, left := 0, 0
+	var br pageBreaker
 	for i, it := range items {
 		if ctx.Err() != nil {
 			break
@@ -251,21 +255,16 @@ func (c *Crawler) crawlSource(ctx context.Context, src model.Source) Report {
 		}
 		if err != nil {
 			failed++
-			lastErr = err
 			if len(pageErrs) < 3 {
 				pageErrs = append(pageErrs, err.Error())
 			}
 			log.Warn("item failed", "item", it.URL, "err", err)
 		}
-		// Requests to one host go one at a time, so pages that hang would
-		// hold every source on the host for MaxItems timeouts: give up on
-		// this source for the round after a few in a row.
-		if err != nil && ctx.Err() == nil && isTimeout(err) {
-			timeouts++
-		} else {
-			timeouts = 0
-		}
-		if timeouts >= maxPageTimeouts {
+		// Requests to one host go one at a time, so pages that hang or
+		// keep failing would hold every source on the host for MaxItems
+		// requests: give up on this source's pages for the round after a
+		// run of them.
+		if ctx.Err() == nil && br.record(err) {
 			left = len(items) - i - 1
 			break
 		}
@@ -275,8 +274,8 @@ func (c *Crawler) crawlSource(ctx context.Context, src model.Source) Report {
 		// validators are kept so that round reads the items again rather
 		// than getting a 304.
 		src.ETag, src.LastModified = oldETag, oldLastModified
-		c.fail(ctx, &src, fmt.Errorf("gave up after %d page timeouts in a row, %d of %d items left for a later crawl: %w",
-			maxPageTimeouts, left, len(items), lastErr), log)
+		c.fail(ctx, &src, fmt.Errorf("item pages not fetched for the rest of this crawl after %s, %d of %d items left for a later crawl: %w",
+			br.why(), left, len(items), br.last), log)
 		rep.Errors++
 		return rep
 	}
@@ -338,11 +337,11 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 	resp, err := c.fc.Get(ctx, link, fetch.Conditional{})
 	var pageErr error
 	if err != nil {
-		pageErr = err // fetch's errors name the URL already
+		pageErr = &PageError{err} // fetch's errors name the URL already
 	} else {
 		res, err := extract.Extract(resp.Body, resp.URL, extract.Options{Now: c.cfg.Now(), Location: time.UTC})
 		if err != nil {
-			pageErr = fmt.Errorf("extract %s: %w", link, err)
+			pageErr = &PageError{fmt.Errorf("extract %s: %w", link, err)}
 		} else {
 			merge(a, res, resp.URL)
 		}
@@ -370,6 +369,51 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 	}
 	c.remember(link, a.URL)
 	return created, pageErr
+}
+
+// PageError is the failure of an item's page: its fetch (a status, a body
+// too large, a timeout) or its extraction.
+type PageError struct{ Err error }
+
+func (e *PageError) Error() string { return e.Err.Error() }
+func (e *PageError) Unwrap() error { return e.Err }
+
+// pageBreaker watches the item pages of one source in one round: it trips
+// after maxPageTimeouts timeouts in a row or maxPageFailures failed pages
+// in a row. A page robots.txt keeps khabar from asking costs the host
+// nothing and does not count, nor does an item refused before its page is
+// asked for; a page that is read, or an item already stored, ends a run.
+type pageBreaker struct {
+	timeouts, failures int
+	last               error
+}
+
+// record notes the outcome of one item and reports whether to stop.
+func (b *pageBreaker) record(err error) bool {
+	if err == nil {
+		b.timeouts, b.failures = 0, 0
+		return false
+	}
+	var pe *PageError
+	if !errors.As(err, &pe) || errors.Is(err, fetch.ErrDisallowed) {
+		return false
+	}
+	b.last = err
+	b.failures++
+	if isTimeout(err) {
+		b.timeouts++
+	} else {
+		b.timeouts = 0
+	}
+	return b.timeouts >= maxPageTimeouts || b.failures >= maxPageFailures
+}
+
+// why says what tripped the breaker.
+func (b *pageBreaker) why() string {
+	if b.timeouts >= maxPageTimeouts {
+		return fmt.Sprintf("%d page timeouts in a row", b.timeouts)
+	}
+	return fmt.Sprintf("%d failed pages in a row", b.failures)
 }
 
 // isTimeout reports whether err is a request that ran out of time.
