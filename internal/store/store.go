@@ -225,7 +225,8 @@ type Stories interface {
 	// WithBandLock runs fn holding, for every process sharing the store, a
 	// lock on each of the LSH band keys, so that two workers placing copies
 	// of one story at the same moment decide one after the other. Store
-	// calls inside fn must use the ctx fn receives.
+	// calls inside fn must use the ctx fn receives. fn may be run again
+	// when the store lost the connection holding the locks.
 	WithBandLock(ctx context.Context, bands []uint64, fn func(ctx context.Context) error) error
 }
 

@@ -22,6 +22,10 @@ import (
 // time on the held connection, so fn should not share it between
 // goroutines expecting parallelism. Nested calls reuse the held connection
 // and lock the keys they add.
+//
+// When the server closes the connection holding the locks (a restart, a
+// failover), the locks go with it: fn is run again from the start, on
+// another connection, when the loss was its error.
 func (s *Store) WithBandLock(ctx context.Context, bands []uint64, fn func(ctx context.Context) error) error {
 	keys := lockKeys(bands)
 	if len(keys) == 0 {
@@ -45,9 +49,22 @@ func (s *Store) WithBandLock(ctx context.Context, bands []uint64, fn func(ctx co
 		}
 		return ferr
 	}
+	for attempt := 1; ; attempt++ {
+		err, lost := s.withBandLock(ctx, keys, fn)
+		// A connection closed by the server (a restart, a failover) took
+		// its locks with it: fn is run again, from the start, on another.
+		if !lost || !again(ctx, err, attempt) {
+			return err
+		}
+	}
+}
+
+// withBandLock is one attempt of WithBandLock; lost reports that err is
+// the loss of the connection holding the locks, before fn or inside it.
+func (s *Store) withBandLock(ctx context.Context, keys []int32, fn func(ctx context.Context) error) (err error, lost bool) {
 	c, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("postgres: band lock: %w", err)
+		return fmt.Errorf("postgres: band lock: %w", err), connectionLost(err)
 	}
 	// unnest yields the sorted keys in order, so the locks are taken in
 	// key order; pg_advisory_lock waits (as long as ctx allows).
@@ -55,20 +72,29 @@ func (s *Store) WithBandLock(ctx context.Context, bands []uint64, fn func(ctx co
 		// Some locks may be held: never give this session back to the pool.
 		c.Conn().Close(context.WithoutCancel(ctx))
 		c.Release()
-		return fmt.Errorf("postgres: band lock: %w", err)
+		return fmt.Errorf("postgres: band lock: %w", err), connectionLost(err)
 	}
 	h := &heldConn{conn: c.Conn()}
 	ferr := fn(context.WithValue(ctx, heldKey{}, h))
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if ferr != nil && connectionLost(ferr) && c.Conn().IsClosed() {
+		c.Release()
+		return ferr, true
+	}
 	// Unlock even when ctx is done: the connection goes back to the pool.
 	if _, err := c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock_all()`); err != nil {
 		c.Conn().Close(context.WithoutCancel(ctx))
 		c.Release()
-		return errors.Join(ferr, fmt.Errorf("postgres: band unlock: %w", err))
+		if connectionLost(err) {
+			// The session is gone, and its locks with it: fn's work
+			// stands (its own statements reported their errors).
+			return ferr, false
+		}
+		return errors.Join(ferr, fmt.Errorf("postgres: band unlock: %w", err)), false
 	}
 	c.Release()
-	return ferr
+	return ferr, false
 }
 
 // lockKeys maps band keys to the 32-bit second key of pg_advisory_lock(int,

@@ -208,7 +208,7 @@ func (s *Store) db(ctx context.Context) (dbtx, func()) {
 		h.mu.Lock()
 		return h.conn, h.mu.Unlock
 	}
-	return s.pool, func() {}
+	return pooled{s.pool}, func() {}
 }
 
 // transact runs fn in a read-committed transaction, committing when fn

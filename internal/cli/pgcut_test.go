@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// TestWorkersSurviveLostDatabase runs two `khabar crawl` processes against
+// one PostgreSQL store and, while they crawl, cuts every connection they
+// hold (pg_terminate_backend), twice: both reconnect and finish, and every
+// feed's article is stored, once.
+func TestWorkersSurviveLostDatabase(t *testing.T) {
+	db := postgresURL(t)
+	if testing.Short() {
+		t.Skip("two crawls of 60 slow feeds take tens of seconds")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	const feeds = 60
+	// Each answer after 150 ms: the crawl lasts a few seconds, and the
+	// connections are cut while sources and articles are being saved.
+	f := newFeedFarm(t, feeds, 150*time.Millisecond)
+	setup := t.TempDir()
+	var opml strings.Builder
+	opml.WriteString(`<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>`)
+	for i := range feeds {
+		fmt.Fprintf(&opml, `<outline type="rss" text="f%d" xmlUrl="%s/feed/%d.xml"/>`, i, f.srv.URL, i)
+	}
+	opml.WriteString(`</body></opml>`)
+	file := setup + "/farm.opml"
+	if err := os.WriteFile(file, []byte(opml.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCode2(ctx, setup, db, "sources", "import", file); code != 0 {
+		t.Fatalf("sources import: %s %s", out, errOut)
+	}
+
+	// The workers' connections carry a name of their own, so that only
+	// theirs are cut and not those of other tests sharing the server.
+	app := fmt.Sprintf("khabar_cut_%d", time.Now().UnixNano())
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	results := make([]result, 2)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			args := strings.Join([]string{"--data", t.TempDir(), "--allow-private-networks", "crawl"}, "\x1f")
+			workerDB := fmt.Sprintf("%s&application_name=%s_%d", db, app, i)
+			cmd.Env = append(os.Environ(), "KHABAR_TEST_CHILD_ARGS="+args, "KHABAR_DATABASE_URL="+workerDB,
+				"KHABAR_PER_HOST_DELAY=0s", "KHABAR_WORKERS=3", "KHABAR_LOG_LEVEL=warn")
+			err := cmd.Run()
+			results[i] = result{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
+			if err != nil && cmd.ProcessState == nil {
+				results[i].code = -1
+				results[i].stderr += err.Error()
+			}
+		}()
+	}
+
+	admin, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	count := func() int {
+		var n int
+		if err := admin.QueryRow(ctx, `SELECT count(*) FROM articles`).Scan(&n); err != nil {
+			t.Fatalf("count articles: %v", err)
+		}
+		return n
+	}
+	// Cut when both workers are connected and a quarter of the articles
+	// are stored, then at half.
+	workersUp := func() bool {
+		var n int
+		if err := admin.QueryRow(ctx, `SELECT count(DISTINCT application_name) FROM pg_stat_activity WHERE application_name LIKE $1`, app+"_%").Scan(&n); err != nil {
+			t.Fatalf("list connections: %v", err)
+		}
+		return n == len(results)
+	}
+	cuts := 0
+	for _, at := range []int{feeds / 4, feeds / 2} {
+		for count() < at || cuts == 0 && !workersUp() {
+			if ctx.Err() != nil {
+				t.Fatal("the workers stored too few articles before the deadline")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		var n int
+		err := admin.QueryRow(ctx, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1) t`, app+"_%").Scan(&n)
+		if err != nil {
+			t.Fatalf("terminate: %v", err)
+		}
+		t.Logf("cut %d connections with %d articles stored", n, count())
+		if n > 0 {
+			cuts++
+		}
+	}
+	wg.Wait()
+	if cuts == 0 {
+		t.Fatal("no connection was cut: the test proved nothing")
+	}
+	for i, r := range results {
+		t.Logf("worker %d: exit %d: %s", i, r.code, strings.TrimSpace(r.stdout))
+		if r.code != 0 {
+			t.Errorf("worker %d exited %d: %s", i, r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout, "crawled 0 sources") {
+			t.Errorf("worker %d crawled nothing: the cut did not meet two workers", i)
+		}
+		if testing.Verbose() {
+			t.Logf("worker %d stderr:\n%s", i, r.stderr)
+		}
+	}
+
+	// Every feed's article stored once; every source crawled without an
+	// error left on it.
+	rows, err := admin.Query(ctx, `SELECT url, count(*) FROM articles GROUP BY url`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (string, error) {
+		var u string
+		var n int
+		err := r.Scan(&u, &n)
+		if n != 1 {
+			t.Errorf("%s stored %d times", u, n)
+		}
+		return u, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(urls) != feeds {
+		t.Errorf("%d articles stored, want %d", len(urls), feeds)
+	}
+	var unfetched, failing int
+	if err := admin.QueryRow(ctx, `SELECT count(*) FILTER (WHERE last_fetched IS NULL), count(*) FILTER (WHERE last_error <> '') FROM sources`).Scan(&unfetched, &failing); err != nil {
+		t.Fatal(err)
+	}
+	if unfetched != 0 || failing != 0 {
+		t.Errorf("%d sources never fetched, %d with an error", unfetched, failing)
+	}
+	var stories int
+	if err := admin.QueryRow(ctx, `SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM articles WHERE story_id IS NOT NULL)`).Scan(&stories); err != nil {
+		t.Fatal(err)
+	}
+	if stories != 0 {
+		t.Errorf("%d stories without an article", stories)
+	}
+}
