@@ -213,22 +213,43 @@ func TestDatabaseGoesAway(t *testing.T) {
 		t.Errorf("DocFreq after the retried save: %v, %d, %v", df, docs, err)
 	}
 
-	// A read in flight when its connection is killed.
+	// A read in flight when its connection is killed is sent again on
+	// another connection.
 	read := make(chan error, 1)
 	go func() {
 		var one int
 		q, done := s.db(ctx)
 		defer done()
-		err := q.QueryRow(ctx, `SELECT 1 FROM pg_sleep(5)`).Scan(&one)
+		err := q.QueryRow(ctx, `SELECT 1 FROM pg_sleep(2)`).Scan(&one)
+		if err == nil && one != 1 {
+			err = fmt.Errorf("read %d", one)
+		}
 		read <- err
 	}()
 	time.Sleep(200 * time.Millisecond)
 	if n := kill("%pg_sleep%"); n != 1 {
 		t.Fatalf("killed %d connections, want the reading one", n)
 	}
-	if err := <-read; err == nil || !connectionLost(err) {
-		t.Errorf("read on a killed connection: %v, want a connection error", err)
+	if err := <-read; err != nil {
+		t.Errorf("read on a killed connection, sent again: %v", err)
 	}
+	// Inside a transaction the loss is the caller's to see.
+	tx2, err := s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		var one int
+		read <- tx2.QueryRow(ctx, `SELECT 1 FROM pg_sleep(5)`).Scan(&one)
+	}()
+	time.Sleep(200 * time.Millisecond)
+	if n := kill("%pg_sleep%"); n != 1 {
+		t.Fatalf("killed %d connections, want the reading one", n)
+	}
+	if err := <-read; err == nil || !connectionLost(err) {
+		t.Errorf("read in a transaction on a killed connection: %v, want a connection error", err)
+	}
+	tx2.Rollback(ctx)
 	if _, err := s.CountArticles(ctx); err != nil {
 		t.Errorf("the next call does not reconnect: %v", err)
 	}
