@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -23,12 +24,24 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two crawls of 60 slow feeds take tens of seconds")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	const feeds = 60
 	// Each answer after 150 ms: the crawl lasts a few seconds, and the
 	// connections are cut while sources and articles are being saved.
 	f := newFeedFarm(t, feeds, 150*time.Millisecond)
+	// The farm answers once both workers have claimed sources, so that
+	// both crawl.
+	gate := make(chan struct{})
+	farm := f.srv.Config.Handler
+	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return
+		}
+		farm.ServeHTTP(w, r)
+	})
 	setup := t.TempDir()
 	var opml strings.Builder
 	opml.WriteString(`<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>`)
@@ -78,41 +91,68 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close(ctx)
-	count := func() int {
-		var n int
-		if err := admin.QueryRow(ctx, `SELECT count(*) FROM articles`).Scan(&n); err != nil {
-			t.Fatalf("count articles: %v", err)
-		}
-		return n
-	}
-	// Cut when both workers are connected and a quarter of the articles
-	// are stored, then at half.
-	workersUp := func() bool {
-		var n int
-		if err := admin.QueryRow(ctx, `SELECT count(DISTINCT application_name) FROM pg_stat_activity WHERE application_name LIKE $1`, app+"_%").Scan(&n); err != nil {
-			t.Fatalf("list connections: %v", err)
-		}
-		return n == len(results)
-	}
-	cuts := 0
-	for _, at := range []int{feeds / 4, feeds / 2} {
-		for count() < at || cuts == 0 && !workersUp() {
+	// Both workers claimed sources: the farm opens. Then the connections are
+	// cut when a quarter of the articles are stored, and again at half.
+	var waitErr error
+	wait := func(what string, done func() (bool, error)) bool {
+		for waitErr == nil {
+			ok, err := done()
+			if ok {
+				return true
+			}
+			if err != nil {
+				waitErr = fmt.Errorf("%s: %w", what, err)
+				break
+			}
 			if ctx.Err() != nil {
-				t.Fatal("the workers stored too few articles before the deadline")
+				waitErr = fmt.Errorf("%s: %w", what, ctx.Err())
+				break
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
+		cancel() // the workers too
+		return false
+	}
+	workersUp := func() (bool, error) {
 		var n int
-		err := admin.QueryRow(ctx, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1) t`, app+"_%").Scan(&n)
-		if err != nil {
-			t.Fatalf("terminate: %v", err)
+		// A worker's claim stays its connection's last statement while
+		// the farm holds its requests.
+		err := admin.QueryRow(ctx, `SELECT count(DISTINCT application_name) FROM pg_stat_activity
+			WHERE application_name LIKE $1 AND query LIKE '%SKIP LOCKED%'`, app+"_%").Scan(&n)
+		return n == len(results), err
+	}
+	stored := func(at int) func() (bool, error) {
+		return func() (bool, error) {
+			var n int
+			err := admin.QueryRow(ctx, `SELECT count(*) FROM articles`).Scan(&n)
+			return n >= at, err
 		}
-		t.Logf("cut %d connections with %d articles stored", n, count())
-		if n > 0 {
-			cuts++
+	}
+	cuts := 0
+	if wait("both workers claiming", workersUp) {
+		close(gate)
+		for _, at := range []int{feeds / 4, feeds / 2} {
+			if !wait(fmt.Sprintf("%d articles stored", at), stored(at)) {
+				break
+			}
+			var n int
+			err := admin.QueryRow(ctx, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1) t`, app+"_%").Scan(&n)
+			if err != nil {
+				t.Fatalf("terminate: %v", err)
+			}
+			t.Logf("cut %d connections with at least %d articles stored", n, at)
+			if n > 0 {
+				cuts++
+			}
 		}
 	}
 	wg.Wait()
+	if waitErr != nil {
+		for i, r := range results {
+			t.Logf("worker %d: exit %d: %s\n%s", i, r.code, r.stdout, r.stderr)
+		}
+		t.Fatalf("waiting for %v", waitErr)
+	}
 	if cuts == 0 {
 		t.Fatal("no connection was cut: the test proved nothing")
 	}
@@ -124,10 +164,14 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 		if strings.Contains(r.stdout, "crawled 0 sources") {
 			t.Errorf("worker %d crawled nothing: the cut did not meet two workers", i)
 		}
-		if testing.Verbose() {
-			t.Logf("worker %d stderr:\n%s", i, r.stderr)
-		}
 	}
+	defer func() {
+		if t.Failed() || testing.Verbose() {
+			for i, r := range results {
+				t.Logf("worker %d stderr:\n%s", i, r.stderr)
+			}
+		}
+	}()
 
 	// Every feed's article stored once; every source crawled without an
 	// error left on it.

@@ -78,7 +78,7 @@ func (s *Store) withBandLock(ctx context.Context, keys []int32, fn func(ctx cont
 	ferr := fn(context.WithValue(ctx, heldKey{}, h))
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if ferr != nil && connectionLost(ferr) && c.Conn().IsClosed() {
+	if ferr != nil && c.Conn().IsClosed() {
 		c.Release()
 		return ferr, true
 	}
@@ -86,7 +86,7 @@ func (s *Store) withBandLock(ctx context.Context, keys []int32, fn func(ctx cont
 	if _, err := c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock_all()`); err != nil {
 		c.Conn().Close(context.WithoutCancel(ctx))
 		c.Release()
-		if connectionLost(err) {
+		if connectionLost(err) || c.Conn().IsClosed() {
 			// The session is gone, and its locks with it: fn's work
 			// stands (its own statements reported their errors).
 			return ferr, false

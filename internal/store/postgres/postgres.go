@@ -264,14 +264,15 @@ func retryable(err error) bool {
 
 // connectionLost reports whether err says the connection to the server
 // broke: the server shut it down (class 57P), the connection failed (class
-// 08), or the network did.
+// 08), the network did, or the driver had closed it after one of those.
 func connectionLost(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		return strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "08")
 	}
 	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, pgconn.ErrConnClosed)
 }
 
 // runQuery runs query and calls f for each row; it always closes the rows
