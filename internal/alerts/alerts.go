@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"net/mail"
 	"net/smtp"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +26,7 @@ import (
 	"khabar/internal/model"
 	"khabar/internal/search"
 	"khabar/internal/store"
+	"khabar/internal/weburl"
 )
 
 // SMTP configures e-mail delivery; an empty Addr disables it.
@@ -94,9 +94,8 @@ func Validate(an *analysis.Analyzer, a model.Alert) error {
 		return fmt.Errorf("alerts: the query %q has no word to search for", a.Query)
 	}
 	if a.Webhook != "" {
-		u, err := url.Parse(a.Webhook)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("alerts: webhook %q is not an http(s) URL", a.Webhook)
+		if _, err := weburl.Check(a.Webhook); err != nil {
+			return fmt.Errorf("alerts: webhook: %w", err)
 		}
 	}
 	if a.Email != "" {
