@@ -244,7 +244,7 @@ func (a *app) crawler(ctx context.Context, st store.Store, manual bool, progress
 		return nil, err
 	}
 	var queued atomic.Int64
-	a.reg.GaugeFunc("khabar_crawl_queue_depth", "Sources claimed in this crawl round and not crawled yet.", func() float64 {
+	a.reg.GaugeFunc("khabar_crawl_queue_depth", "Sources claimed in this crawl round and not crawled yet.", func(context.Context) float64 {
 		return float64(queued.Load())
 	})
 	report := func(p ingest.Progress) {

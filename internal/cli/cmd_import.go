@@ -57,7 +57,8 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		where string
 		art   *model.Article
 		pr    *bulk.Prepared
-		err   error
+		err   error // the record's: it is skipped
+		fatal error // the store's: the import stops
 		ready chan struct{}
 	}
 	var (
@@ -116,11 +117,15 @@ func runImport(ctx context.Context, a *app, args []string) error {
 			art, err := r.Record.Article()
 			j := &job{where: r.Where, art: art, err: err, ready: make(chan struct{})}
 			if err == nil && batch.MayBeStored(art.URL) {
-				if ok, herr := st.HasArticle(ctx, art.URL); herr == nil && ok {
+				ok, herr := st.HasArticle(ctx, art.URL)
+				if herr != nil {
+					j.fatal = fmt.Errorf("is %s stored: %w", art.URL, herr)
+				}
+				if ok || herr != nil {
 					j.art = nil
 				}
 			}
-			if err != nil || j.art == nil {
+			if err != nil || j.art == nil || j.fatal != nil {
 				close(j.ready)
 			} else {
 				jobs <- j
@@ -134,6 +139,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		switch {
 		case saveErr != nil:
 			// drain: the readers stop with the context below
+		case j.fatal != nil:
+			saveErr = j.fatal
+			cancelRead()
 		case j.err != nil:
 			bad++
 			fmt.Fprintf(a.stderr, "\r\033[Kkhabar import: %s: %v (skipped)\n", j.where, j.err)

@@ -67,8 +67,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	a.reg.GaugeFunc("khabar_articles", "Articles stored.", func() float64 {
-		n, err := st.CountArticles(context.Background())
+	a.reg.GaugeFunc("khabar_articles", "Articles stored.", func(ctx context.Context) float64 {
+		n, err := st.CountArticles(ctx)
 		if err != nil {
 			return -1
 		}

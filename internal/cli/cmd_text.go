@@ -13,7 +13,6 @@ import (
 
 	"khabar/internal/arabic"
 	"khabar/internal/arabic/dates"
-	"khabar/internal/ingest"
 	"khabar/internal/keywords"
 	"khabar/internal/model"
 )
@@ -105,8 +104,12 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 	}
 	var stats keywords.Stats
 	if st != nil {
-		if n, err := st.CountArticles(ctx); err == nil && n > 0 {
-			stats = ingest.StoreStats(ctx, st)
+		n, err := st.CountArticles(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			stats = st
 		}
 	}
 	enc := json.NewEncoder(a.stdout)
@@ -122,7 +125,10 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 		text := strings.ToValidUTF8(string(data), "\uFFFD")
 		toks := an.Analyze(text)
 		ents := rec.Recognize(text, toks)
-		kws := keywords.Extract(text, toks, ents, stats, *top)
+		kws, err := keywords.Extract(ctx, text, toks, ents, stats, *top)
+		if err != nil {
+			return err
+		}
 		if kws == nil {
 			kws = []string{}
 		}

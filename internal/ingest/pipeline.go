@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -72,24 +73,6 @@ type Prepared struct {
 // BandKeys returns pr's band keys, sorted and distinct.
 func (pr *Prepared) BandKeys() []uint64 { return pr.bandKeys }
 
-// StoreStats lets keywords read document frequencies from the store.
-func StoreStats(ctx context.Context, st store.Tags) keywords.Stats {
-	return storeStats{ctx: ctx, st: st}
-}
-
-type storeStats struct {
-	ctx context.Context
-	st  store.Tags
-}
-
-func (s storeStats) DocFreq(phrases []string) (map[string]int, int) {
-	df, n, err := s.st.DocFreq(s.ctx, phrases)
-	if err != nil {
-		return nil, 0
-	}
-	return df, n
-}
-
 // Analyse fills a's language, keywords and entities (what `khabar extract`
 // shows) without saving it.
 func (p *Pipeline) Analyse(ctx context.Context, a *model.Article) error {
@@ -102,14 +85,14 @@ func (p *Pipeline) Analyse(ctx context.Context, a *model.Article) error {
 func (p *Pipeline) Prepare(ctx context.Context, a *model.Article) (*Prepared, error) {
 	var stats keywords.Stats
 	if p.st != nil {
-		stats = storeStats{ctx: ctx, st: p.st}
+		stats = p.st
 	}
-	return p.PrepareWith(a, stats)
+	return p.PrepareWith(ctx, a, stats)
 }
 
 // PrepareWith is Prepare with the document frequencies of stats (nil:
 // none) instead of the store's.
-func (p *Pipeline) PrepareWith(a *model.Article, stats keywords.Stats) (*Prepared, error) {
+func (p *Pipeline) PrepareWith(ctx context.Context, a *model.Article, stats keywords.Stats) (*Prepared, error) {
 	a.Title = strings.TrimSpace(a.Title)
 	a.Text = strings.TrimSpace(a.Text)
 	// One analysis of title and text together; the title's tokens are
@@ -137,8 +120,14 @@ func (p *Pipeline) PrepareWith(a *model.Article, stats keywords.Stats) (*Prepare
 	a.Entities, names = p.rec.RecognizeAll(full, allToks)
 	// The candidate phrases, whose document frequencies the store counts,
 	// come from the same pass that ranks them.
-	var phrases []string
-	a.Keywords, phrases = keywords.ExtractWithCandidates(full, allToks, a.Entities, stats, p.cfg.Keywords)
+	var (
+		phrases []string
+		err     error
+	)
+	a.Keywords, phrases, err = keywords.ExtractWithCandidates(ctx, full, allToks, a.Entities, stats, p.cfg.Keywords)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: keyphrases of %s: %w", a.URL, err)
+	}
 
 	idx := store.IndexData{PhraseHashes: store.PhraseHashes(phrases)}
 	idx.TitleTerms, idx.TitleStems = analysis.Forms(titleToks)
@@ -196,8 +185,11 @@ func (p *Pipeline) Commit(ctx context.Context, pr *Prepared) (bool, error) {
 	var created bool
 	err := p.st.WithBandLock(ctx, pr.Index.Bands, func(ctx context.Context) error {
 		var existing *model.Article
-		if old, err := p.st.GetArticleByURL(ctx, a.URL); err == nil {
+		switch old, err := p.st.GetArticleByURL(ctx, a.URL); {
+		case err == nil:
 			existing = &old
+		case !errors.Is(err, store.ErrNotFound):
+			return fmt.Errorf("ingest: stored article %s: %w", a.URL, err)
 		}
 		if err := p.Place(ctx, pr, existing, p.st); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package keywords
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -62,14 +63,14 @@ func (s *corpusStats) add(phrases []string) {
 	}
 }
 
-func (s *corpusStats) DocFreq(phrases []string) (map[string]int, int) {
+func (s *corpusStats) DocFreq(_ context.Context, phrases []string) (map[string]int, int, error) {
 	out := make(map[string]int, len(phrases))
 	for _, p := range phrases {
 		if n, ok := s.df[p]; ok {
 			out[p] = n
 		}
 	}
-	return out, s.docs
+	return out, s.docs, nil
 }
 
 type akecDoc struct {
@@ -128,7 +129,7 @@ func TestAKEC(t *testing.T) {
 	predict := func(stats Stats) map[string][]string {
 		pred := map[string][]string{}
 		for i, d := range docs {
-			kp := Extract(d.text, toks[i], ents[i], stats, 10)
+			kp := extractOK(d.text, toks[i], ents[i], stats, 10)
 			if len(kp) < 3 {
 				t.Errorf("%s: %d keyphrases, want at least 3", d.id, len(kp))
 			}

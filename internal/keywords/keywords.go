@@ -16,6 +16,8 @@
 package keywords
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -32,8 +34,9 @@ import (
 
 // Stats gives document frequencies of normalized phrases over a corpus:
 // how many documents contain each phrase, and how many documents there are.
+// The store is one (store.Tags); an error is not a corpus of zero.
 type Stats interface {
-	DocFreq(phrases []string) (df map[string]int, docs int)
+	DocFreq(ctx context.Context, phrases []string) (df map[string]int, docs int, err error)
 }
 
 // Limits.
@@ -337,16 +340,17 @@ type candidate struct {
 // Extract returns up to top keyphrases of text (10 when top <= 0), best
 // first, in display form. tokens are text's analysis tokens; ents its
 // entities (they join the candidates under their canonical names); stats
-// the corpus document frequencies, or nil for a built-in prior.
-func Extract(text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int) []string {
-	kws, _ := extract(text, tokens, ents, stats, top, defaultWeights)
-	return kws
+// the corpus document frequencies, or nil for a built-in prior. The only
+// error is stats'.
+func Extract(ctx context.Context, text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int) ([]string, error) {
+	kws, _, err := extract(ctx, text, tokens, ents, stats, top, defaultWeights)
+	return kws, err
 }
 
 // ExtractWithCandidates returns both Extract and Candidates of text, from
 // one pass over its tokens.
-func ExtractWithCandidates(text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int) (keywords, candidates []string) {
-	return extract(text, tokens, ents, stats, top, defaultWeights)
+func ExtractWithCandidates(ctx context.Context, text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int) (keywords, candidates []string, err error) {
+	return extract(ctx, text, tokens, ents, stats, top, defaultWeights)
 }
 
 // phrases holds the candidates of one text, in blocks that keep their
@@ -443,7 +447,7 @@ func gather(text string, tokens []analysis.Token, ents []model.Entity, ph *phras
 	return list, byKey
 }
 
-func extract(text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int, w weights) (keywords, candidates []string) {
+func extract(ctx context.Context, text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int, w weights) (keywords, candidates []string, err error) {
 	if top <= 0 {
 		top = defaultTop
 	}
@@ -454,12 +458,14 @@ func extract(text string, tokens []analysis.Token, ents []model.Entity, stats St
 	defer ph.release()
 	list, byKey := gather(text, tokens, ents, ph)
 	if len(list) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	candidates = keysOf(list)
 	mergeEntities(byKey, ents)
 	removeDominated(list)
-	score(list, stats, len(tokens), w)
+	if err := score(ctx, list, stats, len(tokens), w); err != nil {
+		return nil, nil, err
+	}
 	live := list[:0]
 	for _, c := range list {
 		if !c.gone {
@@ -490,7 +496,7 @@ func extract(text string, tokens []analysis.Token, ents []model.Entity, stats St
 		shown[k] = true
 		out = append(out, d)
 	}
-	return out, candidates
+	return out, candidates, nil
 }
 
 // display is the written form of tokens [i, j): first, the first word
@@ -665,7 +671,7 @@ type weights struct {
 var defaultWeights = weights{multiRecurring: 1.6, pair: 1, long: 0.875, title: 1.5, entity: 2.8, position: 2.5}
 
 // score computes each live candidate's TF-IDF score with its boosts.
-func score(list []*candidate, stats Stats, ntokens int, w weights) {
+func score(ctx context.Context, list []*candidate, stats Stats, ntokens int, w weights) error {
 	var df map[string]int
 	docs := 0
 	if stats != nil {
@@ -675,7 +681,10 @@ func score(list []*candidate, stats Stats, ntokens int, w weights) {
 				keys = append(keys, c.key)
 			}
 		}
-		df, docs = stats.DocFreq(keys)
+		var err error
+		if df, docs, err = stats.DocFreq(ctx, keys); err != nil {
+			return fmt.Errorf("keywords: document frequencies: %w", err)
+		}
 	}
 	if ntokens < 1 {
 		ntokens = 1
@@ -712,6 +721,7 @@ func score(list []*candidate, stats Stats, ntokens int, w weights) {
 		s *= 1 + w.position*(1-float64(c.first)/float64(ntokens))
 		c.score = s
 	}
+	return nil
 }
 
 // priorIDF stands in for corpus statistics when there are none: phrases of

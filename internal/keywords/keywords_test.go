@@ -2,7 +2,9 @@ package keywords
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +16,7 @@ import (
 	"khabar/internal/arabic"
 	"khabar/internal/entities"
 	"khabar/internal/entities/lex"
+	"khabar/internal/model"
 )
 
 var (
@@ -21,9 +24,36 @@ var (
 	an  = analysis.New(analysis.Options{Names: rec.Names()})
 )
 
+// extractOK is Extract with stats that cannot fail.
+func extractOK(text string, toks []analysis.Token, ents []model.Entity, stats Stats, top int) []string {
+	kws, err := Extract(context.Background(), text, toks, ents, stats, top)
+	if err != nil {
+		panic(err)
+	}
+	return kws
+}
+
+// failingStats is a store that cannot answer.
+type failingStats struct{}
+
+func (failingStats) DocFreq(context.Context, []string) (map[string]int, int, error) {
+	return nil, 0, errors.New("disk gone")
+}
+
+// TestExtractReportsStatsError checks that a failing store stops the
+// ranking with its error instead of ranking as if the corpus were empty.
+func TestExtractReportsStatsError(t *testing.T) {
+	text := "قال وزير الخارجية إن المفاوضات مستمرة. وأضاف وزير الخارجية أن الاتفاق قريب."
+	toks := an.Analyze(text)
+	kws, err := Extract(context.Background(), text, toks, nil, failingStats{}, 5)
+	if err == nil || !strings.Contains(err.Error(), "disk gone") || kws != nil {
+		t.Errorf("Extract with a failing store = %q, %v; want no keyphrases and its error", kws, err)
+	}
+}
+
 func tagText(text string, stats Stats) []string {
 	toks := an.Analyze(text)
-	return Extract(text, toks, rec.Recognize(text, toks), stats, 10)
+	return extractOK(text, toks, rec.Recognize(text, toks), stats, 10)
 }
 
 func referencePage(t testing.TB) string {
@@ -121,15 +151,17 @@ type fixedStats struct {
 	docs int
 }
 
-func (s fixedStats) DocFreq(phrases []string) (map[string]int, int) { return s.df, s.docs }
+func (s fixedStats) DocFreq(context.Context, []string) (map[string]int, int, error) {
+	return s.df, s.docs, nil
+}
 
 func TestStatsChangeRanking(t *testing.T) {
 	text := "المشروع الجديد في المدينة. المشروع يخدم السكان والمشروع كبير. الطاقة الشمسية مصدر الكهرباء في المشروع والطاقة الشمسية رخيصة."
 	toks := an.Analyze(text)
 	common := fixedStats{df: map[string]int{"مشروع": 900}, docs: 1000}
 	rare := fixedStats{df: map[string]int{"مشروع": 1}, docs: 1000}
-	a := Extract(text, toks, nil, common, 10)
-	b := Extract(text, toks, nil, rare, 10)
+	a := extractOK(text, toks, nil, common, 10)
+	b := extractOK(text, toks, nil, rare, 10)
 	ia, ib := slices.Index(a, "المشروع"), slices.Index(b, "المشروع")
 	if ib < 0 || (ia >= 0 && ia <= ib) {
 		t.Errorf("a frequent phrase should rank lower: common stats %q, rare stats %q", a, b)
@@ -150,8 +182,8 @@ func TestBadInput(t *testing.T) {
 	}
 	// tokens that do not belong to the text must not crash Extract
 	toks := an.Analyze("التحالف الدولي والتحالف الدولي")
-	Extract("قصير", toks, nil, nil, 5)
-	Extract("", toks, nil, nil, -1)
+	extractOK("قصير", toks, nil, nil, 5)
+	extractOK("", toks, nil, nil, -1)
 }
 
 func FuzzExtract(f *testing.F) {
@@ -159,7 +191,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add("الدولی، لمحاربة؛ التحالف\n\nقوات التحالف 2024م")
 	f.Fuzz(func(t *testing.T, text string) {
 		toks := an.Analyze(text)
-		tags := Extract(text, toks, rec.Recognize(text, toks), nil, 10)
+		tags := extractOK(text, toks, rec.Recognize(text, toks), nil, 10)
 		if len(tags) > 10 {
 			t.Fatalf("%d tags", len(tags))
 		}
@@ -206,7 +238,7 @@ func BenchmarkTagging(b *testing.B) {
 	for b.Loop() {
 		for i, a := range arts {
 			ents := rec.Recognize(a, toks[i])
-			Extract(a, toks[i], ents, nil, 10)
+			extractOK(a, toks[i], ents, nil, 10)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(arts))/1e6, "ms/article")

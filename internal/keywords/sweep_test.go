@@ -3,6 +3,7 @@ package keywords
 import (
 	"archive/zip"
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -142,7 +143,7 @@ func TestSweepWeights(t *testing.T) {
 	run := func(w weights) float64 {
 		pred := map[string][]string{}
 		for i, d := range docs {
-			pred[d.id], _ = extract(d.text, toks[i], ents[i], stats, 10, w)
+			pred[d.id], _, _ = extract(context.Background(), d.text, toks[i], ents[i], stats, 10, w)
 		}
 		p, r, f := f1At10(gold, pred)
 		t.Logf("%+v P=%.3f R=%.3f F1=%.3f", w, p, r, f)

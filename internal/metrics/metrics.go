@@ -4,6 +4,7 @@
 package metrics
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -20,7 +21,7 @@ type Registry struct {
 	mu     sync.Mutex
 	order  []string
 	series map[string]*family
-	gauges map[string]func() float64
+	gauges map[string]func(context.Context) float64
 }
 
 type family struct {
@@ -39,7 +40,7 @@ type value struct {
 
 // New returns an empty Registry.
 func New() *Registry {
-	return &Registry{series: map[string]*family{}, gauges: map[string]func() float64{}}
+	return &Registry{series: map[string]*family{}, gauges: map[string]func(context.Context) float64{}}
 }
 
 // DefBuckets are latency buckets in seconds, from 1 ms to 60 s.
@@ -115,16 +116,18 @@ func (r *Registry) ObserveSince(name, help string, start time.Time, kv ...string
 	r.Observe(name, help, time.Since(start).Seconds(), kv...)
 }
 
-// GaugeFunc registers a gauge read when the metrics are written.
-func (r *Registry) GaugeFunc(name, help string, fn func() float64) {
+// GaugeFunc registers a gauge read when the metrics are written, with the
+// context of the request that asks for them.
+func (r *Registry) GaugeFunc(name, help string, fn func(ctx context.Context) float64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.family(name, help, "gauge", nil)
 	r.gauges[name] = fn
 }
 
-// Write writes every series in the text exposition format.
-func (r *Registry) Write(w io.Writer) error {
+// Write writes every series in the text exposition format; ctx is the
+// gauges'.
+func (r *Registry) Write(ctx context.Context, w io.Writer) error {
 	r.mu.Lock()
 	names := append([]string(nil), r.order...)
 	r.mu.Unlock()
@@ -137,7 +140,7 @@ func (r *Registry) Write(w io.Writer) error {
 		r.mu.Unlock()
 		var gauge float64
 		if fn != nil {
-			gauge = fn() // outside the lock: it may query the store
+			gauge = fn(ctx) // outside the lock: it may query the store
 		}
 		r.mu.Lock()
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", f.name, f.help, f.name, f.kind)
@@ -187,7 +190,7 @@ func num(x float64) string {
 func (r *Registry) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		if err := r.Write(w); err != nil {
+		if err := r.Write(req.Context(), w); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 		}
 	})

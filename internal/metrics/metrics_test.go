@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,9 +15,9 @@ func TestWrite(t *testing.T) {
 	r.Add("khabar_fetches_total", "Fetches.", 1, "status", `bad "quote"`)
 	r.Observe("khabar_fetch_duration_seconds", "Fetch time.", 0.003)
 	r.Observe("khabar_fetch_duration_seconds", "Fetch time.", 100)
-	r.GaugeFunc("khabar_articles", "Articles stored.", func() float64 { return 42 })
+	r.GaugeFunc("khabar_articles", "Articles stored.", func(context.Context) float64 { return 42 })
 	var b strings.Builder
-	if err := r.Write(&b); err != nil {
+	if err := r.Write(context.Background(), &b); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()

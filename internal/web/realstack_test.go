@@ -47,7 +47,10 @@ func (sd *seeder) save(ctx context.Context, a *model.Article) error {
 		a.Entities = sd.rec.Recognize(full, toks)
 	}
 	if a.Keywords == nil {
-		a.Keywords = keywords.Extract(full, toks, a.Entities, nil, 8)
+		var err error
+		if a.Keywords, err = keywords.Extract(ctx, full, toks, a.Entities, nil, 8); err != nil {
+			return err
+		}
 	}
 	idx := store.IndexData{Phrases: keywords.Candidates(full, toks, a.Entities)}
 	idx.TitleTerms, idx.TitleStems = sd.an.IndexForms(a.Title)

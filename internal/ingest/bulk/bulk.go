@@ -387,7 +387,7 @@ func (b *Batch) Prepare(ctx context.Context, a *model.Article) (*Prepared, error
 	if b.df == nil {
 		pr, err = b.p.Prepare(ctx, a)
 	} else {
-		pr, err = b.p.PrepareWith(a, b.df)
+		pr, err = b.p.PrepareWith(ctx, a, b.df)
 	}
 	if err != nil {
 		return nil, err
@@ -445,14 +445,14 @@ func (c *phraseCounts) count(h int64) uint32 {
 }
 
 // DocFreq implements keywords.Stats.
-func (c *phraseCounts) DocFreq(phrases []string) (map[string]int, int) {
+func (c *phraseCounts) DocFreq(_ context.Context, phrases []string) (map[string]int, int, error) {
 	out := make(map[string]int, len(phrases))
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	for _, p := range phrases {
 		out[p] = int(c.count(store.PhraseHash(p)))
 	}
-	return out, c.docs
+	return out, c.docs, nil
 }
 
 // add counts an article with the given distinct phrase hashes.

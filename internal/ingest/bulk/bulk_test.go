@@ -290,7 +290,7 @@ func TestBatchCountsPhrasesAsStore(t *testing.T) {
 	if err := b.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got, gotDocs := b.df.DocFreq(phrases)
+	got, gotDocs, _ := b.df.DocFreq(ctx, phrases)
 	want, wantDocs, err := st.DocFreq(ctx, phrases)
 	if err != nil {
 		t.Fatal(err)
