@@ -331,13 +331,53 @@ type Hit struct {
 
 // Searcher is full-text search over the analysed forms in IndexData.
 //
-// Ranking contract (both backends): relevance counts a match of an exact
-// form higher than a match of a stem only, and a title match higher than a
-// body match; the final score is relevance / (1 + age_in_days/7), where age
-// is measured from the newest article in the store, so fresh relevant
-// articles come first. Hits come best first.
+// Ranking contract (both backends): relevance is BM25-like over the
+// analysed forms (SQLite: bm25; PostgreSQL: ts_rank, as close as it
+// allows); it counts a match of an exact form higher than a match of a
+// stem only, and a title match higher than a body match. A query of two
+// words or more earns PhraseTitleBonus when its words stand in the title in
+// order and adjacent (exact forms or stems), and PhraseBodyBonus when they
+// stand within a few words of each other in the body. Freshness is a gentle
+// factor: the score is relevance × (1 + FreshBonus / (1 + age_in_days /
+// FreshDays)), the age measured from the newest article in the store, so
+// that among equally relevant articles the fresh come first, but an
+// exact title match is never buried under fresher partial ones. Hits come
+// best first.
 type Searcher interface {
 	SearchText(ctx context.Context, q TextQuery) ([]Hit, int, error)
+}
+
+// Ranking constants shared by the backends (see Searcher).
+const (
+	PhraseTitleBonus = 1.0  // relevance × 2 for the query's words in order in the title
+	PhraseBodyBonus  = 0.25 // × 1.25 for them near one another in the body
+	FreshBonus       = 0.2  // the newest article's score × 1.2
+	FreshDays        = 7.0  // a week old: × 1.1
+	// PhraseNear is how many words apart, at most, the words of a query
+	// may stand in the body for PhraseBodyBonus.
+	PhraseNear = 4
+)
+
+// PhraseWords returns the exact forms and the stems (a word's exact form
+// when it has no stem) of a query's one-word clauses, when it has two or
+// more and no quoted phrase; nil otherwise. Both backends give proximity
+// credit for them.
+func PhraseWords(clauses []Clause) (terms, stems []string) {
+	if len(clauses) < 2 {
+		return nil, nil
+	}
+	for _, c := range clauses {
+		if len(c.Exact) != 1 {
+			return nil, nil
+		}
+		terms = append(terms, c.Exact[0])
+		if c.Stem != "" {
+			stems = append(stems, c.Stem)
+		} else {
+			stems = append(stems, c.Exact[0])
+		}
+	}
+	return terms, stems
 }
 
 // Alerts keeps saved searches and what was delivered for them.

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,8 +26,8 @@ import (
 //     ('w1':AC <-> 'w2':AC). Every lexeme is quoted, so user input is never
 //     read as tsquery syntax, and the query text is a bound parameter.
 //   - Relevance is ts_rank with weights {D, C, B, A} = {1, 2, 4, 8}/8, the
-//     ratios of SQLite's bm25 column weights; the score divides it by
-//     1 + age_days/7 as the ranking contract says.
+//     ratios of SQLite's bm25 column weights; the proximity and freshness
+//     factors are the ranking contract's (store.Searcher).
 
 // rankWeights are ts_rank's weights, in its order D, C, B, A.
 const rankWeights = `{0.125, 0.25, 0.5, 1.0}`
@@ -165,6 +166,26 @@ func TSQuery(clauses []store.Clause, any bool) string {
 	return strings.Join(parts, op)
 }
 
+// PhraseQueries returns the tsqueries that find the words of a query of
+// several words (store.PhraseWords) in order and adjacent in the title, as
+// exact forms or as stems, and adjacent in the body; "" when the query
+// earns no proximity credit.
+func PhraseQueries(clauses []store.Clause) (title, body string) {
+	terms, stems := store.PhraseWords(clauses)
+	var t, st []string
+	for i := range terms {
+		w, s := tokens(clean(terms[i])), tokens(clean(stems[i]))
+		if len(w) != 1 || len(s) != 1 {
+			return "", ""
+		}
+		t, st = append(t, w[0]), append(st, s[0])
+	}
+	if len(t) < 2 {
+		return "", ""
+	}
+	return phrase(t, "A") + " | " + phrase(st, "B"), phrase(t, "C")
+}
+
 // phrase is the tsquery of words in order and adjacent, each restricted to
 // the given weights; "" for no words.
 func phrase(words []string, weights string) string {
@@ -227,11 +248,20 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 		conds = append(conds, `a.sort_time >= `+arg(q.Since.UTC()))
 	}
 	where := strings.Join(conds, " AND ")
+	countArgs := slices.Clone(args)
 	lim, off := arg(limit), arg(q.Offset)
+	// Proximity credit (store.Searcher): the words in order in the title
+	// (exact forms or stems), and next to one another in the body (a
+	// tsquery cannot say "within a few words").
+	proximity := "1.0"
+	if title, body := PhraseQueries(q.Clauses); title != "" {
+		proximity = fmt.Sprintf(`(1.0 + %g * (a.search @@ %s::tsquery)::int + %g * (a.search @@ %s::tsquery)::int)`,
+			store.PhraseTitleBonus, arg(title), store.PhraseBodyBonus, arg(body))
+	}
 	query := `WITH newest AS (SELECT MAX(sort_time) AS t FROM articles)
 		SELECT a.id,
-			ts_rank('` + rankWeights + `'::float4[], a.search, $1::tsquery) /
-				(1.0 + GREATEST(0, EXTRACT(EPOCH FROM newest.t - COALESCE(a.sort_time, newest.t)))::float8 / 604800.0) AS score,
+			ts_rank('` + rankWeights + `'::float4[], a.search, $1::tsquery) * ` + proximity + ` *
+				(1.0 + ` + fmt.Sprint(store.FreshBonus) + ` / (1.0 + GREATEST(0, EXTRACT(EPOCH FROM newest.t - COALESCE(a.sort_time, newest.t)))::float8 / 86400.0 / ` + fmt.Sprint(store.FreshDays) + `)) AS score,
 			COUNT(*) OVER () AS total
 		FROM articles a CROSS JOIN newest
 		WHERE ` + where + `
@@ -255,7 +285,7 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 	}
 	if len(hits) == 0 && q.Offset > 0 {
 		// Past the last page: the window count came with no row.
-		err := db.QueryRow(ctx, `SELECT COUNT(*) FROM articles a WHERE `+where, args[:len(args)-2]...).Scan(&total)
+		err := db.QueryRow(ctx, `SELECT COUNT(*) FROM articles a WHERE `+where, countArgs...).Scan(&total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("postgres: search %s: count: %w", tsq, err)
 		}

@@ -17,9 +17,48 @@ import (
 // outranks stem. Title columns weigh four times their body counterparts.
 const bm25Weights = `8.0, 4.0, 2.0, 1.0`
 
-// microsPerWeek turns an age in microseconds into the freshness unit of the
-// ranking contract: score = relevance / (1 + age_days/7).
-const microsPerWeek = 7 * 24 * 3600 * 1e6
+// microsPerDay turns an age in microseconds into days.
+const microsPerDay = 24 * 3600 * 1e6
+
+// rankSQL returns what the ranking adds to a search (store.Searcher's
+// contract): CTEs tp and bp of the articles with the query's words in
+// order in the title and near one another in the body (none for a query
+// that earns no proximity credit), their MATCH arguments, and the factor
+// that multiplies relevance. It reads m.id and a.sort_time, and newest.t.
+func rankSQL(clauses []store.Clause) (ctes string, args []any, factor string) {
+	fresh := fmt.Sprintf(`(1.0 + %g / (1.0 + MAX(0, newest.t - COALESCE(a.sort_time, newest.t)) / %g / %g))`,
+		store.FreshBonus, float64(microsPerDay), store.FreshDays)
+	title, body := PhraseExpressions(clauses)
+	if title == "" {
+		return "", nil, fresh
+	}
+	ctes = `, tp AS (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?),
+		bp AS (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?)`
+	factor = fmt.Sprintf(`(1.0 + %g * (m.id IN tp) + %g * (m.id IN bp)) * %s`, store.PhraseTitleBonus, store.PhraseBodyBonus, fresh)
+	return ctes, []any{title, body}, factor
+}
+
+// PhraseExpressions returns the FTS5 expressions that find the words of a
+// query of several words (store.PhraseWords) in order and adjacent in the
+// title, as exact forms or as stems, and within store.PhraseNear words of
+// one another in the body; "" when the query earns no proximity credit.
+func PhraseExpressions(clauses []store.Clause) (title, body string) {
+	terms, stems := store.PhraseWords(clauses)
+	var t, st, near []string
+	for i := range terms {
+		w, s := ftsText(terms[i]), ftsText(stems[i])
+		if !hasWordChar(w) || !hasWordChar(s) {
+			return "", ""
+		}
+		t, st, near = append(t, w), append(st, s), append(near, quote(w))
+	}
+	if len(t) < 2 {
+		return "", ""
+	}
+	title = `{title_terms} : ` + quote(strings.Join(t, " ")) + ` OR {title_stems} : ` + quote(strings.Join(st, " "))
+	body = fmt.Sprintf(`{body_terms} : NEAR(%s, %d)`, strings.Join(near, " "), store.PhraseNear)
+	return title, body
+}
 
 // MatchExpression builds the FTS5 MATCH expression for the clauses: a
 // one-word clause becomes ({title_terms body_terms} : "w" OR {title_stems
@@ -84,9 +123,10 @@ func hasWordChar(s string) bool {
 }
 
 // SearchText runs q over the analysed title and body forms. Relevance is
-// -bm25 with the column weights above; the score divides it by
-// 1 + age_days/7, the age counted from the newest article in the store back
-// to the article's published (else fetched) time. Hits come best first
+// -bm25 with the column weights above; the score multiplies it by the
+// proximity and freshness factors of store.Searcher's contract (rankSQL),
+// the age counted from the newest article in the store back to the
+// article's published (else fetched) time. Hits come best first
 // (ties: newer id first) with the total number matching. A query with
 // nothing to match gives no hits and no error.
 //
@@ -136,15 +176,16 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 	if len(conds) == 0 || (len(conds) == 1 && len(q.ExcludeIDs) > 0) {
 		return s.searchCapped(ctx, q, expr, limit)
 	}
+	ctes, rankArgs, factor := rankSQL(q.Clauses)
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
-			FROM articles_fts WHERE articles_fts MATCH ?),
+			FROM articles_fts WHERE articles_fts MATCH ?)` + ctes + `,
 		newest AS (SELECT COALESCE(MAX(sort_time), 0) AS t FROM articles)
-		SELECT a.id,
-			-m.b / (1.0 + MAX(0, newest.t - COALESCE(a.sort_time, newest.t)) / ` + fmt.Sprint(microsPerWeek) + `) AS score,
+		SELECT a.id, -m.b * ` + factor + ` AS score,
 			COUNT(*) OVER () AS total
 		FROM m JOIN articles a ON a.id = m.id CROSS JOIN newest` + where + `
 		ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?`
+	qargs := append(append([]any{expr}, rankArgs...), args[1:]...)
 	var (
 		hits  []store.Hit
 		total int
@@ -156,7 +197,7 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 		}
 		hits = append(hits, h)
 		return nil
-	}, append(args, limit, q.Offset)...)
+	}, append(qargs, limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sqlite: search %q: %w", expr, err)
 	}
@@ -190,13 +231,13 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 		countErr <- s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?`+exclude,
 			args...).Scan(&total)
 	}()
+	ctes, rankArgs, factor := rankSQL(q.Clauses)
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
 			FROM articles_fts WHERE articles_fts MATCH ?` + exclude + `
-			ORDER BY b LIMIT ?),
+			ORDER BY b LIMIT ?)` + ctes + `,
 		newest AS (SELECT COALESCE(MAX(sort_time), 0) AS t FROM articles)
-		SELECT a.id,
-			-m.b / (1.0 + MAX(0, newest.t - COALESCE(a.sort_time, newest.t)) / ` + fmt.Sprint(microsPerWeek) + `) AS score
+		SELECT a.id, -m.b * ` + factor + ` AS score
 		FROM m JOIN articles a ON a.id = m.id CROSS JOIN newest
 		ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?`
 	var hits []store.Hit
@@ -207,7 +248,7 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 		}
 		hits = append(hits, h)
 		return nil
-	}, append(args, cap, limit, q.Offset)...)
+	}, append(append(append(args, cap), rankArgs...), limit, q.Offset)...)
 	if cerr := <-countErr; cerr != nil {
 		return nil, 0, fmt.Errorf("sqlite: search %q: count: %w", expr, cerr)
 	}

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -83,6 +84,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"SearchInjectionQuoting", testSearchInjectionQuoting},
 		{"SearchUpdate", testSearchUpdate},
 		{"SearchAlt", testSearchAlt},
+		{"SearchProximity", testSearchProximity},
 		{"ReindexText", testReindexText},
 		{"Alerts", testAlerts},
 		{"Settings", testSettings},
@@ -1278,9 +1280,20 @@ func testSearchFreshness(t *testing.T, s store.Store) {
 	if len(hits) != 2 || hits[0].ID != fresh.ID {
 		t.Fatalf("equal relevance: %v, want the fresh %d first", hits, fresh.ID)
 	}
-	// Two weeks older: relevance / (1 + 14/7) = a third.
-	if r := hits[1].Score / hits[0].Score; r < 0.30 || r > 0.37 {
-		t.Errorf("old/new score ratio %.3f, want 1/3", r)
+	// Two weeks older: (1 + 0.2/(1 + 14/7)) / (1 + 0.2) of the fresh score.
+	want := (1 + store.FreshBonus/(1+14/store.FreshDays)) / (1 + store.FreshBonus)
+	if r := hits[1].Score / hits[0].Score; r < want-0.01 || r > want+0.01 {
+		t.Errorf("old/new score ratio %.3f, want %.3f", r, want)
+	}
+	// Freshness is gentle: a title match two months old stays above a
+	// fresh body match.
+	titleOld := article("https://a/title-old", "زلزال", day(-60))
+	save(t, s, titleOld, idx("زلزال قوي اليوم", "اخبار عاجله ضرب المنطقه"))
+	bodyNew := article("https://a/body-new", "خبر", day(14))
+	save(t, s, bodyNew, idx("اخبار عاجله اليوم", "زلزال قوي ضرب المنطقه"))
+	ids, _ := search(t, s, store.TextQuery{Clauses: []store.Clause{word("زلزال", "زلزال")}})
+	if len(ids) != 2 || ids[0] != titleOld.ID {
+		t.Errorf("old title match vs fresh body match = %v, want %d first", ids, titleOld.ID)
 	}
 	// A fresh title match beats an older body match by far; a very relevant
 	// old article still beats a barely relevant fresh one of the same age.
@@ -1907,5 +1920,29 @@ func testReindexText(t *testing.T, s store.Store) {
 	got, err := s.GetArticle(ctx(t), a.ID)
 	if err != nil || got.Title != a.Title || got.Text != a.Text {
 		t.Errorf("article after reindex = %+v, %v", got, err)
+	}
+}
+
+func testSearchProximity(t *testing.T, s store.Store) {
+	// The same words in each title; only one holds them in the query's
+	// order, next to one another.
+	// Saved first, so that the later id does not break a tie in its favour.
+	inOrder := article("https://a/in-order", "in order", day(0))
+	save(t, s, inOrder, idx("وزير خارجيه يستقبل اليوم ملك", "لقاء"))
+	apart := article("https://a/apart", "apart", day(0))
+	save(t, s, apart, idx("خارجيه ملك يستقبل اليوم وزير", "لقاء"))
+	q := []store.Clause{word("وزير", ""), word("خارجيه", "خارج"), word("ملك", "")}
+	ids, _ := search(t, s, store.TextQuery{Clauses: q[:2]})
+	if len(ids) != 2 || ids[0] != inOrder.ID {
+		t.Errorf("title phrase = %v, want %d first", ids, inOrder.ID)
+	}
+	// In the body: near one another beats far apart.
+	near := article("https://a/near", "near", day(0))
+	save(t, s, near, idx("خبر", "قال ان "+strings.Repeat("كلام ", 20)+"سفير سيزور عاصمه"))
+	far := article("https://a/far", "far", day(0))
+	save(t, s, far, idx("خبر", "سفير قال ان "+strings.Repeat("كلام ", 20)+"سيزور عاصمه"))
+	ids, _ = search(t, s, store.TextQuery{Clauses: []store.Clause{word("سفير", ""), word("عاصمه", "عاصم")}})
+	if len(ids) != 2 || ids[0] != near.ID {
+		t.Errorf("body proximity = %v, want %d first", ids, near.ID)
 	}
 }
