@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // aggregatorPage follows the layout of a real Arabic aggregator article
@@ -293,6 +294,19 @@ func TestTrimBoilerplateParagraphs(t *testing.T) {
 	for _, c := range cases {
 		if got := trimBoilerplateParagraphs(c.in); got != c.want {
 			t.Errorf("trim(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestHeadBytesKeepsLetters checks the cut of a long text for language
+// detection: within the bytes allowed, and never inside a letter.
+func TestHeadBytesKeepsLetters(t *testing.T) {
+	for _, text := range []string{strings.Repeat("ب", 2001) + "x", "x" + strings.Repeat("ж", 2500), strings.Repeat("😀", 1001), "short"} {
+		for _, n := range []int{0, 1, 3999, 4000, 4001} {
+			got := headBytes(text, n)
+			if len(got) > n && len(text) > n || !utf8.ValidString(got) || !strings.HasPrefix(text, got) || len(got) < min(n, len(text))-3 {
+				t.Errorf("headBytes(%d bytes, %d) = %d bytes, valid %v", len(text), n, len(got), utf8.ValidString(got))
+			}
 		}
 	}
 }

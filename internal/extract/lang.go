@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"unicode/utf8"
+
 	"github.com/RadhiFadlillah/whatlanggo"
 
 	"khabar/internal/arabic"
@@ -17,12 +19,22 @@ func detectLanguage(text string) string {
 	if l := arabic.DetectLanguage(text); l != "" {
 		return l
 	}
-	if len(text) > 4000 {
-		text = text[:4000]
-	}
-	info := whatlanggo.Detect(text)
+	// A few thousand bytes tell the language as well as the whole text.
+	info := whatlanggo.Detect(headBytes(text, 4000))
 	if !info.IsReliable() {
 		return ""
 	}
 	return info.Lang.Iso6391()
+}
+
+// headBytes returns the longest start of text of at most n bytes that
+// does not split a letter.
+func headBytes(text string, n int) string {
+	if len(text) <= n {
+		return text
+	}
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n]
 }

@@ -156,8 +156,8 @@ func (f *urlFilter) mayHold(u string) bool {
 // MayBeStored reports whether an article with the URL u may be stored:
 // false when the store held no articles as the Batch began and no
 // article added to it so far had u, and so the store need not be asked
-// (an import into a fresh store asked it for each of 31,030 articles,
-// 2 s of CPU). It assumes, as the Batch does, that nothing else saves
+// (otherwise an import into a fresh store asks it once for every record,
+// to learn nothing). It assumes, as the Batch does, that nothing else saves
 // articles meanwhile; one saved anyway is updated by the import's, as an
 // article twice in one batch is. It is safe to call from other goroutines
 // than the one calling Add.
@@ -298,8 +298,8 @@ func (f *bandFilter) clear() { clear(f.bits) }
 // bandMap maps band keys to the indexes of the articles added under them,
 // for the batch being filled: the last entry of each key in a map, and
 // each entry chained to the one before of its key. Adding a key allocates
-// nothing, where a map of slices allocated one for each of a batch's
-// 150,000 keys (1.4 s of an import).
+// nothing, where a map of slices allocates one for each of a batch's
+// keys, which are about a hundred thousand.
 type bandMap struct {
 	last map[uint64]int32 // key → its last entry in ents
 	ents []bandEntry
@@ -398,14 +398,13 @@ func (b *Batch) Prepare(ctx context.Context, a *model.Article) (*Prepared, error
 // phraseCounts are the document frequencies of the phrases of the
 // articles added to a Batch, for an import into a fresh store: the
 // store's own (phrase_df) once they are saved, read without a query per
-// article (a fifth of an import's time). An article saved twice counts
+// article (a query per article is a large share of an import's time). An article saved twice counts
 // twice; the Batch sees too few of those to matter.
 //
 // The counts are an open-addressing table of (hash, count) slots rather
 // than a Go map: an import counts millions of phrases, the table outgrows
 // the processor's caches, and a look-up here touches one cache line where
-// a map's touches two or three (the map cost 7 s of the SaudiNewsNet
-// import).
+// a map's touches two or three.
 type phraseCounts struct {
 	mu    sync.RWMutex
 	slots []phraseSlot // a power of two; a zero hash marks a free slot

@@ -107,7 +107,8 @@ func (s *Store) SaveArticles(ctx context.Context, as []*model.Article, idx []sto
 	// The transaction ends with ctx (a rollback), and the statements check
 	// it between them; a statement itself, at most a few milliseconds, is
 	// not interrupted: the driver would start a goroutine to watch ctx for
-	// each of the batch's thousands of statements (0.9 s of an import).
+	// each of the batch's thousands of statements, which costs more than
+	// the statements.
 	sctx := context.WithoutCancel(ctx)
 	err := s.transact(ctx, func(tx *sql.Tx) error {
 		buf := newSaveBuf(len(as))
