@@ -14,22 +14,8 @@ import (
 	"khabar/internal/corpus"
 	"khabar/internal/ingest"
 	"khabar/internal/model"
+	"khabar/internal/sharedtest"
 )
-
-// sharedDir finds ../shared beside the repository, or skips.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, _ := os.Getwd()
-	for range 6 {
-		p := filepath.Join(dir, "..", "shared")
-		if st, err := os.Stat(filepath.Join(p, "corpora")); err == nil && st.IsDir() {
-			return p
-		}
-		dir = filepath.Dir(dir)
-	}
-	tb.Skip("../shared is absent: the SaudiNewsNet corpus is not here")
-	return ""
-}
 
 // peakRSS is this process's peak resident memory in bytes (VmHWM).
 func peakRSS() int64 {
@@ -57,7 +43,7 @@ func peakRSS() int64 {
 func BenchmarkImportSaudiNewsNet(b *testing.B) {
 	zips := os.Getenv("KHABAR_BENCH_IMPORT")
 	if zips == "" {
-		zips = filepath.Join(sharedDir(b), "corpora", "saudinewsnet", "zips")
+		zips = sharedtest.Path(b, "corpora", "saudinewsnet", "zips")
 	}
 	for b.Loop() {
 		data := b.TempDir()
@@ -87,7 +73,7 @@ func BenchmarkImportSaudiNewsNet(b *testing.B) {
 // CPU cost the import spreads over the cores, measured with less noise
 // than the import as a whole.
 func BenchmarkPrepareSaudiNewsNet(b *testing.B) {
-	zip := filepath.Join(sharedDir(b), "corpora", "saudinewsnet", "zips", "2015-07-21.zip")
+	zip := sharedtest.Path(b, "corpora", "saudinewsnet", "zips", "2015-07-21.zip")
 	records := make(chan corpus.Item, 64)
 	go func() {
 		defer close(records)

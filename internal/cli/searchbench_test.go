@@ -20,6 +20,7 @@ import (
 	"khabar/internal/api"
 	"khabar/internal/config"
 	"khabar/internal/search"
+	"khabar/internal/sharedtest"
 )
 
 // benchQueries makes n varied queries from the words of stored titles:
@@ -71,7 +72,7 @@ func benchQueries(titles []string, n int) []string {
 // KHABAR_BENCH_DATA names a data folder to reuse between runs (it is
 // filled on the first run).
 func BenchmarkSearchAPI(b *testing.B) {
-	zips := filepath.Join(sharedDir(b), "corpora", "saudinewsnet", "zips")
+	zips := sharedtest.Path(b, "corpora", "saudinewsnet", "zips")
 	ctx := context.Background()
 	data := os.Getenv("KHABAR_BENCH_DATA")
 	if data == "" {

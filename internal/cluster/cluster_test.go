@@ -3,13 +3,14 @@ package cluster
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
+
+	"khabar/internal/sharedtest"
 )
 
 var t0 = time.Date(2024, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -79,7 +80,7 @@ func (m *memIndex) add(f Features, opts Options) (int64, Decision) {
 
 func readReference(t *testing.T) []string {
 	t.Helper()
-	p := sharedPath(t, "reference", "aggregator-page.txt")
+	p := sharedtest.Path(t, "reference", "aggregator-page.txt")
 	data, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
@@ -214,29 +215,6 @@ func bulletin(day int) string {
 		" درجه وفي المدينه المنوره " + n(41) + " درجه وفي ابها " + n(24) +
 		" درجه مع رياح نشطه مثيره للاتربه والغبار علي اجزاء من المنطقه الشرقيه وسرعتها " + n(30) +
 		" كيلومترا في الساعه وتكون الرؤيه الافقيه " + n(3) + " كيلومترات واضاف المركز ان حاله البحر الاحمر خفيفه الموج"
-}
-
-// sharedPath finds ../shared next to the repository root, or skips.
-func sharedPath(t testing.TB, parts ...string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			p := filepath.Join(append([]string{filepath.Dir(dir), "shared"}, parts...)...)
-			if _, err := os.Stat(p); err != nil {
-				t.Skipf("shared data absent: %v", err)
-			}
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
 }
 
 // TestStratifiedSample runs the corpus's stratified sample (210 articles

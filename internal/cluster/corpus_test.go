@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"khabar/internal/sharedtest"
 )
 
 // snnArticle is one SaudiNewsNet article. The corpus is research-only: it
@@ -29,7 +31,7 @@ type snnArticle struct {
 // (extraction time, then file order), or skips when the corpus is absent.
 func loadSaudiNewsNet(t testing.TB) []snnArticle {
 	t.Helper()
-	dir := sharedPath(t, "corpora", "saudinewsnet", "zips")
+	dir := sharedtest.Path(t, "corpora", "saudinewsnet", "zips")
 	files, err := filepath.Glob(filepath.Join(dir, "*.zip"))
 	if err != nil || len(files) == 0 {
 		t.Skipf("no SaudiNewsNet zips in %s", dir)
@@ -87,7 +89,7 @@ func readZip(path string) ([]snnArticle, error) {
 // stratifiedSample reads the corpus's stratified sample (JSON lines).
 func stratifiedSample(t testing.TB) []snnArticle {
 	t.Helper()
-	data, err := os.ReadFile(sharedPath(t, "corpora", "saudinewsnet", "stratified-sample.jsonl"))
+	data, err := os.ReadFile(sharedtest.Path(t, "corpora", "saudinewsnet", "stratified-sample.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,27 +11,9 @@ import (
 	"strings"
 	"testing"
 	"unicode"
-)
 
-// sharedDir finds ../shared beside the repository root by walking up from
-// the test's working directory; "" when it is absent.
-func sharedDir() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		cand := filepath.Join(dir, "shared")
-		if st, err := os.Stat(filepath.Join(cand, "benchmarks")); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
+	"khabar/internal/sharedtest"
+)
 
 // benchPage is one page of the article-extraction benchmark.
 type benchPage struct {
@@ -42,11 +24,7 @@ type benchPage struct {
 // loadBenchmark reads the 181 pages and their ground truth, decompressed.
 func loadBenchmark(tb testing.TB) []benchPage {
 	tb.Helper()
-	shared := sharedDir()
-	if shared == "" {
-		tb.Skip("../shared/benchmarks not found beside the repository; skipping the extraction benchmark")
-	}
-	root := filepath.Join(shared, "benchmarks", "article-extraction")
+	root := sharedtest.Path(tb, "benchmarks", "article-extraction")
 	raw, err := os.ReadFile(filepath.Join(root, "ground-truth.json"))
 	if err != nil {
 		tb.Skipf("ground truth unavailable: %v", err)

@@ -16,38 +16,13 @@ import (
 	"khabar/internal/analysis"
 	"khabar/internal/entities"
 	"khabar/internal/model"
+	"khabar/internal/sharedtest"
 )
 
 var (
 	akecOut  = flag.String("akec.out", "", "write AKEC predictions to this file (default: a temporary file)")
 	akecNews = flag.Int("akec.news", 2000, "SaudiNewsNet articles added to the document frequencies of the AKEC evaluation")
 )
-
-// sharedDir finds ../shared beside the repository root by walking up from
-// the test's directory, or skips the test.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Skipf("no working directory: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			s := filepath.Join(filepath.Dir(dir), "shared")
-			if fi, err := os.Stat(s); err == nil && fi.IsDir() {
-				return s
-			}
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	t.Skip("../shared is absent: skipping a test on shared data")
-	return ""
-}
 
 // corpusStats is a Stats over document frequencies counted in memory, the
 // way the store keeps them.
@@ -80,7 +55,7 @@ type akecDoc struct {
 
 func readAKEC(t testing.TB) (docs []akecDoc, gold string) {
 	t.Helper()
-	root := filepath.Join(sharedDir(t), "corpora", "akec-dev")
+	root := sharedtest.Path(t, "corpora", "akec-dev")
 	files, err := filepath.Glob(filepath.Join(root, "documents", "*.txt"))
 	if err != nil || len(files) == 0 {
 		t.Skipf("akec-dev documents not found under %s", root)

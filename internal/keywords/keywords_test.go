@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"khabar/internal/entities"
 	"khabar/internal/entities/lex"
 	"khabar/internal/model"
+	"khabar/internal/sharedtest"
 )
 
 var (
@@ -57,7 +57,7 @@ func tagText(text string, stats Stats) []string {
 }
 
 func referencePage(t testing.TB) string {
-	raw, err := os.ReadFile(filepath.Join(sharedDir(t), "reference", "aggregator-page.txt"))
+	raw, err := os.ReadFile(sharedtest.Path(t, "reference", "aggregator-page.txt"))
 	if err != nil {
 		t.Skipf("reference page: %v", err)
 	}
@@ -207,7 +207,7 @@ func FuzzExtract(f *testing.F) {
 // sampleArticles reads up to n SaudiNewsNet sample articles from ../shared
 // (research only: read in place, never copied).
 func sampleArticles(b testing.TB, n int) []string {
-	path := filepath.Join(sharedDir(b), "corpora", "saudinewsnet", "stratified-sample.jsonl")
+	path := sharedtest.Path(b, "corpora", "saudinewsnet", "stratified-sample.jsonl")
 	f, err := os.Open(path)
 	if err != nil {
 		b.Skipf("SaudiNewsNet sample: %v", err)

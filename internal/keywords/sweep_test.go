@@ -13,6 +13,7 @@ import (
 
 	"khabar/internal/analysis"
 	"khabar/internal/model"
+	"khabar/internal/sharedtest"
 )
 
 // akecKey folds a phrase the way ../shared/eval/kpscore does (letter
@@ -207,7 +208,7 @@ func TestCandidateRecall(t *testing.T) {
 // snnArticles reads up to n articles from the SaudiNewsNet zips in ../shared
 // (research only: read in place).
 func snnArticles(t testing.TB, n int) []string {
-	files, _ := filepath.Glob(filepath.Join(sharedDir(t), "corpora", "saudinewsnet", "zips", "*.zip"))
+	files, _ := filepath.Glob(sharedtest.Path(t, "corpora", "saudinewsnet", "zips", "*.zip"))
 	var out []string
 	for _, f := range files {
 		zr, err := zip.OpenReader(f)

@@ -17,6 +17,7 @@ import (
 	"khabar/internal/analysis"
 	"khabar/internal/entities"
 	"khabar/internal/model"
+	"khabar/internal/sharedtest"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
 )
@@ -188,22 +189,10 @@ func TestQueryFindsEveryStoredWordSaudiNewsNet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short: the corpus run takes a while")
 	}
-	dir := filepath.Join(sharedDir(t), "corpora", "saudinewsnet", "zips")
+	dir := sharedtest.Path(t, "corpora", "saudinewsnet", "zips")
 	docs := saudiNewsNet(t, dir, 500)
 	words, distinct := checkAgreement(t, docs)
 	t.Logf("%d articles, %d words, %d distinct words searched", len(docs), words, distinct)
-}
-
-// sharedDir is ../shared from the repository root, or the test skips.
-func sharedDir(t testing.TB) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared"))
-	if err == nil {
-		if _, err = os.Stat(dir); err == nil {
-			return dir
-		}
-	}
-	t.Skipf("../shared not found (%v): the corpus test needs it", err)
-	return ""
 }
 
 // saudiNewsNet reads up to n articles (title and text) from the corpus

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -19,30 +17,10 @@ import (
 	"khabar/internal/ingest"
 	"khabar/internal/keywords"
 	"khabar/internal/model"
+	"khabar/internal/sharedtest"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
 )
-
-// corpusZip finds a SaudiNewsNet day in the shared corpora (a sibling of
-// the repository), or skips.
-func corpusZip(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "corpora", "saudinewsnet", "zips", "2015-07-21.zip")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("SaudiNewsNet corpus not found (shared/corpora/saudinewsnet beside the repository)")
-		}
-		dir = parent
-	}
-}
 
 func loadCorpus(t *testing.T, path string, n int) []model.Article {
 	t.Helper()
@@ -87,7 +65,7 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("analyses 600 corpus articles twice")
 	}
-	arts := loadCorpus(t, corpusZip(t), 600)
+	arts := loadCorpus(t, sharedtest.Path(t, "corpora", "saudinewsnet", "zips", "2015-07-21.zip"), 600)
 	// In publication order, as a crawl sees them: the versions of one
 	// story come close together, often in the same or the next batch.
 	slices.SortStableFunc(arts, func(a, b model.Article) int { return a.Published.Compare(b.Published) })
@@ -247,7 +225,7 @@ func (s slowSaves) SaveArticles(ctx context.Context, as []*model.Article, idx []
 // articles are saved, and that into a store holding articles it leaves
 // them to the store.
 func TestBatchCountsPhrasesAsStore(t *testing.T) {
-	arts := loadCorpus(t, corpusZip(t), 300)
+	arts := loadCorpus(t, sharedtest.Path(t, "corpora", "saudinewsnet", "zips", "2015-07-21.zip"), 300)
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
 	if err != nil {

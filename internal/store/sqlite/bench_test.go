@@ -19,6 +19,7 @@ import (
 
 	"khabar/internal/arabic"
 	"khabar/internal/model"
+	"khabar/internal/sharedtest"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
 )
@@ -38,27 +39,8 @@ type corpusRecord struct {
 	Content       string `json:"content"`
 }
 
-// sharedDir walks up from the working directory to the shared folder.
-func sharedDir(tb testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		p := filepath.Join(filepath.Dir(dir), "shared")
-		if fi, err := os.Stat(filepath.Join(p, "corpora")); err == nil && fi.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("shared folder with corpora/saudinewsnet not found beside the repository")
-		}
-		dir = parent
-	}
-}
-
 func loadCorpus(tb testing.TB) []corpusRecord {
-	zips, _ := filepath.Glob(filepath.Join(sharedDir(tb), "corpora", "saudinewsnet", "zips", "*.zip"))
+	zips, _ := filepath.Glob(sharedtest.Path(tb, "corpora", "saudinewsnet", "zips", "*.zip"))
 	if len(zips) == 0 {
 		tb.Skip("SaudiNewsNet zips not found")
 	}
