@@ -26,7 +26,6 @@ import (
 	"unicode/utf8"
 
 	"khabar/internal/analysis"
-	"khabar/internal/arabic"
 	"khabar/internal/entities/lex"
 	"khabar/internal/model"
 )
@@ -40,16 +39,47 @@ type Options struct {
 	// Learned are names the store has seen recur in naming contexts (see
 	// NameObservations); they are added to the built-in gazetteers.
 	Learned []model.Entity
+	// Model is the trained tagger; nil means the built-in one.
+	Model *Model
+	// Mode says how the tagger and the rules combine; 0 means DefaultMode.
+	Mode Mode
 }
+
+// Mode says which recognizers find the names, as a set of Mode* flags.
+type Mode uint8
+
+const (
+	// ModeModel tags with the trained sequence model.
+	ModeModel Mode = 1 << iota
+	// ModeRules adds the gazetteer and context-rule spans (over the words
+	// the model, when on, left out).
+	ModeRules
+	// ModeSurnames tags a surname alone after the full name was seen in
+	// the same document.
+	ModeSurnames
+)
+
+// DefaultMode is the combination that measured best in cross-validation
+// on the training corpus (docs/DESIGN.md has the table).
+const DefaultMode = ModeModel | ModeSurnames
 
 // Recognizer finds entities. It is immutable and safe for concurrent use.
 type Recognizer struct {
-	g *gazetteer
+	g    *gazetteer
+	m    *Model
+	mode Mode
 }
 
 // New returns a Recognizer over the built-in gazetteers and opts.Learned.
 func New(opts Options) *Recognizer {
-	return &Recognizer{g: base().withLearned(opts.Learned)}
+	r := &Recognizer{g: base().withLearned(opts.Learned), m: opts.Model, mode: opts.Mode}
+	if r.mode == 0 {
+		r.mode = DefaultMode
+	}
+	if r.mode&ModeModel != 0 && r.m == nil {
+		r.m = BuiltinModel()
+	}
+	return r
 }
 
 // Names returns the known names the stemmer must leave whole: the
@@ -76,8 +106,11 @@ type word struct {
 	forms      []string // norm and its clitic-stripped forms
 	start, end int      // byte offsets (Recognize) or token index (TagCoNLL)
 	brk        bool     // a sentence or punctuation boundary follows
+	eos        bool     // the sentence ends after the word (Recognize)
+	gap        string   // the punctuation after the word, if any (Recognize)
 	skip       bool     // not an Arabic word: never part of an entity
 	flags      uint8    // union of the trigger flags of its forms
+	tf         wfeat    // what the tagger reads of the word by itself
 }
 
 // span is an entity mention over words [i, j).
@@ -97,6 +130,7 @@ func (g *gazetteer) newWord(text, norm string, buf *[]string) word {
 	w := word{text: text, norm: norm}
 	if w.norm == "" || strings.Contains(w.norm, " ") || !lex.HasArabic(w.norm) {
 		w.skip = true
+		g.wordFeatures(&w)
 		return w
 	}
 	start := len(*buf)
@@ -105,6 +139,7 @@ func (g *gazetteer) newWord(text, norm string, buf *[]string) word {
 	for _, f := range w.forms {
 		w.flags |= g.flags[f]
 	}
+	g.wordFeatures(&w)
 	return w
 }
 
@@ -132,13 +167,17 @@ func (g *gazetteer) wordsFromTokens(text string, tokens []analysis.Token, sc *sc
 			seen[t.Text] = int32(len(ws))
 		}
 		w.start, w.end = t.Start, t.End
+		w.eos, w.gap = false, ""
 		if k+1 < len(tokens) {
 			next := tokens[k+1]
 			if next.Sentence != t.Sentence || gapBreaks(text, t.End, next.Start) {
 				w.brk = true
+				w.gap = gapPunct(text, t.End, next.Start)
 			}
+			w.eos = next.Sentence != t.Sentence
 		} else {
-			w.brk = true
+			w.brk, w.eos = true, true
+			w.gap = gapPunct(text, t.End, len(text))
 		}
 		ws = append(ws, w)
 	}
@@ -161,6 +200,23 @@ func gapBreaks(text string, a, b int) bool {
 		}
 	}
 	return false
+}
+
+// gapPunct is the first character of text[a:b] that is neither space nor
+// a format mark, as a string ("" when none): the tagger reads it as the
+// punctuation token between two words, as in its training corpus.
+func gapPunct(text string, a, b int) string {
+	if a < 0 || b > len(text) || a > b {
+		return ""
+	}
+	for i := a; i < b; {
+		r, size := utf8.DecodeRuneInString(text[i:b])
+		if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			return text[i : i+size]
+		}
+		i += size
+	}
+	return ""
 }
 
 // splitWords is the fallback tokenizer used when Recognize gets no tokens:
@@ -252,7 +308,19 @@ func putScratch(sc *scratch) {
 
 // entities are the entities of the spans found, surnames joined.
 func (r *Recognizer) entities(text string, ws []word, found []span) []model.Entity {
-	return r.g.collect(ws, r.g.joinSurnames(ws, found), func(sp span) string { return spanText(text, ws, sp) })
+	spans := found
+	if r.mode&ModeModel != 0 {
+		spans = r.modelSpans(ws)
+		if r.mode&ModeRules != 0 {
+			spans = fill(spans, found)
+		}
+	} else if r.mode&ModeRules == 0 {
+		spans = nil
+	}
+	if r.mode&ModeSurnames != 0 {
+		spans = r.g.joinSurnames(ws, spans)
+	}
+	return r.g.collect(ws, spans, func(sp span) string { return spanText(text, ws, sp) })
 }
 
 // names are the names of the spans found in naming contexts that no
@@ -284,8 +352,7 @@ func spanText(text string, ws []word, sp span) string {
 }
 
 // TagCoNLL tags one sentence given as tokens with BIO tags (B-PERS, I-LOC,
-// O ...), one tag per token. Tokens that are not Arabic words (empty,
-// punctuation, Latin, digits) get O and end any entity.
+// O ...), one tag per token.
 func (r *Recognizer) TagCoNLL(sentence []string) []string {
 	return r.TagCoNLLDocument([][]string{sentence})[0]
 }
@@ -295,36 +362,36 @@ func (r *Recognizer) TagCoNLL(sentence []string) []string {
 const surnameWindow = 25
 
 // TagCoNLLDocument tags the sentences of one document, one tag slice per
-// sentence, like TagCoNLL; in addition a surname seen in a full name
-// ("ألن مكاري") tags the surname alone ("مكاري") in the sentences that follow.
+// sentence, like TagCoNLL; with ModeSurnames a surname seen in a full name
+// ("ألن مكاري") tags the surname alone ("مكاري") in the sentences that
+// follow.
 func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
 	out := make([][]string, len(sentences))
 	seen := map[string]int{} // surname → index of the last sentence naming it in full
+	var sc tagScratch
 	for si, sentence := range sentences {
 		tags := make([]string, len(sentence))
 		for i := range tags {
 			tags[i] = "O"
 		}
 		out[si] = tags
-		n := min(len(sentence), maxWords)
-		ws := make([]word, n)
-		buf := make([]string, 0, 2*n)
-		for i := 0; i < n; i++ {
-			text := strings.TrimSpace(sentence[i])
-			ws[i] = r.g.newWord(text, arabic.Normalize(text), &buf)
-			ws[i].start, ws[i].end = i, i+1
-			if ws[i].skip && i > 0 {
-				ws[i-1].brk = true
+		ws := sentenceWords(r.g, sentence)
+		var spans []span
+		if r.mode&ModeModel != 0 {
+			spans = tagSpans(r.m.tagWords(r.g, ws, &sc), nil)
+		}
+		if r.mode&ModeRules != 0 {
+			spans = fill(spans, r.g.find(ws))
+		}
+		if r.mode&ModeSurnames != 0 {
+			for _, s := range surnames(ws, spans) {
+				seen[s] = si
 			}
+			spans = addSurnames(ws, spans, func(f string) bool {
+				last, ok := seen[f]
+				return ok && si-last <= surnameWindow
+			})
 		}
-		spans := r.g.find(ws)
-		for _, s := range surnames(ws, spans) {
-			seen[s] = si
-		}
-		spans = addSurnames(ws, spans, func(f string) bool {
-			last, ok := seen[f]
-			return ok && si-last <= surnameWindow
-		})
 		for _, sp := range spans {
 			for k := sp.i; k < sp.j; k++ {
 				if k == sp.i {

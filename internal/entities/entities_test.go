@@ -15,6 +15,11 @@ import (
 
 var rec = New(Options{})
 
+// rulesRec is the recognizer of gazetteers and context rules alone: the
+// rules still find the names a store learns (NameObservations) and can be
+// chosen with ModeRules, so their conventions stay tested here.
+var rulesRec = New(Options{Mode: ModeRules | ModeSurnames})
+
 func recognize(r *Recognizer, text string) []model.Entity {
 	a := analysis.New(analysis.Options{Names: r.Names()})
 	return r.Recognize(text, a.Analyze(text))
@@ -34,7 +39,7 @@ func find(ents []model.Entity, typ, name string) (model.Entity, bool) {
 }
 
 func TestReferencePage(t *testing.T) {
-	ents := recognize(rec, referenceArticle(t))
+	ents := recognize(rulesRec, referenceArticle(t))
 	for _, want := range []struct{ typ, name string }{
 		{model.EntityPerson, "مكاري"},
 		{model.EntityPerson, "يحيى رسول"},
@@ -93,7 +98,7 @@ func TestRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ents := recognize(rec, tt.text)
+			ents := recognize(rulesRec, tt.text)
 			e, ok := find(ents, tt.typ, tt.want)
 			if !ok || e.Name != tt.want {
 				t.Errorf("want %s %q, got %v", tt.typ, tt.want, ents)
@@ -166,7 +171,9 @@ func TestNamesAndLearned(t *testing.T) {
 	if e, ok := find(ents, model.EntityPerson, "زعيتر"); !ok || e.Name != "سامر زعيتر" {
 		t.Errorf("learned name not recognized: %v", ents)
 	}
-	if ents := recognize(rec, "التقى زعيتر بالوفد."); len(ents) != 0 {
+	// the tagger may well read زعيتر as a name by itself: the gazetteers
+	// the rules read are what learning must leave alone
+	if ents := recognize(rulesRec, "التقى زعيتر بالوفد."); len(ents) != 0 {
 		t.Errorf("base recognizer changed by learning: %v", ents)
 	}
 }
@@ -230,8 +237,9 @@ func TestTagCoNLLDocument(t *testing.T) {
 	if tags[3][0] != "O" || tags[3][1] != "O" || tags[3][3] != "B-PERS" {
 		t.Errorf("odd tokens: %v", tags[3])
 	}
-	// a sentence on its own knows no surnames from elsewhere
-	if got := rec.TagCoNLL(doc[1]); got[1] != "O" {
+	// a sentence on its own knows no surnames from elsewhere (the tagger
+	// may read مكاري as a name from its context: ask the rules)
+	if got := rulesRec.TagCoNLL(doc[1]); got[1] != "O" {
 		t.Errorf("TagCoNLL alone: %v", got)
 	}
 }

@@ -1,0 +1,806 @@
+package entities
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"khabar/internal/arabic"
+	"khabar/internal/entities/lex"
+)
+
+// The tagger is a linear sequence model over BIO tags: each token's tag is
+// scored by hashed features of the token and its neighbours (see feats),
+// neighbouring tags by a transition table, and Viterbi decoding finds the
+// best tag sequence under the BIO constraint (I-X follows B-X or I-X).
+// Train learns the weights with the averaged structured perceptron.
+
+// Tags of the tagger, in the order of a model's weight rows.
+var tagNames = [...]string{"O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"}
+
+const nTags = len(tagNames)
+
+// nRow is the number of weights a feature has: one per tag but O. The
+// weights are relative to O's: adding the same number to every tag of a
+// token changes no decision, so O's weight is kept at zero, and a row of
+// 8 int16 fills a quarter of a cache line, never straddling two.
+const nRow = nTags - 1
+
+// tagTypes is the entity type of each tag ("" for O), as in model.Entity.
+var tagTypes = [nTags]string{"", "PERS", "PERS", "LOC", "LOC", "ORG", "ORG", "MISC", "MISC"}
+
+func tagIndex(s string) (int, bool) {
+	for i, t := range tagNames {
+		if t == s {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// isInside reports whether tag t is an I- tag.
+func isInside(t int) bool { return t > 0 && t%2 == 0 }
+
+// allowed reports whether tag b may follow tag a (a < 0: sentence start).
+func allowed(a, b int) bool {
+	if !isInside(b) {
+		return true
+	}
+	return a == b || a == b-1
+}
+
+// Feature sets a model may use, beyond the word's own form and context.
+const (
+	// FeatGazetteer adds the gazetteers' matches and the trigger flags of
+	// the word and its neighbours (titles, head nouns, given names).
+	FeatGazetteer uint32 = 1 << iota
+	// FeatRules adds the tags the context rules give the word and its
+	// neighbours.
+	FeatRules
+)
+
+// Model holds the weights of a tagger. It is immutable once made.
+type Model struct {
+	bits  uint32 // log2 of the number of feature buckets
+	feats uint32 // Feat* flags
+	// trans[(a+1)*nTags+b] scores tag b after tag a; a = -1 at the start.
+	trans []int32
+	// The feature weights, compact: nz has bit b set when bucket b has a
+	// weight, rank[b/64] counts the set bits before word b/64 of nz, and
+	// rows holds the nRow weights of each bucket with a bit, in bucket
+	// order. Most features of a text were never seen in training; the
+	// bitmap answers for them from the processor's cache, and the rows of
+	// the rest sit together in a few megabytes rather than spread over a
+	// table of every bucket.
+	nz   []uint64
+	rank []uint32
+	rows []int16
+	tr   *transTable // trans, for viterbi
+}
+
+// compact builds nz, rank and rows from dense weights w
+// (w[bucket*nRow+t-1] scores tag t for a feature hashed to bucket).
+func (m *Model) compact(w []int16) {
+	m.tr = makeTransTable(m.trans)
+	buckets := len(w) / nRow
+	m.nz = make([]uint64, (buckets+63)/64)
+	m.rank = make([]uint32, len(m.nz))
+	m.rows = m.rows[:0]
+	n := 0
+	for k := 0; k < len(w); k += nRow {
+		if zero(w[k : k+nRow]) {
+			continue
+		}
+		b := k / nRow
+		m.nz[b/64] |= 1 << (b % 64)
+		n++
+	}
+	m.rows = make([]int16, 0, n*nRow)
+	var total uint32
+	for i, word := range m.nz {
+		m.rank[i] = total
+		total += uint32(bits.OnesCount64(word))
+		for word != 0 {
+			b := i*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			m.rows = append(m.rows, w[b*nRow:(b+1)*nRow]...)
+		}
+	}
+}
+
+// row returns the weights of bucket b, or nil when it has none.
+func (m *Model) row(b uint64) []int16 {
+	word := m.nz[b/64]
+	bit := uint64(1) << (b % 64)
+	if word&bit == 0 {
+		return nil
+	}
+	r := int(m.rank[b/64]) + bits.OnesCount64(word&(bit-1))
+	return m.rows[r*nRow : (r+1)*nRow : (r+1)*nRow]
+}
+
+// Features reports the feature sets of m (Feat* flags).
+func (m *Model) Features() uint32 { return m.feats }
+
+// modelMagic starts an encoded model; its last byte is the format version.
+const modelMagic = "khabar-ner\x01"
+
+// Encode returns m's compact, deterministic encoding: the header, the
+// transition table, then each non-zero feature bucket as the gap from the
+// previous one and its weights, all as varints.
+func (m *Model) Encode() []byte {
+	b := []byte(modelMagic)
+	b = binary.AppendUvarint(b, uint64(m.bits))
+	b = binary.AppendUvarint(b, uint64(m.feats))
+	b = binary.AppendUvarint(b, uint64(nTags))
+	for _, v := range m.trans {
+		b = binary.AppendVarint(b, int64(v))
+	}
+	b = binary.AppendUvarint(b, uint64(len(m.rows)/nRow))
+	prev, r := -1, 0
+	for i, word := range m.nz {
+		for word != 0 {
+			bucket := i*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			b = binary.AppendUvarint(b, uint64(bucket-prev))
+			prev = bucket
+			for _, v := range m.rows[r*nRow : (r+1)*nRow] {
+				b = binary.AppendVarint(b, int64(v))
+			}
+			r++
+		}
+	}
+	return b
+}
+
+func zero(row []int16) bool {
+	for _, v := range row {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// DecodeModel reads a model written by Encode.
+func DecodeModel(data []byte) (*Model, error) {
+	rest, ok := strings.CutPrefix(string(data), modelMagic)
+	if !ok {
+		return nil, errors.New("entities: not a tagger model (bad header)")
+	}
+	b := []byte(rest)
+	var err error
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			err = errors.New("entities: truncated tagger model")
+			b = nil
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	sv := func() int64 {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			err = errors.New("entities: truncated tagger model")
+			b = nil
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	m := &Model{bits: uint32(uv()), feats: uint32(uv())}
+	if nt := uv(); err == nil && nt != uint64(nTags) {
+		return nil, fmt.Errorf("entities: tagger model has %d tags, want %d", nt, nTags)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.bits < 8 || m.bits > 26 {
+		return nil, fmt.Errorf("entities: tagger model has %d bucket bits, want 8 to 26", m.bits)
+	}
+	m.trans = make([]int32, (nTags+1)*nTags)
+	for i := range m.trans {
+		m.trans[i] = int32(sv())
+	}
+	buckets := 1 << m.bits
+	w := make([]int16, buckets*nRow)
+	n := uv()
+	if n > uint64(buckets) {
+		return nil, fmt.Errorf("entities: tagger model has %d buckets of %d", n, buckets)
+	}
+	bucket := -1
+	for range n {
+		gap := uv()
+		if err != nil {
+			return nil, err
+		}
+		if gap == 0 || gap > uint64(buckets) {
+			return nil, fmt.Errorf("entities: tagger model bucket gap %d out of order", gap)
+		}
+		bucket += int(gap)
+		if err != nil {
+			return nil, err
+		}
+		if bucket < 0 || bucket >= buckets {
+			return nil, fmt.Errorf("entities: tagger model bucket %d out of range", bucket)
+		}
+		for t := range nRow {
+			v := sv()
+			if v < -1<<15 || v >= 1<<15 {
+				return nil, fmt.Errorf("entities: tagger model weight %d out of range", v)
+			}
+			w[bucket*nRow+t] = int16(v)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(b) != 0 {
+		return nil, fmt.Errorf("entities: %d stray bytes after the tagger model", len(b))
+	}
+	m.compact(w)
+	return m, nil
+}
+
+// wfeat is what the tagger reads of a word by itself, worked out once
+// per written form (newWord): its shape and the hashes of its forms.
+type wfeat struct {
+	kind  byte  // shape: 'a' Arabic, 'd' digits, 'l' Latin, 'p' punctuation, 'm' mixed
+	lenb  byte  // length class of the core
+	def   bool  // the core lost the article
+	gflag uint8 // a nationality adjective (1), given name (2), never a name (4)
+	// FNV-1a hashes of the word as written, normalized, without proclitics
+	// and article (core), its light stem, the first 1-3 letters of the
+	// normalized word and the last 1-3 of the core
+	text, norm, core, stem uint64
+	pre, suf               [3]uint64
+}
+
+// ttok is one token as the tagger sees it in its sentence.
+type ttok struct {
+	f     *wfeat
+	flags uint8 // trigger flags (gazetteer features)
+	gaz   uint8 // gazetteer tag: 0, or 1+tag index of B-/I- of the matched type
+	rule  uint8 // rules' tag: 0 or 1+tag index
+}
+
+// strHash is FNV-1a of s.
+func strHash(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// wordFeatures works out the tagger's view of word w.
+func (g *gazetteer) wordFeatures(w *word) {
+	f := &w.tf
+	f.kind = shapeKind(w.text)
+	norm := w.norm
+	if norm == "" {
+		norm = w.text
+	}
+	core, def := coreForm(w.forms, norm)
+	stem := core
+	if f.kind == 'a' {
+		stem = arabic.LightStem(core)
+	}
+	f.def, f.lenb = def, lenBucket(core)
+	f.text, f.norm, f.core, f.stem = strHash(w.text), strHash(norm), strHash(core), strHash(stem)
+	for n := range 3 {
+		f.pre[n] = strHash(prefixRunes(norm, n+1))
+		f.suf[n] = strHash(suffixRunes(core, n+1))
+	}
+	if !w.skip {
+		x := w.forms[0]
+		if _, ok := g.nisba[x]; ok {
+			f.gflag |= 1
+		}
+		if _, ok := g.firstNames[x]; ok {
+			f.gflag |= 2
+		}
+		if _, ok := notNames[x]; ok {
+			f.gflag |= 4
+		}
+	}
+}
+
+// shapeKind classifies a token.
+func shapeKind(s string) byte {
+	var ar, di, la, other bool
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9' || unicode.IsDigit(r):
+			di = true
+		case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
+			ar = true
+		case r < 0x250 && unicode.IsLetter(r):
+			la = true
+		case unicode.IsMark(r) || unicode.Is(unicode.Cf, r):
+		default:
+			other = true
+		}
+	}
+	switch {
+	case ar && !di && !la && !other:
+		return 'a'
+	case di && !ar && !la:
+		return 'd'
+	case la && !ar && !di:
+		return 'l'
+	case !ar && !di && !la:
+		return 'p'
+	}
+	return 'm'
+}
+
+// coreForm is norm without proclitics and article: the last of its clitic
+// forms, then without ال.
+func coreForm(forms []string, norm string) (string, bool) {
+	c := norm
+	if len(forms) > 0 {
+		c = forms[len(forms)-1]
+	}
+	if lex.IsDefinite(c) {
+		return c[len("ال"):], true
+	}
+	return c, false
+}
+
+// prepare fills the tagger's view of the words of one sentence (their
+// features worked out by newWord) with, as the model asks, gazetteer
+// matches and rule tags.
+func (g *gazetteer) prepare(ws []word, feats uint32, out []ttok) []ttok {
+	out = out[:0]
+	for k := range ws {
+		t := ttok{f: &ws[k].tf}
+		if feats&FeatGazetteer != 0 {
+			t.flags = ws[k].flags
+		}
+		out = append(out, t)
+	}
+	if feats&FeatGazetteer != 0 {
+		for i := 0; i < len(ws); {
+			if ws[i].skip {
+				i++
+				continue
+			}
+			sp, ok := g.matchGaz(ws, i)
+			if !ok {
+				i++
+				continue
+			}
+			setTags(out, sp, func(t *ttok, v uint8) { t.gaz = v })
+			i = sp.j
+		}
+	}
+	if feats&FeatRules != 0 {
+		for _, sp := range g.find(ws) {
+			setTags(out, sp, func(t *ttok, v uint8) { t.rule = v })
+		}
+	}
+	return out
+}
+
+func setTags(out []ttok, sp span, set func(*ttok, uint8)) {
+	b, _ := tagIndex("B-" + typeTag(sp.typ))
+	for k := sp.i; k < sp.j && k < len(out); k++ {
+		v := uint8(b + 1)
+		if k > sp.i {
+			v++
+		}
+		set(&out[k], v)
+	}
+}
+
+// typeTag is the CoNLL type of a model.Entity type (they are the same
+// words today; one place to change if they part).
+func typeTag(typ string) string { return typ }
+
+// mix is the SplitMix64 finalizer: it spreads a combination of hashes
+// over all 64 bits.
+func mix(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// fh is the hash of feature template t over the values v.
+func fh(t byte, v ...uint64) uint64 {
+	h := mix(uint64(t) * 0x9e3779b97f4a7c15)
+	for _, x := range v {
+		h = mix(h ^ x)
+	}
+	return h
+}
+
+// pad stands for the tokens before the first and after the last.
+var pad = ttok{f: &wfeat{kind: 's', text: 1, norm: 1, core: 1, stem: 1}}
+
+// prefixRunes and suffixRunes cut s to its first or last n runes ("" when
+// s is not longer than n).
+func prefixRunes(s string, n int) string {
+	i := 0
+	for k := 0; k < n; k++ {
+		if i >= len(s) {
+			return ""
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	if i >= len(s) {
+		return ""
+	}
+	return s[:i]
+}
+
+func suffixRunes(s string, n int) string {
+	i := len(s)
+	for k := 0; k < n; k++ {
+		if i <= 0 {
+			return ""
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	if i <= 0 {
+		return ""
+	}
+	return s[i:]
+}
+
+func lenBucket(s string) byte {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n <= 2:
+		return byte(n)
+	case n <= 4:
+		return 3
+	case n <= 6:
+		return 4
+	default:
+		return 5
+	}
+}
+
+// feats appends the feature hashes of token i of ts to dst.
+func feats(dst []uint64, ts []ttok, i int, set uint32) []uint64 {
+	at := func(k int) *ttok {
+		if k < 0 || k >= len(ts) {
+			return &pad
+		}
+		return &ts[k]
+	}
+	t, p1, p2, n1, n2 := at(i), at(i-1), at(i-2), at(i+1), at(i+2)
+	tf, pf, nf := t.f, p1.f, n1.f
+	dst = append(dst,
+		fh(1),
+		fh(2, tf.norm),
+		fh(3, tf.text),
+		fh(4, tf.core),
+		fh(5, tf.stem),
+		fh(6, tf.pre[0]), fh(7, tf.pre[1]), fh(8, tf.pre[2]),
+		fh(9, tf.suf[0]), fh(10, tf.suf[1]), fh(11, tf.suf[2]),
+		fh(12, uint64(tf.kind), uint64(tf.lenb), uint64(boolByte(tf.def))),
+		fh(13, uint64(pf.kind)<<16|uint64(tf.kind)<<8|uint64(nf.kind)),
+		fh(14, pf.norm),
+		fh(15, nf.norm),
+		fh(16, p2.f.norm),
+		fh(17, n2.f.norm),
+		fh(18, pf.core),
+		fh(19, nf.core),
+		fh(20, pf.norm, tf.norm),
+		fh(21, tf.norm, nf.norm),
+		fh(22, pf.stem),
+		fh(23, nf.stem),
+		fh(24, nf.suf[1], uint64(boolByte(nf.def))),
+	)
+	if set&FeatGazetteer != 0 {
+		dst = append(dst,
+			fh(30, uint64(t.flags)<<8|uint64(tf.gflag)),
+			fh(31, uint64(p1.flags)<<8|uint64(pf.gflag)),
+			fh(32, uint64(n1.flags)<<8|uint64(nf.gflag)),
+			fh(33, uint64(p2.flags)),
+			fh(34, uint64(n2.flags)),
+			fh(35, uint64(t.gaz)),
+			fh(36, uint64(p1.gaz)<<16|uint64(t.gaz)<<8|uint64(n1.gaz)),
+			fh(37, uint64(t.gaz), tf.core),
+		)
+	}
+	if set&FeatRules != 0 {
+		dst = append(dst,
+			fh(40, uint64(t.rule)),
+			fh(41, uint64(p1.rule)<<16|uint64(t.rule)<<8|uint64(n1.rule)),
+			fh(42, uint64(t.rule)<<8|uint64(t.gaz)),
+		)
+	}
+	return dst
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// emissions fills sc[i*nTags+t] with the score of tag t at token i.
+func (m *Model) emissions(ts []ttok, fs []uint64, sc []int32) ([]uint64, []int32) {
+	sc = sc[:0]
+	mask := uint64(1)<<m.bits - 1
+	for i := range ts {
+		fs = feats(fs[:0], ts, i, m.feats)
+		var row [nTags]int32
+		for _, h := range fs {
+			ws := m.row(h & mask)
+			if ws == nil {
+				continue
+			}
+			for t := range nRow {
+				row[t+1] += int32(ws[t])
+			}
+		}
+		sc = append(sc, row[:]...)
+	}
+	return fs, sc
+}
+
+// transTable is a transition table for viterbi: t[(a+1)*nTags+b] scores
+// tag b after tag a (a = -1 at the start), noTrans where BIO forbids it.
+type transTable [(nTags + 1) * nTags]int64
+
+const noTrans = -1 << 50
+
+func makeTransTable(trans []int32) *transTable {
+	var t transTable
+	for a := -1; a < nTags; a++ {
+		for b := range nTags {
+			k := (a+1)*nTags + b
+			if allowed(a, b) {
+				t[k] = int64(trans[k])
+			} else {
+				t[k] = noTrans
+			}
+		}
+	}
+	return &t
+}
+
+// viterbi returns the best tags for emission scores sc of n tokens under
+// transition table tr, into out.
+func viterbi(n int, sc []int32, tr *transTable, out []int, back []int8) []int {
+	out = out[:0]
+	if n == 0 {
+		return out
+	}
+	var prev, cur [nTags]int64
+	back = back[:0]
+	for t := range nTags {
+		prev[t] = int64(sc[t]) + tr[t]
+	}
+	for i := 1; i < n; i++ {
+		for b := range nTags {
+			best, arg := prev[0]+tr[nTags+b], 0
+			for a := 1; a < nTags; a++ {
+				if s := prev[a] + tr[(a+1)*nTags+b]; s > best {
+					best, arg = s, a
+				}
+			}
+			cur[b] = best + int64(sc[i*nTags+b])
+			back = append(back, int8(arg))
+		}
+		prev = cur
+	}
+	best, arg := prev[0], 0
+	for t := 1; t < nTags; t++ {
+		if prev[t] > best {
+			best, arg = prev[t], t
+		}
+	}
+	for range n {
+		out = append(out, 0)
+	}
+	out[n-1] = arg
+	for i := n - 1; i > 0; i-- {
+		arg = int(back[(i-1)*nTags+arg])
+		out[i-1] = arg
+	}
+	return out
+}
+
+// tagScratch holds a tagger's buffers between sentences.
+type tagScratch struct {
+	ts   []ttok
+	fs   []uint64
+	sc   []int32
+	tags  []int
+	back  []int8
+	spans []span
+}
+
+// tagWords returns the tag indexes of the words of one sentence.
+func (m *Model) tagWords(g *gazetteer, ws []word, s *tagScratch) []int {
+	s.ts = g.prepare(ws, m.feats, s.ts)
+	s.fs, s.sc = m.emissions(s.ts, s.fs, s.sc)
+	s.tags = viterbi(len(ws), s.sc, m.tr, s.tags, s.back)
+	return s.tags
+}
+
+// tagSpans turns tags into spans: B- starts one, I- of the same type
+// continues it.
+func tagSpans(tags []int, out []span) []span {
+	start, typ := -1, 0
+	flush := func(end int) {
+		if start >= 0 {
+			out = append(out, span{i: start, j: end, typ: tagTypes[typ]})
+		}
+		start = -1
+	}
+	for i, t := range tags {
+		switch {
+		case t == 0:
+			flush(i)
+		case !isInside(t) || start < 0 || t != typ+1:
+			flush(i)
+			start, typ = i, t
+			if isInside(t) {
+				typ = t - 1
+			}
+		}
+	}
+	flush(len(tags))
+	return out
+}
+
+// fill adds to spans those of more that overlap none of them, in order.
+func fill(spans, more []span) []span {
+	if len(spans) == 0 {
+		return append(spans, more...)
+	}
+	n := len(spans)
+	for _, m := range more {
+		free := true
+		for _, s := range spans[:n] {
+			if m.i < s.j && s.i < m.j {
+				free = false
+				break
+			}
+		}
+		if free {
+			spans = append(spans, m)
+		}
+	}
+	if len(spans) > n {
+		slices.SortStableFunc(spans, func(a, b span) int { return a.i - b.i })
+	}
+	return spans
+}
+
+// sentenceEnd reports whether punctuation p ends a sentence.
+func sentenceEnd(p string) bool {
+	return p == "." || p == "!" || p == "?" || p == "؟"
+}
+
+// modelSpans tags the words of a text sentence by sentence, with the
+// punctuation between words as tokens (the tagger's corpus has them), and
+// returns the entity spans over ws, each with its form and, when a
+// gazetteer knows the name, its canonical name.
+func (r *Recognizer) modelSpans(ws []word) []span {
+	var sc tagScratch
+	var seq []word
+	var at []int // index in ws of each word of seq; -1 for punctuation
+	var buf []string
+	var out []span
+	flush := func() {
+		if len(seq) == 0 {
+			return
+		}
+		tags := r.m.tagWords(r.g, seq, &sc)
+		for _, sp := range tagSpans(tags, sc.spans[:0]) {
+			// a span that runs over punctuation keeps its part before it
+			i, j := sp.i, sp.i
+			for j < sp.j && at[j] >= 0 {
+				j++
+			}
+			for i < j && ws[at[i]].skip {
+				i++
+			}
+			for j > i && ws[at[j-1]].skip {
+				j--
+			}
+			if i < j {
+				out = append(out, r.g.finish(ws, span{i: at[i], j: at[j-1] + 1, typ: sp.typ}))
+			}
+		}
+		seq, at, buf = seq[:0], at[:0], buf[:0]
+	}
+	for k := range ws {
+		seq = append(seq, ws[k])
+		at = append(at, k)
+		if p := ws[k].gap; p != "" {
+			pw := r.g.newWord(p, arabic.Normalize(p), &buf)
+			seq = append(seq, pw)
+			at = append(at, -1)
+		}
+		if ws[k].eos || sentenceEnd(ws[k].gap) || len(seq) >= maxSentence {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// maxSentence caps the words tagged as one sentence.
+const maxSentence = 400
+
+// finish gives a span the model found the clitic-stripped form of its
+// first word and, when a gazetteer holds the name with the same type, its
+// canonical name.
+func (g *gazetteer) finish(ws []word, sp span) span {
+	w := ws[sp.i]
+	sp.form = w.forms[0]
+	chosen := false
+	for _, f := range w.forms {
+		if _, ok := g.phrases[f]; ok {
+			sp.form, chosen = f, true
+			break
+		}
+		if _, ok := g.prefixes[f]; ok && sp.j-sp.i > 1 {
+			sp.form, chosen = f, true
+			break
+		}
+		if _, ok := g.firstNames[f]; ok {
+			sp.form, chosen = f, true
+			break
+		}
+	}
+	if !chosen {
+		// والعراق → العراق, بالقاهرة → القاهرة, ومحمد → محمد
+		for _, f := range w.forms[1:] {
+			if lex.IsDefinite(f) && !lex.IsDefinite(w.forms[0]) {
+				sp.form = f
+				break
+			}
+		}
+		if sp.form == w.forms[0] && len(w.forms) > 1 && strings.HasPrefix(w.forms[0], "و") && w.forms[1] == w.forms[0][len("و"):] {
+			sp.form = w.forms[1]
+		}
+	}
+	if e, ok := g.phrases[phraseKey(ws, sp.i, sp.j, sp.form)]; ok && e.typ == sp.typ {
+		sp.canon = e.canon
+	}
+	return sp
+}
+
+// nerModel is the trained tagger, written by `go run ./tools/nertrain`
+// from the ANERcorp training corpus (data/NER-MODEL.md says its terms).
+//
+//go:embed data/ner.bin
+var nerModel []byte
+
+// BuiltinModel returns the tagger embedded in khabar, decoded once.
+func BuiltinModel() *Model { return builtinModel() }
+
+var builtinModel = sync.OnceValue(func() *Model {
+	m, err := DecodeModel(nerModel)
+	if err != nil {
+		// The model is embedded at build time; a bad one is a build bug.
+		panic("entities: embedded tagger model: " + err.Error())
+	}
+	return m
+})
