@@ -625,9 +625,9 @@ func viterbi(n int, sc []int32, tr *transTable, out []int, back []int8) []int {
 
 // tagScratch holds a tagger's buffers between sentences.
 type tagScratch struct {
-	ts   []ttok
-	fs   []uint64
-	sc   []int32
+	ts    []ttok
+	fs    []uint64
+	sc    []int32
 	tags  []int
 	back  []int8
 	spans []span
