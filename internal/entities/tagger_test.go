@@ -5,19 +5,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"khabar/internal/analysis"
 	"khabar/internal/model"
+	"khabar/internal/sharedtest"
 )
 
 // anercorp reads the first n sentences of the ANERcorp training corpus
 // from ../shared (skipping when it is absent).
 func anercorp(t testing.TB, n int) []Labeled {
 	t.Helper()
-	path := filepath.Join(sharedDir(t), "corpora", "anercorp-train", "anercorp-train.txt")
+	path := sharedtest.Path(t, "corpora", "anercorp-train", "anercorp-train.txt")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("ANERcorp: %v", err)
@@ -207,7 +207,7 @@ func TestModelSentences(t *testing.T) {
 
 // saudiSample reads the SaudiNewsNet stratified sample (title and text).
 func saudiSample(b testing.TB) []string {
-	raw, err := os.ReadFile(filepath.Join(sharedDir(b), "corpora", "saudinewsnet", "stratified-sample.jsonl"))
+	raw, err := os.ReadFile(sharedtest.Path(b, "corpora", "saudinewsnet", "stratified-sample.jsonl"))
 	if err != nil {
 		b.Skipf("SaudiNewsNet sample: %v", err)
 	}
