@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,6 +15,7 @@ import (
 	"khabar/internal/plaintext"
 	"khabar/internal/search"
 	"khabar/internal/store"
+	"khabar/internal/storyinfo"
 	"khabar/internal/weburl"
 )
 
@@ -66,6 +68,7 @@ type ArticleJSON struct {
 	Related     []ArticleRefJSON `json:"related"`
 	DuplicateOf *int64           `json:"duplicate_of"`
 	Story       *StoryJSON       `json:"story"`
+	Quotes      []QuoteJSON      `json:"quotes"`
 }
 
 // StoryJSON is a story with its member articles, earliest first.
@@ -210,7 +213,7 @@ func ArticleDetail(ctx context.Context, st store.Stories, se search.Searcher, a 
 		SourceID: idPtr(a.SourceID), SiteName: a.SiteName, Agency: a.Agency, Authors: nonNil(a.Authors),
 		Language: a.Language, Image: a.Image, Keywords: nonNil(a.Keywords),
 		Entities: make([]model.Entity, 0, len(a.Entities)), DuplicateOf: idPtr(a.DuplicateOf),
-		Related: []ArticleRefJSON{},
+		Related: []ArticleRefJSON{}, Quotes: articleQuotes(a),
 	}
 	for _, e := range a.Entities {
 		e.Mentions = nonNil(e.Mentions)
@@ -364,7 +367,16 @@ func (s *server) listStories(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	stories, total, err := s.cfg.Store.ListStories(r.Context(), store.StoryFilter{Since: since, Limit: p.Limit, Offset: p.Offset})
+	oneSided := false
+	switch v := q.Get("one_sided"); v {
+	case "", "false", "0":
+	case "true", "1":
+		oneSided = true
+	default:
+		return badParam("one_sided", "must be true or false, got "+strconv.Quote(v))
+	}
+	stories, total, err := s.cfg.Store.ListStories(r.Context(), store.StoryFilter{Since: since, OneSided: oneSided,
+		Limit: p.Limit, Offset: p.Offset})
 	if err != nil {
 		return fmt.Errorf("api: list stories: %w", err)
 	}
@@ -385,14 +397,14 @@ func (s *server) getStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.cfg.Store.GetStory(r.Context(), id)
+	st, err := storyinfo.Story(r.Context(), s.cfg.Store, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound(fmt.Sprintf("story %d", id))
 	}
 	if err != nil {
 		return fmt.Errorf("api: get story %d: %w", id, err)
 	}
-	return ok(w, r, storyJSON(st))
+	return ok(w, r, StoryDetail(st))
 }
 
 // window reads ?days= (default 7, at most 365) and returns [now-days, now].

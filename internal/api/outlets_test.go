@@ -65,3 +65,64 @@ func TestEditOutlet(t *testing.T) {
 		decode(t, do(t, f.h, "PATCH", "/api/v1/outlets/was", `{"kind": "wire"}`), 401)
 	})
 }
+
+func TestStoryDetails(t *testing.T) {
+	eachBackend(t, func(t *testing.T, backend string) {
+		f := newFixture(t, nil, backend)
+		m := decode(t, do(t, f.h, "GET", "/api/v1/stories/"+strconv.FormatInt(f.ref.StoryID, 10), ""), 200)
+		hasKeys(t, "story", m, "id", "title", "articles", "coverage", "first_report", "origin", "adds", "quotes", "timeline", "one_sided")
+		if _, ok := m["summary"]; ok {
+			t.Errorf("a story of two articles has a summary: %v", m["summary"])
+		}
+		cov := m["coverage"].(map[string]any)
+		outs := cov["outlets"].([]any)
+		if len(outs) != 2 {
+			t.Fatalf("coverage %v", cov)
+		}
+		hasKeys(t, "coverage outlet", outs[0].(map[string]any), "outlet", "source", "source_id", "country", "kind", "articles", "first_published")
+		if o := outs[0].(map[string]any); o["source"] != "المستقلة" || o["source_id"].(float64) != float64(f.src.ID) {
+			t.Errorf("first outlet %v", o)
+		}
+		if _, ok := cov["countries"].(map[string]any); !ok {
+			t.Errorf("countries %v", cov["countries"])
+		}
+		fr := m["first_report"].(map[string]any)
+		if fr["article_id"].(float64) != float64(f.ref.ID) || fr["source"] != "المستقلة" {
+			t.Errorf("first report %v", fr)
+		}
+		org := m["origin"].([]any)
+		if len(org) != 1 {
+			t.Fatalf("origin %v", org)
+		}
+		g := org[0].(map[string]any)
+		if g["article_id"].(float64) != float64(f.ref.ID) || g["agency"] != "وكالة الصحافة المستقلة" || len(g["copies"].([]any)) != 1 {
+			t.Errorf("origin group %v", g)
+		}
+		if tl := m["timeline"].([]any); len(tl) != 2 {
+			t.Errorf("timeline %v", tl)
+		}
+		decode(t, do(t, f.h, "GET", "/api/v1/stories?one_sided=maybe", ""), 400)
+		if l := list(t, decode(t, do(t, f.h, "GET", "/api/v1/stories?one_sided=true", ""), 200), "stories"); len(l) != 0 {
+			t.Errorf("one-sided stories %v", l)
+		}
+		a := decode(t, do(t, f.h, "GET", "/api/v1/articles/"+id(f.ref), ""), 200)
+		if _, ok := a["quotes"].([]any); !ok {
+			t.Errorf("article quotes %v", a["quotes"])
+		}
+	})
+}
+
+func TestArticleQuotes(t *testing.T) {
+	f := newFixture(t, nil, "sqlite")
+	a := model.Article{URL: "https://q.example/1", SourceName: "مصدر", Title: "تصريح",
+		Text: "وقال المتحدث باسم الوزارة أحمد علي: «الاجتماع سيعقد في موعده المحدد الأسبوع المقبل»."}
+	if _, err := f.st.SaveArticle(context.Background(), &a, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	m := decode(t, do(t, f.h, "GET", "/api/v1/articles/"+id(a), ""), 200)
+	qs := m["quotes"].([]any)
+	if len(qs) != 1 || qs[0].(map[string]any)["text"] != "الاجتماع سيعقد في موعده المحدد الأسبوع المقبل" ||
+		qs[0].(map[string]any)["speaker"] == "" {
+		t.Errorf("quotes %v", qs)
+	}
+}

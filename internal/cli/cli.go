@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"normalize":     {"print the search form of each line of standard input", runNormalize},
 		"dates":         {"parse the date on each line of standard input", runDates},
 		"keywords":      {"print the keyphrases of plain-text files, as JSON Lines", runKeywords},
+		"quotes":        {"print the direct quotations of plain-text articles and who said them, as JSON Lines", runQuotes},
 		"entities":      {"tag tokens with named-entity BIO tags (--conll)", runEntities},
 		"alerts":        {"add, list or remove saved-search alerts", runAlerts},
 		"backup":        {"write a consistent snapshot of the store to a file", runBackup},

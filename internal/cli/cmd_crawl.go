@@ -32,6 +32,7 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	rep, err := c.RunOnce(ctx)
+	a.refreshStories(ctx, st)
 	a.waitAlerts(time.Minute)
 	if progress != nil {
 		fmt.Fprintln(a.stderr)

@@ -176,6 +176,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	a.refreshStories(ctx, st)
 	fmt.Fprintf(a.stdout, "imported %d articles (%d already stored, %d bad records) in %s\n",
 		imported, existing, bad, time.Since(start).Round(time.Millisecond))
 	return nil

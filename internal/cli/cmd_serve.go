@@ -15,6 +15,8 @@ import (
 	"khabar/internal/api"
 	"khabar/internal/ratelimit"
 	"khabar/internal/search"
+	"khabar/internal/store"
+	"khabar/internal/storyinfo"
 	"khabar/internal/web"
 )
 
@@ -124,6 +126,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 				} else if rep.Sources > 0 {
 					a.log.Info("crawl round", "sources", rep.Sources, "new", rep.NewArticles, "errors", rep.Errors)
 				}
+				a.refreshStories(crawlCtx, st)
 				select {
 				case <-crawlCtx.Done():
 					return
@@ -149,4 +152,19 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	<-crawlDone
 	a.waitAlerts(15 * time.Second)
 	return err
+}
+
+// refreshStories computes the details of the stories that changed (who
+// covers them, who copied whom, quotes, summary …), so that no page view
+// has to.
+func (a *app) refreshStories(ctx context.Context, st store.Store) {
+	start := time.Now()
+	n, err := storyinfo.RefreshStale(ctx, st, 0)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		a.log.Error("story details", "err", err, "stories", n)
+		return
+	}
+	if n > 0 {
+		a.log.Info("story details", "stories", n, "took", time.Since(start).Round(time.Millisecond))
+	}
 }

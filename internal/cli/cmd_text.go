@@ -13,6 +13,7 @@ import (
 
 	"khabar/internal/arabic"
 	"khabar/internal/arabic/dates"
+	"khabar/internal/coverage"
 	"khabar/internal/keywords"
 	"khabar/internal/model"
 )
@@ -122,7 +123,10 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 			failed++
 			continue
 		}
-		text := strings.ToValidUTF8(string(data), "\uFFFD")
+		title, body := splitTitle(string(data))
+		// As the pipeline analyses an article: the title, a blank line,
+		// the text; a file without a title has an empty first line.
+		text := title + "\n\n" + body
 		toks := an.Analyze(text)
 		ents := rec.Recognize(text, toks)
 		kws, err := keywords.Extract(ctx, text, toks, ents, stats, *top)
@@ -136,6 +140,74 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 			File     string   `json:"file"`
 			Keywords []string `json:"keywords"`
 		}{f, kws}); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be read", failed, len(files))
+	}
+	return nil
+}
+
+// splitTitle reads an article's text file: when its first line is
+// followed by a blank line, that line is the title and the rest the text;
+// otherwise the whole file is the text. Invalid UTF-8 becomes U+FFFD.
+func splitTitle(data string) (title, text string) {
+	data = strings.ToValidUTF8(data, "\uFFFD")
+	data = strings.TrimPrefix(data, "\uFEFF")
+	data = strings.ReplaceAll(data, "\r\n", "\n")
+	first, rest, ok := strings.Cut(data, "\n")
+	if ok && strings.TrimSpace(first) != "" {
+		if next, after, _ := strings.Cut(rest, "\n"); strings.TrimSpace(next) == "" && strings.TrimSpace(after) != "" {
+			return strings.TrimSpace(first), strings.TrimSpace(after)
+		}
+	}
+	return "", strings.TrimSpace(data)
+}
+
+// runQuotes is `khabar quotes FILE...`: for each article text file, one
+// JSON line with its direct quotations and who said them.
+func runQuotes(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "quotes")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("want at least one plain-text file")
+	}
+	st, err := a.storeIfExists(ctx)
+	if err != nil {
+		return err
+	}
+	an, rec, err := a.analysis(ctx, st)
+	if err != nil {
+		return err
+	}
+	type quoteJSON struct {
+		Speaker string `json:"speaker"`
+		Text    string `json:"text"`
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetEscapeHTML(false)
+	failed := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "khabar quotes: %v\n", err)
+			failed++
+			continue
+		}
+		_, body := splitTitle(string(data))
+		ents := rec.Recognize(body, an.Analyze(body))
+		out := []quoteJSON{}
+		for _, q := range coverage.Quotes(body, ents) {
+			out = append(out, quoteJSON{q.Speaker, q.Text})
+		}
+		if err := enc.Encode(struct {
+			File   string      `json:"file"`
+			Quotes []quoteJSON `json:"quotes"`
+		}{f, out}); err != nil {
 			return err
 		}
 	}

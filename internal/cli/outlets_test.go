@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,5 +73,63 @@ func TestOutletProfiles(t *testing.T) {
 	src, err := st.GetSource(ctx, 1)
 	if err != nil || src.DisplayName() != "مثال نيوز" || src.Outlet.Country != "EG" {
 		t.Errorf("edited source: %+v, %v", src.Outlet, err)
+	}
+}
+
+// TestQuotesCommand: one JSON line per file with its quotations; a
+// file's first line is its title when a blank line follows it.
+func TestQuotesCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	withTitle := filepath.Join(dir, "a.txt")
+	os.WriteFile(withTitle, []byte("وقال الوزير: «هذا عنوان وليس اقتباسا من النص»\n\nوقال المتحدث باسم الوزارة: «سنعلن النتائج كاملة يوم الأحد المقبل».\n"), 0o644)
+	noTitle := filepath.Join(dir, "b.txt")
+	os.WriteFile(noTitle, []byte("خبر بلا عنوان.\nوأضاف المدير العام: «العمل مستمر في المشروع دون توقف»."), 0o644)
+	code, out, errOut := runCode(ctx, t.TempDir(), "", "quotes", withTitle, noTitle, filepath.Join(dir, "missing.txt"))
+	if code == 0 || !strings.Contains(errOut, "missing.txt") {
+		t.Errorf("a missing file: exit %d, %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %q", out)
+	}
+	var got []struct {
+		File   string `json:"file"`
+		Quotes []struct{ Speaker, Text string }
+	}
+	for _, l := range lines {
+		var g struct {
+			File   string `json:"file"`
+			Quotes []struct{ Speaker, Text string }
+		}
+		if err := json.Unmarshal([]byte(l), &g); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		got = append(got, g)
+	}
+	if got[0].File != withTitle || len(got[0].Quotes) != 1 || got[0].Quotes[0].Text != "سنعلن النتائج كاملة يوم الأحد المقبل" ||
+		got[0].Quotes[0].Speaker == "" {
+		t.Errorf("with a title: %+v", got[0])
+	}
+	if len(got[1].Quotes) != 1 || got[1].Quotes[0].Text != "العمل مستمر في المشروع دون توقف" {
+		t.Errorf("without a title: %+v", got[1])
+	}
+	if code, _, _ := runCode(ctx, t.TempDir(), "", "quotes"); code != 2 {
+		t.Errorf("no file: exit %d, want 2", code)
+	}
+}
+
+func TestSplitTitle(t *testing.T) {
+	for _, tc := range []struct{ in, title, text string }{
+		{"عنوان\n\nنص الخبر.", "عنوان", "نص الخبر."},
+		{"عنوان\r\n\r\nنص الخبر.", "عنوان", "نص الخبر."},
+		{"سطر أول\nسطر ثان.", "", "سطر أول\nسطر ثان."},
+		{"سطر وحيد", "", "سطر وحيد"},
+		{"عنوان\n\n", "", "عنوان"},
+		{"\n\nنص", "", "نص"},
+	} {
+		if title, text := splitTitle(tc.in); title != tc.title || text != tc.text {
+			t.Errorf("splitTitle(%q) = %q, %q; want %q, %q", tc.in, title, text, tc.title, tc.text)
+		}
 	}
 }

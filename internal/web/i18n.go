@@ -51,6 +51,11 @@ type Strings struct {
 	LoginToWrite, LoggedIn, CSRFFailed, Remove      string
 	SourceRemoved, AlertRemoved, SavedAlerts        string
 	NoAlerts                                        string
+	Coverage, Countries, BrokeBy, WhoCopied         string
+	CopiesOf, CreditsAgency, Summary, OutletAdds    string
+	NumbersLabel, NamesLabel, Quotes, Timeline      string
+	UpdateLabel, OneSided, OneSidedNote             string
+	KindWire, KindState, KindPublic, KindPrivate    string
 	Months                                          [12]string
 }
 
@@ -59,6 +64,12 @@ type Strings struct {
 var (
 	stringsAR = &Strings{
 		Lang: "ar", Dir: "rtl",
+		Coverage: "من يغطي القصة", Countries: "الدول", BrokeBy: "أول من نشرها", WhoCopied: "من نقل عن من",
+		CopiesOf: "نقلها", CreditsAgency: "المصدر المذكور", Summary: "الخلاصة", OutletAdds: "ما يضيفه كل مصدر",
+		NumbersLabel: "أرقام", NamesLabel: "أسماء", Quotes: "من قال ماذا", Timeline: "التسلسل الزمني",
+		UpdateLabel: "تحديث", OneSided: "تغطية من جهة واحدة",
+		OneSidedNote: "قصص تغطيها ثلاثة مصادر أو أكثر كلها من بلد واحد أو من نوع واحد، بينما تنشر مصادر أخرى في الأيام نفسها",
+		KindWire:     "وكالة أنباء", KindState: "إعلام رسمي", KindPublic: "إعلام عام", KindPrivate: "إعلام خاص",
 		SiteName: "خبر", Tagline: "الأخبار العربية من مصادرها، في مكان واحد",
 		SkipToContent: "انتقل إلى المحتوى", MainNav: "القائمة الرئيسية",
 		Home: "الرئيسية", Sources: "المصادر", Search: "بحث", SearchLabel: "ابحث في الأخبار",
@@ -102,6 +113,12 @@ var (
 	}
 	stringsEN = &Strings{
 		Lang: "en", Dir: "ltr",
+		Coverage: "Who covers this story", Countries: "Countries", BrokeBy: "First to report", WhoCopied: "Who copied whom",
+		CopiesOf: "copied by", CreditsAgency: "credited source", Summary: "Summary", OutletAdds: "What each outlet adds",
+		NumbersLabel: "Numbers", NamesLabel: "Names", Quotes: "Who said what", Timeline: "Timeline",
+		UpdateLabel: "update", OneSided: "One-sided coverage",
+		OneSidedNote: "Stories covered by three or more outlets, all from one country or of one kind, while other outlets publish in the same days",
+		KindWire:     "news agency", KindState: "state media", KindPublic: "public media", KindPrivate: "private media",
 		SiteName: "Khabar", Tagline: "Arabic news from its sources, in one place",
 		SkipToContent: "Skip to content", MainNav: "Main menu",
 		Home: "Home", Sources: "Sources", Search: "Search", SearchLabel: "Search the news",

@@ -19,6 +19,7 @@ import (
 	"khabar/internal/sanitize"
 	"khabar/internal/search"
 	"khabar/internal/store"
+	"khabar/internal/storyinfo"
 )
 
 // Base is what every page has: the interface strings, the reader's
@@ -676,9 +677,26 @@ const storyPageSize = 50
 
 type storyPage struct {
 	Base
-	Story   model.Story
-	Members []model.ArticleRef // this page's versions, earliest first
-	Pager   Pager
+	Story    model.Story
+	Details  model.StoryDetails
+	Members  []model.ArticleRef // this page's versions, earliest first
+	Pager    Pager
+	Timeline *timelineSVG
+}
+
+// KindName is an outlet kind in the reader's language.
+func (p *storyPage) KindName(kind string) string {
+	switch kind {
+	case model.OutletWire:
+		return p.T.KindWire
+	case model.OutletState:
+		return p.T.KindState
+	case model.OutletPublic:
+		return p.T.KindPublic
+	case model.OutletPrivate:
+		return p.T.KindPrivate
+	}
+	return ""
 }
 
 func (s *Server) story(w http.ResponseWriter, r *http.Request) {
@@ -687,12 +705,19 @@ func (s *Server) story(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	st, err := s.cfg.Store.GetStory(r.Context(), id)
+	// The details were computed when the story last changed; a story read
+	// before its refresh gets them computed now, once.
+	st, err := storyinfo.Story(r.Context(), s.cfg.Store, id)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("web: story %d: %w", id, err))
 		return
 	}
 	p := &storyPage{Base: s.newBase(r, st.Title), Story: st}
+	// What the story is goes on its first page; later pages list versions.
+	if st.Details != nil && pageParam(r) == 1 {
+		p.Details = *st.Details
+		p.Timeline = newTimeline(p.Details.Timeline, p.DateTime, p.T.UpdateLabel)
+	}
 	p.setFeeds(fmt.Sprintf("/feeds/stories/%d.xml", id))
 	// A story can grow large; its versions are paged like any listing.
 	page := pageParam(r)

@@ -141,12 +141,12 @@ func TestStoryPagePaged(t *testing.T) {
 	}
 	path := "/stories/" + strconv.FormatInt(storyID, 10)
 	body := checkPage(t, get(t, s, path), 200)
-	if n := strings.Count(body, `<a href="/articles/`); n != 50 {
+	if n := strings.Count(body, `<h3><a href="/articles/`); n != 50 {
 		t.Errorf("page 1 lists %d versions", n)
 	}
 	mustContain(t, body, "<dd>٦٠</dd>", `rel="next"`)
 	body = checkPage(t, get(t, s, path+"?page=2"), 200)
-	if n := strings.Count(body, `<a href="/articles/`); n != 10 || !strings.Contains(body, "نسخة 59") {
+	if n := strings.Count(body, `<h3><a href="/articles/`); n != 10 || !strings.Contains(body, "نسخة 59") {
 		t.Errorf("page 2 lists %d versions", n)
 	}
 	checkPage(t, get(t, s, path+"?page=3"), 404)

@@ -287,7 +287,7 @@ func (s *Store) sortedLocked(f func(*model.Article) bool) []model.Article {
 	var out []model.Article
 	for _, a := range s.articles {
 		if f(a) {
-			out = append(out, *a)
+			out = append(out, s.withOutlet(*a))
 		}
 	}
 	slices.SortFunc(out, func(x, y model.Article) int {

@@ -1,0 +1,225 @@
+package coverage
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"khabar/internal/model"
+)
+
+var t0 = time.Date(2015, 8, 1, 9, 0, 0, 0, time.UTC)
+
+var profiles = map[string]model.Outlet{
+	"was":      {Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
+	"alriyadh": {Key: "alriyadh", NameAR: "الرياض", Country: "SA", Kind: model.OutletPrivate},
+	"okaz":     {Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
+	"aawsat":   {Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
+}
+
+func prof(k string) (model.Outlet, bool) { o, ok := profiles[k]; return o, ok }
+
+const wireText = `أعلنت وزارة الصحة اليوم تسجيل حالات جديدة من فيروس كورونا في مدينة الرياض خلال الأسبوع الماضي.
+
+وقال وزير الصحة خالد الفالح في مؤتمر صحفي: «نعمل على احتواء الفيروس بكل الإمكانات المتاحة في جميع المستشفيات».
+
+وأضاف: «لا داعي للقلق فالوضع تحت السيطرة الكاملة».
+
+وأوضحت الوزارة أن فرق التقصي تتابع المخالطين في المنازل والمستشفيات والمراكز الصحية.`
+
+const ownText = `سجلت المملكة 12 إصابة جديدة بفيروس كورونا في الرياض، بينها ثلاث حالات لعاملين في القطاع الصحي.
+
+وأكد خبير الأوبئة طارق مدني أن انتشار العدوى داخل المستشفيات يثير قلقا بالغا لدى الأطباء في العاصمة.
+
+وقال مدني للصحيفة إن «مكافحة العدوى في أقسام الطوارئ تحتاج إلى مراجعة عاجلة وشاملة».
+
+وتتابع وزارة الصحة المخالطين في المنازل والمستشفيات والمراكز الصحية منذ مطلع الشهر.`
+
+func story() []model.Article {
+	wire := model.Article{ID: 1, Outlet: "was", SourceName: "was", OutletName: "وكالة الأنباء السعودية", Agency: "واس",
+		Title: "الصحة: حالات كورونا جديدة", Text: wireText, Published: t0, Modified: t0.Add(2 * time.Hour),
+		Entities: []model.Entity{{Name: "خالد الفالح", Type: model.EntityPerson, Mentions: []string{"خالد الفالح"}}}}
+	copy1 := wire
+	copy1.ID, copy1.Outlet, copy1.SourceName, copy1.OutletName, copy1.DuplicateOf = 2, "alriyadh", "alriyadh", "الرياض", 1
+	copy1.Published, copy1.Modified, copy1.Agency, copy1.SourceID = t0.Add(time.Hour), time.Time{}, "", 7
+	copy2 := wire
+	copy2.ID, copy2.Outlet, copy2.SourceName, copy2.OutletName, copy2.DuplicateOf = 3, "okaz", "okaz", "عكاظ", 1
+	copy2.Published, copy2.Modified = t0.Add(90*time.Minute), time.Time{}
+	own := model.Article{ID: 4, Outlet: "aawsat", SourceName: "aawsat", OutletName: "الشرق الأوسط", Title: "12 إصابة جديدة بكورونا",
+		Text: ownText, Published: t0.Add(3 * time.Hour),
+		Entities: []model.Entity{{Name: "طارق مدني", Type: model.EntityPerson, Mentions: []string{"طارق مدني", "مدني"}}}}
+	// Out of order on purpose.
+	return []model.Article{own, copy2, wire, copy1}
+}
+
+func TestCompute(t *testing.T) {
+	d := Compute(story(), prof)
+	if len(d.Coverage.Outlets) != 4 {
+		t.Fatalf("coverage outlets %+v", d.Coverage.Outlets)
+	}
+	if o := d.Coverage.Outlets[0]; o.Outlet != "was" || o.Source != "وكالة الأنباء السعودية" || o.Country != "SA" || o.Kind != "wire" ||
+		o.Articles != 1 || !o.FirstPublished.Equal(t0) {
+		t.Errorf("first outlet %+v", o)
+	}
+	if o := d.Coverage.Outlets[1]; o.SourceID != 7 {
+		t.Errorf("alriyadh source id %d", o.SourceID)
+	}
+	if c := d.Coverage.Countries; len(c) != 2 || c[0] != (model.CountryCount{Country: "SA", Outlets: 3}) || c[1].Country != "GB" {
+		t.Errorf("countries %+v", c)
+	}
+	if f := d.FirstReport; f == nil || f.ArticleID != 1 || f.Source != "وكالة الأنباء السعودية" || !f.Published.Equal(t0) {
+		t.Errorf("first report %+v", f)
+	}
+	if len(d.Origin) != 1 || d.Origin[0].ArticleID != 1 || d.Origin[0].Agency != "واس" || len(d.Origin[0].Copies) != 2 ||
+		d.Origin[0].Copies[0].Source != "الرياض" {
+		t.Errorf("origin %+v", d.Origin)
+	}
+	// 4 publications and the wire's update.
+	if len(d.Timeline) != 5 || !d.Timeline[3].Update || d.Timeline[3].ArticleID != 1 {
+		t.Errorf("timeline %+v", d.Timeline)
+	}
+	want := map[string]string{
+		"نعمل على احتواء الفيروس بكل الإمكانات المتاحة في جميع المستشفيات": "خالد الفالح",
+		"لا داعي للقلق فالوضع تحت السيطرة الكاملة":                         "خالد الفالح",
+		"مكافحة العدوى في أقسام الطوارئ تحتاج إلى مراجعة عاجلة وشاملة":     "طارق مدني",
+	}
+	got := map[string]string{}
+	for _, q := range d.Quotes {
+		got[q.Text] = q.Speaker
+	}
+	for text, sp := range want {
+		if got[text] != sp {
+			t.Errorf("quote %q: speaker %q, want %q (all: %+v)", text, got[text], sp, d.Quotes)
+		}
+	}
+	checkSummary(t, d.Summary, story())
+	var aawsat *model.OutletAdds
+	for i := range d.Adds {
+		if d.Adds[i].Source == "الشرق الأوسط" {
+			aawsat = &d.Adds[i]
+		}
+	}
+	if aawsat == nil || !contains(aawsat.Numbers, "12") || !contains(aawsat.Names, "طارق مدني") || len(aawsat.Sentences) == 0 {
+		t.Errorf("adds of الشرق الأوسط: %+v (all %+v)", aawsat, d.Adds)
+	}
+}
+
+// checkSummary checks what must hold of every summary: 3 to 5 sentences,
+// each verbatim from the article it cites, no two sharing more than half
+// of their words, from more than one outlet.
+func checkSummary(t *testing.T, sum []model.SummarySentence, arts []model.Article) {
+	t.Helper()
+	if len(sum) < 3 || len(sum) > 5 {
+		t.Fatalf("summary of %d sentences: %+v", len(sum), sum)
+	}
+	byID := map[int64]model.Article{}
+	for _, a := range arts {
+		byID[a.ID] = a
+	}
+	sources := map[string]bool{}
+	for i, s := range sum {
+		a, ok := byID[s.ArticleID]
+		if !ok || !strings.Contains(a.Text, s.Text) || s.Source != a.DisplaySource() {
+			t.Errorf("sentence %d not verbatim from its cited article %d: %q", i, s.ArticleID, s.Text)
+		}
+		sources[s.Source] = true
+		for _, o := range sum[:i] {
+			if overlap(contentWords(s.Text), contentWords(o.Text)) > maxShared {
+				t.Errorf("near repeats: %q / %q", s.Text, o.Text)
+			}
+		}
+	}
+	if len(sources) < 2 {
+		t.Errorf("summary cites one outlet: %+v", sum)
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSummaryOnlyForBigStories(t *testing.T) {
+	arts := story()
+	if s := Summary(arts[:2]); s != nil {
+		t.Errorf("two articles got a summary: %+v", s)
+	}
+	one := arts[1:]
+	for i := range one {
+		one[i].Outlet = "was"
+	}
+	if s := Summary(one); s != nil {
+		t.Errorf("one outlet got a summary: %+v", s)
+	}
+}
+
+func TestQuotes(t *testing.T) {
+	ents := []model.Entity{{Name: "عادل الجبير", Type: model.EntityPerson, Mentions: []string{"عادل الجبير", "الجبير"}}}
+	for _, tc := range []struct {
+		name, text string
+		want       []model.Quote
+	}{
+		{"verb, name, colon", `وقال وزير الخارجية عادل الجبير: «المملكة ماضية في دعم الشرعية في اليمن».`,
+			[]model.Quote{{Speaker: "عادل الجبير", Text: "المملكة ماضية في دعم الشرعية في اليمن"}}},
+		{"added, last speaker", "أكد الجبير أن الحل سياسي.\n\nوأضاف: \"لن نقبل بأي تدخل في شؤون المنطقة\".",
+			[]model.Quote{{Speaker: "عادل الجبير", Text: "لن نقبل بأي تدخل في شؤون المنطقة"}}},
+		{"curly quotes, described speaker", `وقال مصدر مسؤول في الوزارة “إن الاجتماع سيعقد الأسبوع المقبل في جدة”.`,
+			[]model.Quote{{Speaker: "مصدر مسؤول في الوزارة", Text: "إن الاجتماع سيعقد الأسبوع المقبل في جدة"}}},
+		{"a name is no quotation", `وقال الأحمدي لـ«الشرق الأوسط» إن المعارك مستمرة. ونشرت صحيفة «ديلي تايمز البريطانية اليوم» تقريرا.`, nil},
+		{"scare quotes", `وتحدث التقرير عن «الغضب» و«الألم الكبير» في القرية.`, nil},
+		{"no speech verb", `وصل الوفد إلى «مركز الملك عبدالعزيز الثقافي العالمي» صباح اليوم.`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Quotes(tc.text, ents)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("quote %d: %+v, want %+v", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestLean(t *testing.T) {
+	c := Compute(story()[1:], prof).Coverage // was, alriyadh, okaz: all SA
+	if !LeanCandidate(c) {
+		t.Fatalf("three Saudi outlets are no candidate: %+v", c.Outlets)
+	}
+	if l := Lean(c, []string{"was", "okaz"}, prof); l != "" {
+		t.Errorf("no other country active, yet lean %q", l)
+	}
+	if l := Lean(c, []string{"was", "aawsat"}, prof); l != "country:SA" {
+		t.Errorf("lean %q, want country:SA", l)
+	}
+	all := Compute(story(), prof).Coverage
+	if LeanCandidate(all) {
+		t.Errorf("SA and GB outlets are a candidate")
+	}
+}
+
+func FuzzQuotes(f *testing.F) {
+	f.Add(wireText)
+	f.Add(ownText)
+	f.Add("وقال: «")
+	f.Add("«»\"\"“”")
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, q := range Quotes(text, nil) {
+			if !strings.Contains(text, q.Text) || q.Speaker == "" {
+				t.Fatalf("quote %+v not verbatim or without speaker", q)
+			}
+		}
+		arts := []model.Article{{ID: 1, Outlet: "a", Text: text}, {ID: 2, Outlet: "b", Text: text + "\n\n" + wireText}, {ID: 3, Outlet: "c", Text: ownText}}
+		for _, s := range Summary(arts) {
+			if !strings.Contains(arts[s.ArticleID-1].Text, s.Text) {
+				t.Fatalf("summary sentence %q not verbatim", s.Text)
+			}
+		}
+	})
+}

@@ -1,0 +1,664 @@
+package coverage
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"khabar/internal/arabic"
+	"khabar/internal/model"
+)
+
+// normSet is a word set of the normalized forms (arabic.Normalize) of words.
+func normSet(words ...string) *arabic.WordSet {
+	for i, w := range words {
+		words[i] = arabic.Normalize(w)
+	}
+	return arabic.NewWordSet(words...)
+}
+
+// speechVerbs introduce what someone said (without a leading و or ف).
+var speechVerbs = normSet(
+	"قال", "قالت", "يقول", "تقول", "أكد", "أكدت", "يؤكد", "تؤكد", "أضاف", "أضافت", "يضيف", "تضيف",
+	"أوضح", "أوضحت", "يوضح", "توضح", "صرح", "صرحت", "يصرح", "تابع", "تابعت", "يتابع", "أشار", "أشارت", "يشير",
+	"لفت", "لفتت", "شدد", "شددت", "يشدد", "ذكر", "ذكرت", "بينت", "أفاد", "أفادت", "استطرد", "استطردت",
+	"اختتم", "اختتمت", "ختم", "ختمت", "زاد", "اعتبر", "اعتبرت", "رأى", "رأت", "علق", "علقت", "كتب", "كتبت",
+	"غرد", "غردت", "نقل", "نقلت", "أعلن", "أعلنت", "طالب", "طالبت", "دعا", "دعت", "حذر", "حذرت", "تساءل", "تساءلت",
+	"أجاب", "أجابت", "رد", "ردت", "قالوا", "أكدوا", "أضافوا", "أوضحوا", "يقولون", "أعرب", "أعربت", "وصف", "وصفت",
+	"أبلغ", "أبلغت", "أخبر", "أخبرت", "ناشد", "ناشدت", "اعترف", "اعترفت", "روى", "روت", "يروي", "أردف", "أردفت",
+	"تعهد", "تعهدت", "أفصح", "أفصحت", "نوه", "نوهت", "أكمل", "أكملت", "قالا", "يضيفون", "تصف", "يصف",
+)
+
+// speechParticiples continue the sentence's subject as the speaker
+// ("… مؤكدا أن «…»").
+var speechParticiples = normSet(
+	"مؤكدا", "مؤكدة", "مضيفا", "مضيفة", "موضحا", "موضحة", "قائلا", "قائلة", "مشيرا", "مشيرة", "مشددا", "مشددة",
+	"معتبرا", "معتبرة", "لافتا", "لافتة", "منوها", "منوهة", "متسائلا", "محذرا", "مطالبا", "داعيا", "مختتما", "مبينا",
+	"مستطردا", "متابعا", "مردفا",
+)
+
+// sayingNouns stand for "his saying": "نقل عن الملك قوله «…»".
+var sayingNouns = normSet("قوله", "قولها", "قولهم", "بقوله", "بقولها", "تصريحه", "تصريحها")
+
+// introducers may stand right before a short quotation.
+var introducers = normSet("أن", "إن", "بأن", "أنه", "إنه", "بأنه", "أنها", "إنها", "بأنها", "أنهم", "إنهم", "وإنه", "وأنه", "وإن", "وأن")
+
+// selfRefs are titles used as pronouns: the speaker is the one named before.
+var selfRefs = normSet("سموه", "معاليه", "سماحته", "فضيلته", "جلالته", "فخامته", "سعادته", "دولته", "نيافته")
+
+// stopSpeaker ends a speaker's name: prepositions, conjunctions, "that",
+// time words, and nouns of the occasion.
+var stopSpeaker = normSet("في", "عن", "خلال", "أمام", "على", "إلى", "عبر", "من", "مع", "بعد", "قبل",
+	"أثناء", "حول", "ضمن", "لدى", "أن", "إن", "بأن", "أنه", "إنه", "أنها", "إنها", "بأنه", "بأنها", "أنهم", "لها", "له", "لهم", "اليوم",
+	"أمس", "يوم", "حيث", "كما", "والتي", "الذي", "التي", "الذين", "و", "أو", "ثم", "بل", "لكن", "إذ", "بحسب", "حسب",
+	"وفق", "وفقا", "نقلا", "منذ", "عندما", "بينما", "فيما", "بيان", "تصريح", "تصريحات", "تصريحه", "كلمة", "كلمته", "مؤتمر",
+	"لقاء", "حديث", "حديثه", "مقابلة", "اتصال", "هاتفي", "أيضا", "كذلك", "قائلا", "قوله", "بقوله", "الليلة", "صباح",
+	"مساء", "الماضي", "الجاري", "خطاب", "خطابه", "رسالة", "تغريدة", "حسابه", "حسابها",
+)
+
+// roles are the words of a position that follows a name ("دون لاجوينز نائب
+// رئيس …"): the name ends before them.
+var roles = normSet("رئيس", "نائب", "وزير", "وزيرة", "مدير", "مديرة", "المتحدث", "الناطق", "متحدث", "ناطق",
+	"عضو", "أمين", "مستشار", "سفير", "قائد", "المدير", "الرئيس", "الأمين", "رئيسة", "محافظ", "أمير", "مساعد",
+	"وكيل", "المدرب", "مدرب", "لاعب", "اللاعب", "الخبير", "خبير", "المحلل", "محلل", "الكاتب", "الباحث", "مؤسس",
+	"المنسقة", "منسق", "منسقة", "ممثل", "المسؤول", "مسؤول", "عميد", "مفتي", "شيخ", "الشيخ", "النائب", "الوزير",
+	"رئيسة", "المستشار", "السفير", "القائد", "المحافظ", "الأمير",
+)
+
+// generic speakers are described, not named: their description is kept.
+var generic = normSet("مصدر", "مصادر", "مسؤول", "مسؤولون", "متحدث", "ناطق", "المتحدث", "الناطق", "مسؤولة",
+	"مصدرا", "شهود", "شاهد", "مواطنون", "مواطن", "خبراء", "خبير", "محللون", "دبلوماسي", "دبلوماسيون", "ناشطون", "ناشط",
+	"سكان", "مراقبون", "عضو", "أعضاء", "المصدر", "المسؤول",
+)
+
+// nameContexts before a quoted span mean it is a name, not a quotation
+// (صحيفة «ديلي تايمز»).
+var nameContexts = normSet("صحيفة", "جريدة", "موقع", "قناة", "وكالة", "مجلة", "برنامج", "كتاب",
+	"فيلم", "مسلسل", "أغنية", "عملية", "حملة", "شعار", "عنوان", "بعنوان", "لقب", "وسم", "هاشتاق", "هاشتاغ", "مركز",
+	"مجموعة", "شركة", "تطبيق", "مبادرة", "مشروع", "مسابقة", "جائزة", "مهرجان", "معرض", "منتدى", "مؤتمر", "نادي",
+	"تنظيم", "جماعة", "حركة", "حزب", "فندق", "مستشفى", "ندوة", "مسرحية", "رواية", "ديوان", "قصيدة", "اسم", "باسم", "مسمى",
+)
+
+// minQuoteWords is the fewest words a quotation has; a quotation of exactly
+// that many must follow an introducer (a speech verb, أن, a colon).
+const minQuoteWords = 3
+
+// spoken is a speaker named by a speech verb, quoted or not, at an offset.
+type spoken struct {
+	at      int
+	speaker string
+}
+
+// Quotes returns the direct quotations of text: spans between «», “” or
+// "" marks that a speech verb introduces (قال، أكد، أضاف، أوضح، صرح …),
+// with their speaker: the person or organisation named after the verb
+// (the canonical name of ents' entity when one of its mentions is there),
+// or, after a verb without a subject ("وأضاف:"), the person named first in
+// the sentence or else the last speaker named. Text is verbatim, without
+// the marks. Quoted names and scare quotes are left out.
+func Quotes(text string, ents []model.Entity) []model.Quote {
+	var (
+		out   []model.Quote
+		sents = arabic.SplitSentences(text)
+		spans = quoteSpans(text)
+		said  = speakersOf(text, spans, sents, ents)
+	)
+	var quoted []spoken // the speakers of the quotations found so far
+	lastBefore := func(at int) (string, int) {
+		sp, where := "", -1
+		for _, list := range [][]spoken{said, quoted} {
+			for _, s := range list {
+				if s.at >= at {
+					break
+				}
+				if s.at > where {
+					sp, where = s.speaker, s.at
+				}
+			}
+		}
+		return sp, where
+	}
+	for _, sp := range spans {
+		inner := strings.TrimSpace(text[sp.innerStart:sp.innerEnd])
+		n := countWords(inner)
+		if n < minQuoteWords || startsWithPunct(inner) {
+			continue
+		}
+		start := startOf(sents, sp.open)
+		before := text[start:sp.open]
+		if isNameContext(before) || followedByColonQuote(text[sp.close:]) {
+			continue
+		}
+		words := wordsOf(before)
+		if n == minQuoteWords && !introduced(before, words) || opensList(before, words) {
+			continue
+		}
+		speaker, found := "", false
+		for i := len(words) - 1; i >= 0 && i >= len(words)-30; i-- {
+			w := verbForm(words[i].norm)
+			if sayingNouns.Has(words[i].norm) {
+				// "عن الملك فيصل قوله «…»": the name before.
+				speaker = sayingSubject(before[:words[i].start], ents)
+				found = true
+			} else if speechParticiples.Has(w) {
+				speaker = sentenceSubject(before[:words[i].start], ents)
+				found = true
+			} else if speechVerbs.Has(w) {
+				speaker = speakerAfter(before[words[i].end:], ents)
+				if speaker == "" {
+					speaker = firstPerson(before[:words[i].start], ents)
+				}
+				found = true
+			}
+			if found {
+				break
+			}
+		}
+		if !found && strings.TrimSpace(before) == "" {
+			// A quotation that opens its sentence continues the speaker
+			// of the sentence before.
+			if who, at := lastBefore(sp.open); at >= 0 && sp.open-at < 600 {
+				speaker, found = who, true
+			}
+		}
+		if !found {
+			// The verb right after the quote: "«…»، قال الوزير".
+			after := text[sp.close:min(len(text), sp.close+200)]
+			if i := strings.IndexAny(after, ".\n"); i >= 0 {
+				after = after[:i]
+			}
+			aw := wordsOf(after)
+			for i := 0; i < len(aw) && i < 2; i++ {
+				if speechVerbs.Has(verbForm(aw[i].norm)) {
+					speaker = speakerAfter(after[aw[i].end:], ents)
+					found = speaker != ""
+					break
+				}
+			}
+		}
+		if found && speaker == "" {
+			speaker, _ = lastBefore(sp.open)
+		}
+		if speaker == "" {
+			continue
+		}
+		speaker = resolveDefinite(text[:sp.open], resolveRole(text, speaker, ents))
+		quoted = append(quoted, spoken{sp.open, speaker})
+		out = append(out, model.Quote{Speaker: speaker, Text: inner})
+	}
+	return out
+}
+
+// speakersOf lists, in text order, the speakers that speech verbs name
+// outside quotations (indirect speech included), for verbs without a
+// subject later on ("وأضاف:").
+func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []model.Entity) []spoken {
+	var out []spoken
+	inQuote := func(i int) bool {
+		for _, s := range spans {
+			if i >= s.open && i < s.close {
+				return true
+			}
+		}
+		return false
+	}
+	for _, w := range wordsOf(text) {
+		v := verbForm(w.norm)
+		if !speechVerbs.Has(v) && !speechParticiples.Has(v) || inQuote(w.start) {
+			continue
+		}
+		rest := text[w.end:min(len(text), w.end+300)]
+		sp := ""
+		if speechVerbs.Has(v) {
+			sp = speakerAfter(rest, ents)
+		}
+		if sp == "" {
+			sp = firstPerson(text[startOf(sents, w.start):w.start], ents)
+		}
+		if sp != "" {
+			out = append(out, spoken{w.start, sp})
+		}
+	}
+	return out
+}
+
+// quoteSpan is a quoted span: the opening mark at open, the closing mark
+// ending at close, the text between them.
+type quoteSpan struct{ open, innerStart, innerEnd, close int }
+
+// quoteSpans finds the spans between «», “” (or ”” as some sites write
+// them) and "" marks, outermost only, each within its paragraph.
+func quoteSpans(text string) []quoteSpan {
+	var out []quoteSpan
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		var closers string
+		switch r {
+		case '«':
+			closers = "»"
+		case '“', '”':
+			closers = "”“"
+		case '"':
+			// Glued to the word before it, it closes a quotation that
+			// opened elsewhere (a nested one), so it opens none.
+			if p, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && (unicode.IsLetter(p) || unicode.IsDigit(p)) {
+				i += size
+				continue
+			}
+			closers = "\""
+		}
+		if closers == "" {
+			i += size
+			continue
+		}
+		depth, j, end := 0, i+size, -1
+		for j < len(text) {
+			c, cs := utf8.DecodeRuneInString(text[j:])
+			if c == '\n' {
+				break
+			}
+			if r == '«' && c == '«' {
+				depth++
+			} else if strings.ContainsRune(closers, c) {
+				if depth == 0 {
+					end = j
+					break
+				}
+				depth--
+			}
+			j += cs
+		}
+		if end < 0 {
+			i += size
+			continue
+		}
+		_, cs := utf8.DecodeRuneInString(text[end:])
+		out = append(out, quoteSpan{open: i, innerStart: i + size, innerEnd: end, close: end + cs})
+		i = end + cs
+	}
+	return out
+}
+
+// startOf returns the start of the sentence holding offset i.
+func startOf(ss []arabic.Span, i int) int {
+	start := 0
+	for _, s := range ss {
+		if s.Start > i {
+			break
+		}
+		start = s.Start
+	}
+	return start
+}
+
+type word struct {
+	start, end int
+	norm       string
+}
+
+// wordsOf returns the words of s (runs of letters and digits) with their
+// offsets and normalized forms.
+func wordsOf(s string) []word {
+	var out []word
+	start := -1
+	for i, r := range s {
+		isW := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == 'ـ'
+		if isW && start < 0 {
+			start = i
+		} else if !isW && start >= 0 {
+			out = append(out, word{start, i, arabic.Normalize(s[start:i])})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, word{start, len(s), arabic.Normalize(s[start:])})
+	}
+	return out
+}
+
+// verbForm strips from a normalized word a leading و or ف and a trailing
+// object pronoun (وصفته → وصفت), when that leaves a speech verb or
+// participle.
+func verbForm(w string) string {
+	known := func(x string) bool { return speechVerbs.Has(x) || speechParticiples.Has(x) }
+	if known(w) {
+		return w
+	}
+	for _, p := range []string{"", "و", "ف"} {
+		rest, ok := strings.CutPrefix(w, p)
+		if !ok || utf8.RuneCountInString(rest) < 2 {
+			continue
+		}
+		if known(rest) {
+			return rest
+		}
+		for _, suf := range []string{"ه", "ها", "هم", "نا"} {
+			if stem, ok := strings.CutSuffix(rest, suf); ok && utf8.RuneCountInString(stem) >= 2 && speechVerbs.Has(stem) {
+				return stem
+			}
+		}
+	}
+	return w
+}
+
+func countWords(s string) int { return len(wordsOf(s)) }
+
+// startsWithPunct reports a span that begins with punctuation: the inside
+// of two quotations, not one.
+func startsWithPunct(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsPunct(r) && r != '(' && r != '«'
+}
+
+// followedByColonQuote reports a quoted name followed by a colon and a
+// quotation: «إيه بي سي»: «…».
+func followedByColonQuote(after string) bool {
+	after = strings.TrimLeft(after, " ")
+	rest, ok := strings.CutPrefix(after, ":")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimLeft(rest, " ")
+	return strings.HasPrefix(rest, "«") || strings.HasPrefix(rest, "\"") || strings.HasPrefix(rest, "“")
+}
+
+// introduced reports whether a short quotation follows an introducer: a
+// colon, a speech verb, أن or قوله.
+func introduced(before string, words []word) bool {
+	b := strings.TrimRightFunc(before, unicode.IsSpace)
+	if strings.HasSuffix(b, ":") || strings.HasSuffix(b, "،") && len(words) > 0 && speechParticiples.Has(verbForm(words[len(words)-1].norm)) {
+		return true
+	}
+	if len(words) == 0 || words[len(words)-1].end < len(b) {
+		return false
+	}
+	w := words[len(words)-1].norm
+	return introducers.Has(w) || speechVerbs.Has(verbForm(w)) || speechParticiples.Has(verbForm(w)) || sayingNouns.Has(w)
+}
+
+// isNameContext reports whether the text just before a quote makes it a
+// name: لـ or ل glued to it, or a word such as صحيفة or وكالة.
+func isNameContext(before string) bool {
+	if strings.HasSuffix(before, "لـ") || strings.HasSuffix(before, "بـ") {
+		return true
+	}
+	ws := wordsOf(before)
+	if len(ws) == 0 {
+		return false
+	}
+	last := ws[len(ws)-1]
+	if last.end == len(before) && (last.norm == "ل" || last.norm == "ب" || last.norm == "و" && len(ws) > 1 && isNameWord(ws[len(ws)-2].norm)) {
+		return true
+	}
+	if strings.TrimRightFunc(before[last.end:], unicode.IsSpace) != "" {
+		return false // punctuation between the word and the quote
+	}
+	return isNameWord(last.norm)
+}
+
+func isNameWord(w string) bool {
+	if nameContexts.Has(w) {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(w, "ال"); ok && nameContexts.Has(rest) {
+		return true
+	}
+	for _, p := range []string{"و", "ب", "ل", "ف"} {
+		if rest, ok := strings.CutPrefix(w, p); ok && (nameContexts.Has(rest) || nameContexts.Has(strings.TrimPrefix(rest, "ال"))) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxSpeakerWords bounds a speaker named without a known entity.
+const maxSpeakerWords = 6
+
+// isObjectWord reports a word that cannot start or continue a name: one
+// with ل or لل before it and an object pronoun after (لنظرائها).
+func isObjectWord(raw, norm string) bool {
+	if strings.HasPrefix(raw, "لـ") || strings.HasPrefix(norm, "لل") {
+		return true
+	}
+	if strings.HasPrefix(norm, "ل") {
+		for _, suf := range []string{"ها", "هم", "ه", "كم", "نا"} {
+			if strings.HasSuffix(norm, suf) && utf8.RuneCountInString(norm) > 4 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// speakerAfter is the speaker named right after a speech verb: the words
+// up to a preposition, "أن", a comma or a colon (at most maxSpeakerWords),
+// or the entity mentioned there. A described speaker (مصدر عسكري) keeps its
+// description, a named one loses the position after the name.
+func speakerAfter(s string, ents []model.Entity) string {
+	if i := strings.IndexAny(s, ":،,؛.\n«\"“”("); i >= 0 {
+		s = s[:i]
+	}
+	ws := wordsOf(s)
+	if len(ws) > 0 && selfRefs.Has(ws[0].norm) {
+		return ""
+	}
+	isGeneric := len(ws) > 0 && generic.Has(ws[0].norm)
+	n := 0
+	for n < len(ws) && n < maxSpeakerWords+2 {
+		w := ws[n].norm
+		if isObjectWord(s[ws[n].start:ws[n].end], w) {
+			break
+		}
+		if stopSpeaker.Has(w) {
+			// A described speaker goes on: "مسؤول كبير من حزب الشعب".
+			if !(isGeneric && (w == "من" || w == "في") && n+1 < len(ws)) {
+				break
+			}
+		}
+		if n > 0 && !isGeneric && roles.Has(w) && n >= 2 {
+			break
+		}
+		n++
+	}
+	if n == 0 {
+		return ""
+	}
+	if !isGeneric {
+		n = min(n, maxSpeakerWords)
+	}
+	phrase := s[ws[0].start:ws[n-1].end]
+	if !isGeneric {
+		if e := entityIn(phrase, ents); e != "" {
+			return e
+		}
+		// A name after a position: "وزير الخارجية الفرنسي لوران فابيوس".
+	}
+	return strings.TrimSpace(phrase)
+}
+
+// sayingSubject is the name before "قوله": after the last عن, else the
+// words just before.
+func sayingSubject(s string, ents []model.Entity) string {
+	ws := wordsOf(s)
+	from := max(0, len(ws)-4)
+	for i := len(ws) - 1; i >= from; i-- {
+		if ws[i].norm == "عن" {
+			from = i + 1
+			break
+		}
+	}
+	if from >= len(ws) {
+		return ""
+	}
+	if from == max(0, len(ws)-4) && (from >= len(ws) || ws[max(0, from-1)].norm != "عن") {
+		return "" // no "عن X": the speaker named before
+	}
+	phrase := s[ws[from].start:ws[len(ws)-1].end]
+	if e := entityIn(phrase, ents); e != "" {
+		return e
+	}
+	return phrase
+}
+
+// sentenceSubject is the speaker of a participle ("… مؤكدا"): the first
+// person or organisation named in the sentence before it, else the
+// words after the sentence's first verb.
+func sentenceSubject(s string, ents []model.Entity) string {
+	if p := firstOfType(s, ents, model.EntityPerson); p != "" {
+		return p
+	}
+	ws := wordsOf(s)
+	for i, w := range ws {
+		if i > 3 {
+			break
+		}
+		if w.norm == "ثم" || w.norm == "كما" || w.norm == "قد" || w.norm == "وقد" {
+			continue
+		}
+		sp := speakerAfter(s[w.end:], ents)
+		// Drop an object after the name: "وجه بهتشلي كلماته".
+		if f := strings.Fields(sp); len(f) > 1 {
+			lastW := arabic.Normalize(f[len(f)-1])
+			if strings.HasSuffix(lastW, "ته") || strings.HasSuffix(lastW, "اته") {
+				sp = strings.Join(f[:len(f)-1], " ")
+			}
+		}
+		if sp != "" {
+			return sp
+		}
+		break
+	}
+	return firstOfType(s, ents, model.EntityOrg)
+}
+
+// firstPerson is the first person (else organisation) of ents mentioned
+// in s.
+func firstPerson(s string, ents []model.Entity) string {
+	if p := firstOfType(s, ents, model.EntityPerson); p != "" {
+		return p
+	}
+	return firstOfType(s, ents, model.EntityOrg)
+}
+
+// firstOfType is the first entity of type typ mentioned in s.
+func firstOfType(s string, ents []model.Entity, typ string) string {
+	best, at := "", len(s)+1
+	for _, e := range ents {
+		if e.Type != typ {
+			continue
+		}
+		for _, m := range append([]string{e.Name}, e.Mentions...) {
+			if i := strings.Index(s, m); m != "" && i >= 0 && i < at {
+				best, at = e.Name, i
+			}
+		}
+	}
+	return best
+}
+
+// honorifics may stand before a position: "سمو رئيس الوزراء".
+var honorifics = normSet("سمو", "معالي", "سماحة", "فضيلة", "جلالة", "فخامة", "سعادة", "دولة", "صاحب")
+
+// resolveRole names the person a position stands for: a speaker given as
+// a position only ("رئيس الوزراء البريطاني") is the person the text names
+// right before or after that position ("رئيس الوزراء البريطاني ديفيد
+// كاميرون"). Other speakers are returned as they are.
+func resolveRole(text, speaker string, ents []model.Entity) string {
+	ws := wordsOf(speaker)
+	for len(ws) > 0 && honorifics.Has(ws[0].norm) {
+		ws = ws[1:]
+	}
+	if len(ws) < 2 || !roles.Has(ws[0].norm) {
+		return speaker
+	}
+	role := speaker[ws[0].start:ws[len(ws)-1].end]
+	for off := 0; ; {
+		i := strings.Index(text[off:], role)
+		if i < 0 {
+			return speaker
+		}
+		i += off
+		off = i + len(role)
+		for _, e := range ents {
+			if e.Type != model.EntityPerson {
+				continue
+			}
+			for _, m := range append([]string{e.Name}, e.Mentions...) {
+				if m == "" {
+					continue
+				}
+				b := strings.TrimRight(text[:i], " ،,")
+				a := strings.TrimLeft(text[off:], " ،,")
+				if strings.HasSuffix(b, m) || strings.HasPrefix(a, m) {
+					return e.Name
+				}
+			}
+		}
+	}
+}
+
+// listHeads before a colon open a list, not a quotation: "منها: «…»".
+var listHeads = normSet("منها", "منه", "يلي", "التالي", "التالية", "وهي", "هي", "وهما", "أبرزها", "أهمها", "وأبرزها")
+
+// opensList reports a quote that follows "منها:" and the like.
+func opensList(before string, words []word) bool {
+	if !strings.HasSuffix(strings.TrimRightFunc(before, unicode.IsSpace), ":") || len(words) == 0 {
+		return false
+	}
+	return listHeads.Has(words[len(words)-1].norm)
+}
+
+// entityIn is the canonical name of the person (else organisation) of
+// ents mentioned in phrase, the longest mention winning.
+func entityIn(phrase string, ents []model.Entity) string {
+	best, bestLen, bestPers := "", 0, false
+	for _, e := range ents {
+		if e.Type != model.EntityPerson && e.Type != model.EntityOrg {
+			continue
+		}
+		pers := e.Type == model.EntityPerson
+		for _, m := range append([]string{e.Name}, e.Mentions...) {
+			if m == "" || !strings.Contains(phrase, m) {
+				continue
+			}
+			if pers && !bestPers || pers == bestPers && len(m) > bestLen {
+				best, bestLen, bestPers = e.Name, len(m), pers
+			}
+		}
+	}
+	return best
+}
+
+// referents are the nouns a text names once in full ("مصدر عسكري موال
+// لهادي", "صحيفة غارديان") and then by the noun alone ("المصدر").
+var referents = normSet("مصدر", "مسؤول", "متحدث", "ناطق", "صحيفة", "وكالة", "وزارة", "منظمة", "شركة", "هيئة",
+	"لجنة", "حكومة", "سفارة", "رئاسة", "مسؤولة", "مجلة", "قناة", "جمعية", "مؤسسة", "محكمة", "شرطة", "بيان")
+
+// resolveDefinite names what a bare definite noun stands for: "المصدر"
+// after "مصدر عسكري موال لهادي" is that source. before is the text before
+// the quotation.
+func resolveDefinite(before, speaker string) string {
+	ws := wordsOf(speaker)
+	if len(ws) != 1 {
+		return speaker
+	}
+	noun, ok := strings.CutPrefix(ws[0].norm, "ال")
+	if !ok || !referents.Has(noun) {
+		return speaker
+	}
+	bw := wordsOf(before)
+	for i := len(bw) - 2; i >= 0; i-- {
+		w := bw[i].norm
+		for _, p := range []string{"", "و", "ل", "ب"} {
+			if x, ok := strings.CutPrefix(w, p); ok && x == noun {
+				// The noun and the words that describe it.
+				desc := speakerAfter(before[bw[i].end:], nil)
+				if desc == "" {
+					return speaker
+				}
+				return before[bw[i].start+len(p):bw[i].end] + " " + desc
+			}
+		}
+	}
+	return speaker
+}

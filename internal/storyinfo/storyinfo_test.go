@@ -1,0 +1,91 @@
+package storyinfo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"khabar/internal/model"
+	"khabar/internal/store"
+	"khabar/internal/store/sqlite"
+)
+
+func TestRefresh(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.AddOutlets(ctx, []model.Outlet{
+		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
+		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
+		{Key: "sabq", NameAR: "سبق", Country: "SA", Kind: model.OutletPrivate},
+		{Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2015, 8, 1, 9, 0, 0, 0, time.UTC)
+	first := &model.Article{URL: "https://spa.example/1", Outlet: "was", SourceName: "was", Title: "خبر",
+		Text: "وقال المتحدث باسم الوزارة: «سيبدأ العمل بالنظام الجديد مطلع الشهر المقبل».", Published: t0}
+	if _, err := st.SaveArticle(ctx, first, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range []string{"okaz", "sabq"} {
+		a := &model.Article{URL: "https://" + k + ".example/1", Outlet: k, SourceName: k, Title: "خبر", StoryID: first.StoryID,
+			DuplicateOf: first.ID, Text: first.Text, Published: t0.Add(time.Duration(i+1) * time.Hour)}
+		if _, err := st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Another country's outlet active the same day, on another story.
+	other := &model.Article{URL: "https://aawsat.example/x", Outlet: "aawsat", SourceName: "aawsat", Title: "آخر", Text: "نص.", Published: t0.Add(5 * time.Hour)}
+	if _, err := st.SaveArticle(ctx, other, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := RefreshStale(ctx, st, 0)
+	if err != nil || n != 2 {
+		t.Fatalf("RefreshStale = %d, %v; want 2 stories", n, err)
+	}
+	if stale, _ := st.StaleStories(ctx, 10); len(stale) != 0 {
+		t.Errorf("stale after refresh: %v", stale)
+	}
+	s, err := st.GetStory(ctx, first.StoryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.Details
+	if d == nil || s.DetailsRev != s.Rev {
+		t.Fatalf("details %v at %d, rev %d", d, s.DetailsRev, s.Rev)
+	}
+	if len(d.Coverage.Outlets) != 3 || d.FirstReport == nil || d.FirstReport.ArticleID != first.ID ||
+		len(d.Origin) != 1 || len(d.Origin[0].Copies) != 2 || len(d.Quotes) != 1 || d.Quotes[0].ArticleID != first.ID {
+		t.Errorf("details %+v", d)
+	}
+	if !d.OneSided || d.Lean != "country:SA" {
+		t.Errorf("three Saudi outlets while a British one is active: one sided %v, lean %q", d.OneSided, d.Lean)
+	}
+	if ls, _, _ := st.ListStories(ctx, store.StoryFilter{OneSided: true}); len(ls) != 1 || ls[0].ID != first.StoryID {
+		t.Errorf("one-sided stories %+v", ls)
+	}
+
+	// A change: the story is stale until read, and Story computes it once.
+	late := &model.Article{URL: "https://okaz.example/2", Outlet: "okaz", SourceName: "okaz", Title: "متابعة", StoryID: first.StoryID,
+		Text: "نص المتابعة.", Published: t0.Add(4 * time.Hour)}
+	if _, err := st.SaveArticle(ctx, late, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Story(ctx, st, first.StoryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DetailsRev != got.Rev || len(got.Details.Timeline) != 4 || got.Details.Coverage.Outlets[1].Articles != 2 {
+		t.Errorf("story read after a change: %+v", got.Details)
+	}
+	if stale, _ := st.StaleStories(ctx, 10); len(stale) != 0 {
+		t.Errorf("the read left the story stale: %v", stale)
+	}
+	if _, err := Story(ctx, st, 987654); err == nil {
+		t.Error("a missing story gave no error")
+	}
+}

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"khabar/internal/api/apitest"
+	"khabar/internal/model"
+	"khabar/internal/store"
+)
+
+// TestStoryPageDetails: a story page tells who covers the story (names,
+// never bare keys), who broke it, who copied whom, who said what, and
+// draws a timeline as SVG without script.
+func TestStoryPageDetails(t *testing.T) {
+	st := apitest.NewStore()
+	ctx := context.Background()
+	if err := st.AddOutlets(ctx, []model.Outlet{
+		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
+		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
+		{Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	text := "أعلنت الوزارة بدء المرحلة الثانية من المشروع في المنطقة الشرقية اليوم.\n\nوقال المتحدث باسم الوزارة: «سنكمل المشروع قبل نهاية العام الجاري بإذن الله».\n\nوأوضحت الوزارة أن المرحلة تشمل عشرة أحياء في مدينة الدمام."
+	wire := model.Article{URL: "https://spa.example/1", SourceName: "was", Outlet: "was", Title: "بدء المرحلة الثانية", Text: text,
+		Agency: "واس", Published: testNow, Modified: testNow.Add(3 * time.Hour)}
+	if _, err := st.SaveArticle(ctx, &wire, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	cp := model.Article{URL: "https://okaz.example/1", SourceName: "okaz", Outlet: "okaz", Title: "بدء المرحلة الثانية", Text: text,
+		Published: testNow.Add(time.Hour), StoryID: wire.StoryID, DuplicateOf: wire.ID}
+	own := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "مشروع الدمام",
+		Text:      "بدأت المرحلة الثانية من مشروع تطوير الأحياء في الدمام وتشمل 10 أحياء بتكلفة 300 مليون ريال.\n\nوتوقع مهندسون أن تنتهي الأعمال في الربع الأول من العام المقبل.",
+		Published: testNow.Add(2 * time.Hour), StoryID: wire.StoryID}
+	for _, a := range []*model.Article{&cp, &own} {
+		if _, err := st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/stories/" + strconv.FormatInt(wire.StoryID, 10)
+	body := checkPage(t, get(t, s, path), 200)
+	mustContain(t, body,
+		"وكالة الأنباء السعودية", "الشرق الأوسط", "عكاظ", // names, never keys
+		"أول من نشرها", "من نقل عن من", "واس", "من قال ماذا",
+		"سنكمل المشروع قبل نهاية العام الجاري بإذن الله", "المتحدث باسم الوزارة",
+		"<svg", "<circle", "tl-update", "ما يضيفه كل مصدر", "300")
+	if strings.Contains(body, "<script") {
+		t.Error("the story page has a script")
+	}
+	for _, key := range []string{">was<", ">okaz<", ">aawsat<"} {
+		if strings.Contains(body, key) {
+			t.Errorf("a bare outlet key %s is shown", key)
+		}
+	}
+	// Later pages list versions only.
+	en := get(t, s, path+"?lang=en").Body.String()
+	mustContain(t, en, "Who covers this story", "Timeline")
+}
