@@ -176,7 +176,7 @@ func (s *Store) upsertAlert(ctx context.Context, al model.Alert) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET query = excluded.query, source_ids = excluded.source_ids,
 			entities = excluded.entities, webhook = excluded.webhook, email = excluded.email,
-			created_at = excluded.created_at, outlet = excluded.outlet`,
+			created_at = excluded.created_at`,
 		al.ID, al.Query, int64s(al.SourceIDs), strs(al.Entities), al.Webhook, al.Email, timeArg(al.CreatedAt))
 	return err
 }
