@@ -132,9 +132,48 @@ func (s *Server) feedTop(w http.ResponseWriter, r *http.Request) {
 		s.feedFromFilter(w, r, s.newFeed(r, stringsAR.Latest, "/"), f, store.ArticleFilter{})
 	case ok && name == "search":
 		s.feedSearch(w, r, f)
+	case ok && name == "one-sided":
+		s.feedOneSided(w, r, f)
 	default:
 		s.notFound(w, r)
 	}
+}
+
+// feedOneSided is the feed of the stories whose coverage leans one way:
+// one item a story, newest report first.
+func (s *Server) feedOneSided(w http.ResponseWriter, r *http.Request, f feedFormat) {
+	d := s.newFeed(r, stringsAR.OneSided, "/")
+	stories, _, err := s.cfg.Store.ListStories(r.Context(), store.StoryFilter{OneSided: true, Limit: feedItems})
+	if err != nil {
+		s.feedError(w, r, fmt.Errorf("web: one-sided feed: %w", err))
+		return
+	}
+	for _, st := range stories {
+		link := s.absURL(r, "/stories/"+strconv.FormatInt(st.ID, 10))
+		it := feedItem{Permalink: link, Link: link, Title: st.Title, Published: st.LastSeen,
+			Summary: leanText(stringsAR, st)}
+		d.Items = append(d.Items, it)
+	}
+	s.writeFeed(w, r, d, f)
+}
+
+// leanText says, in the reader's language, which way a story's coverage
+// leans and which outlets cover it.
+func leanText(t *Strings, st model.Story) string {
+	if st.Details == nil {
+		return ""
+	}
+	var names []string
+	for _, o := range st.Details.Coverage.Outlets {
+		names = append(names, o.Source)
+	}
+	lean := st.Details.Lean
+	if kind, ok := strings.CutPrefix(lean, "kind:"); ok {
+		lean = kindName(t, kind)
+	} else {
+		lean = strings.TrimPrefix(lean, "country:")
+	}
+	return t.OneSided + " (" + lean + "): " + strings.Join(names, "، ")
 }
 
 func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request, f feedFormat) {

@@ -227,10 +227,19 @@ type StoryItem struct {
 type homePage struct {
 	Base
 	Stories  []StoryItem
+	OneSided []oneSidedItem // stories whose coverage leans one way
 	Items    []Item // the latest articles, one per story
 	Pager    Pager
 	Tags     []Trend
 	Entities []Trend
+}
+
+// oneSidedItem is a story whose coverage leans one way, on the home page.
+type oneSidedItem struct {
+	ID       int64
+	Title    string
+	Lean     string
+	LastSeen time.Time
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -255,6 +264,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			}
 			p.Stories = append(p.Stories, si)
 			shown[st.ID] = st.Articles
+		}
+		// Coverage that leans one way, beside the top stories.
+		one, _, err := s.cfg.Store.ListStories(ctx, store.StoryFilter{OneSided: true, Limit: 5})
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("web: home one-sided stories: %w", err))
+			return
+		}
+		for _, st := range one {
+			p.OneSided = append(p.OneSided, oneSidedItem{ID: st.ID, Title: st.Title, Lean: leanText(p.T, st), LastSeen: st.LastSeen})
 		}
 		// Trends help but are not the page: a failure is logged, not shown.
 		if p.Tags, p.Entities, err = s.trends(ctx, 10); err != nil {
@@ -685,16 +703,18 @@ type storyPage struct {
 }
 
 // KindName is an outlet kind in the reader's language.
-func (p *storyPage) KindName(kind string) string {
+func (p *storyPage) KindName(kind string) string { return kindName(p.T, kind) }
+
+func kindName(t *Strings, kind string) string {
 	switch kind {
 	case model.OutletWire:
-		return p.T.KindWire
+		return t.KindWire
 	case model.OutletState:
-		return p.T.KindState
+		return t.KindState
 	case model.OutletPublic:
-		return p.T.KindPublic
+		return t.KindPublic
 	case model.OutletPrivate:
-		return p.T.KindPrivate
+		return t.KindPrivate
 	}
 	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"khabar/internal/api/apitest"
 	"khabar/internal/model"
 	"khabar/internal/store"
+	"khabar/internal/storyinfo"
 )
 
 // TestStoryPageDetails: a story page tells who covers the story (names,
@@ -63,4 +64,45 @@ func TestStoryPageDetails(t *testing.T) {
 	// Later pages list versions only.
 	en := get(t, s, path+"?lang=en").Body.String()
 	mustContain(t, en, "Who covers this story", "Timeline")
+}
+
+// TestOneSided: a story covered by three Saudi outlets while a British
+// one publishes is listed on the home page and in /feeds/one-sided.xml.
+func TestOneSided(t *testing.T) {
+	st := apitest.NewStore()
+	ctx := context.Background()
+	if err := st.AddOutlets(ctx, []model.Outlet{
+		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
+		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
+		{Key: "sabq", NameAR: "سبق", Country: "SA", Kind: model.OutletPrivate},
+		{Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var story int64
+	for i, k := range []string{"was", "okaz", "sabq"} {
+		a := model.Article{URL: "https://" + k + ".example/1", SourceName: k, Outlet: k, Title: "افتتاح الطريق الدائري الجديد",
+			Text: "افتتح الطريق.", Published: testNow.Add(time.Duration(i) * time.Hour), StoryID: story}
+		if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		story = a.StoryID
+	}
+	other := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "خبر آخر", Text: "نص.", Published: testNow}
+	if _, err := st.SaveArticle(ctx, &other, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storyinfo.RefreshStale(ctx, st, 0); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := checkPage(t, get(t, s, "/"), 200)
+	mustContain(t, home, "تغطية من جهة واحدة", "/stories/"+strconv.FormatInt(story, 10), "افتتاح الطريق الدائري الجديد", "SA")
+	w := get(t, s, "/feeds/one-sided.xml")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "افتتاح الطريق الدائري الجديد") || strings.Contains(w.Body.String(), "خبر آخر") {
+		t.Errorf("one-sided feed: %d %s", w.Code, w.Body.String())
+	}
 }
