@@ -228,7 +228,7 @@ type homePage struct {
 	Base
 	Stories  []StoryItem
 	OneSided []oneSidedItem // stories whose coverage leans one way
-	Items    []Item // the latest articles, one per story
+	Items    []Item         // the latest articles, one per story
 	Pager    Pager
 	Tags     []Trend
 	Entities []Trend
