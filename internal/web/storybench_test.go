@@ -1,0 +1,89 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"khabar/internal/api/apitest"
+	"khabar/internal/store"
+	"khabar/internal/store/sqlite"
+)
+
+// BenchmarkStoryPageCorpus serves the pages of a store's stories of three
+// or more articles to concurrent readers and reports the median and
+// 99th-percentile latencies. KHABAR_BENCH_DATA names a data folder that
+// `khabar import` filled (SaudiNewsNet: khabar --data DIR import
+// ../shared/corpora/saudinewsnet/zips); without it the benchmark skips.
+// The details each page shows were computed by the import, so a view
+// reads them (a story read before its refresh would compute them once).
+func BenchmarkStoryPageCorpus(b *testing.B) {
+	dir := os.Getenv("KHABAR_BENCH_DATA")
+	if dir == "" {
+		b.Skip("KHABAR_BENCH_DATA names no data folder filled by khabar import")
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var ids []int64
+	for off := 0; len(ids) < 500; off += 100 {
+		page, _, err := st.ListStories(ctx, store.StoryFilter{Limit: 100, Offset: off})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, s := range page {
+			if s.Articles >= 3 {
+				ids = append(ids, s.ID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		b.Skip("no story of three articles in the store")
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var (
+		mu  sync.Mutex
+		all []time.Duration
+		n   atomic.Int64
+	)
+	b.SetParallelism(4) // 8 readers on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			id := ids[int(n.Add(1))%len(ids)]
+			start := time.Now()
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, httptest.NewRequest("GET", "/stories/"+strconv.FormatInt(id, 10), nil))
+			if w.Code != 200 {
+				b.Errorf("story %d: status %d", id, w.Code)
+				return
+			}
+			mine = append(mine, time.Since(start))
+		}
+		mu.Lock()
+		all = append(all, mine...)
+		mu.Unlock()
+	})
+	slices.Sort(all)
+	if len(all) > 0 {
+		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(len(ids)), "stories")
+	}
+}
