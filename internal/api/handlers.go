@@ -256,7 +256,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.cfg.Search.Search(r.Context(), search.Request{Query: query, SourceIDs: sources, Limit: p.Limit, Offset: p.Offset})
+	res, err := s.cfg.Search.Search(r.Context(), search.Request{Query: query, SourceIDs: sources, Limit: p.Limit, Offset: p.Offset, AllowPartial: true})
 	if errors.Is(err, store.ErrInvalid) {
 		return badParam("q", err.Error())
 	}
@@ -274,7 +274,8 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 		Total   int                `json:"total"`
 		Limit   int                `json:"limit"`
 		Offset  int                `json:"offset"`
-	}{query, out, res.Total, p.Limit, p.Offset})
+		Partial bool               `json:"partial"`
+	}{query, out, res.Total, p.Limit, p.Offset, res.Partial})
 }
 
 func (s *server) listSources(w http.ResponseWriter, r *http.Request) error {

@@ -38,7 +38,7 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := search.New(st, an).Search(ctx, search.Request{Query: q, Limit: *limit, Offset: *offset})
+	res, err := search.New(st, an).Search(ctx, search.Request{Query: q, Limit: *limit, Offset: *offset, AllowPartial: true})
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,11 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintln(a.stdout, "no results")
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "%d results\n\n", res.Total)
+	if res.Partial {
+		fmt.Fprintf(a.stdout, "%d results matching some of the words (no article holds them all)\n\n", res.Total)
+	} else {
+		fmt.Fprintf(a.stdout, "%d results\n\n", res.Total)
+	}
 	for _, r := range res.Results {
 		date := ""
 		if !r.Published.IsZero() {

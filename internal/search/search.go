@@ -20,6 +20,11 @@ type Request struct {
 	SourceIDs []int64
 	Limit     int // 0 means 20; at most 100
 	Offset    int
+	// AllowPartial lets a query of several words that no article matches
+	// whole fall back to the articles that match some of its words, best
+	// first (Results.Partial says so). Interactive search only: alerts,
+	// counts and exports ask for every word.
+	AllowPartial bool
 }
 
 // Result is one hit with its snippet.
@@ -37,6 +42,9 @@ type Result struct {
 type Results struct {
 	Results []Result `json:"results"`
 	Total   int      `json:"total"`
+	// Partial is true when no article matched every word and the results
+	// match only some of them (Request.AllowPartial).
+	Partial bool `json:"partial"`
 }
 
 // Backend is what search needs from a store.
@@ -76,18 +84,29 @@ func (s *Service) Search(ctx context.Context, req Request) (Results, error) {
 	if len(q.Clauses) == 0 {
 		return Results{Results: []Result{}}, nil
 	}
-	hits, total, err := s.st.SearchText(ctx, store.TextQuery{
+	tq := store.TextQuery{
 		Clauses:   q.Clauses,
 		SourceIDs: req.SourceIDs,
 		Limit:     req.Limit,
 		Offset:    req.Offset,
-	})
+	}
+	hits, total, err := s.st.SearchText(ctx, tq)
 	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
+	partial := false
+	if total == 0 && req.AllowPartial && len(q.Clauses) > 1 {
+		// No article holds every word: those that hold the most of them,
+		// and the rarest, score highest (BM25 adds up the words matched).
+		tq.Any = true
+		if hits, total, err = s.st.SearchText(ctx, tq); err != nil {
+			return Results{}, fmt.Errorf("search: partial: %w", err)
+		}
+		partial = total > 0
+	}
 	// Loading each hit and cutting its snippet are independent: they run
 	// side by side, which halves a page's latency on two cores.
-	out := Results{Results: make([]Result, len(hits)), Total: total}
+	out := Results{Results: make([]Result, len(hits)), Total: total, Partial: partial}
 	errs := make([]error, len(hits))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, snippetWorkers)

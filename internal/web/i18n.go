@@ -47,6 +47,7 @@ type Strings struct {
 	Alerts, AlertsIntro, AlertQuery, Webhook, Email string
 	CreateAlert, AlertCreated, AlertFeed, AlertThis string
 	QueryTooLong, InvalidQuery                      string
+	PartialResults                                  string
 	Login, Logout, LoginButton, LoginIntro          string
 	LoginToWrite, LoggedIn, CSRFFailed, Remove      string
 	SourceRemoved, AlertRemoved, SavedAlerts        string
@@ -103,7 +104,8 @@ var (
 		AlertQuery: "عبارة البحث", Webhook: "رابط ويب يستقبل المقالات (اختياري)", Email: "البريد الإلكتروني (اختياري)",
 		CreateAlert: "أنشئ التنبيه", AlertCreated: "أُنشئ التنبيه", AlertFeed: "تغذية التنبيه", AlertThis: "أنشئ تنبيهاً لهذا البحث",
 		QueryTooLong: "عبارة البحث طويلة جداً: ٥٠٠ حرف على الأكثر.", InvalidQuery: "تعذر فهم عبارة البحث",
-		Login: "دخول المشرف", Logout: "خروج", LoginButton: "ادخل",
+		PartialResults: "نتائج تطابق بعض الكلمات: لا يحوي أي خبر كل كلمات البحث.",
+		Login:          "دخول المشرف", Logout: "خروج", LoginButton: "ادخل",
 		LoginIntro:   "أدخل رمز الإدارة لتضيف المصادر والتنبيهات أو تحذفها. القراءة متاحة للجميع دون دخول.",
 		LoginToWrite: "سجّل الدخول برمز الإدارة لتضيف أو تحذف.", LoggedIn: "أنت مسجّل الدخول مشرفاً.",
 		CSRFFailed: "رُفض الطلب: النموذج منتهي الصلاحية أو لم يُرسَل من هذا الموقع. حدّث الصفحة وأعد المحاولة.",
@@ -152,7 +154,8 @@ var (
 		AlertQuery: "Search", Webhook: "Webhook URL (optional)", Email: "Email (optional)",
 		CreateAlert: "Create the alert", AlertCreated: "Alert created", AlertFeed: "Alert feed", AlertThis: "Create an alert for this search",
 		QueryTooLong: "The search is too long: 500 characters at most.", InvalidQuery: "The search could not be understood",
-		Login: "Admin login", Logout: "Log out", LoginButton: "Log in",
+		PartialResults: "Results that match some of the words: no article holds them all.",
+		Login:          "Admin login", Logout: "Log out", LoginButton: "Log in",
 		LoginIntro:   "Type the admin token to add or remove sources and alerts. Reading needs no login.",
 		LoginToWrite: "Log in with the admin token to add or remove.", LoggedIn: "You are logged in as the admin.",
 		CSRFFailed: "Request refused: the form has expired or was not sent from this site. Reload the page and try again.",

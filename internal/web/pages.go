@@ -519,6 +519,7 @@ type searchPage struct {
 	Sources  []model.Source
 	SourceID int64
 	Error    string
+	Partial  bool // the results match some of the words only
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
@@ -543,7 +544,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	}
-	req := search.Request{Query: q, Limit: 20}
+	req := search.Request{Query: q, Limit: 20, AllowPartial: true}
 	if id, err := strconv.ParseInt(r.URL.Query().Get("source"), 10, 64); err == nil && id > 0 {
 		p.SourceID = id
 		req.SourceIDs = []int64{id}
@@ -560,7 +561,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("web: search %q: %w", q, err))
 		return
 	}
-	p.Results, p.Total = res.Results, res.Total
+	p.Results, p.Total, p.Partial = res.Results, res.Total, res.Partial
 	p.Pager = newPager(r, page, req.Limit, res.Total)
 	feedQ := url.Values{"q": {q}}
 	if p.SourceID != 0 {

@@ -286,7 +286,7 @@ func runKhabar(ctx context.Context, data, corpus string, qs []query, keys []uint
 	ranks := make([]int, len(qs))
 	shown := 0
 	for i, q := range qs {
-		res, err := svc.Search(ctx, search.Request{Query: q.text, Limit: 10})
+		res, err := svc.Search(ctx, search.Request{Query: q.text, Limit: 10, AllowPartial: true})
 		if err != nil {
 			return nil, err
 		}
