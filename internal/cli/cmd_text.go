@@ -14,6 +14,7 @@ import (
 	"khabar/internal/arabic"
 	"khabar/internal/arabic/dates"
 	"khabar/internal/coverage"
+	"khabar/internal/entities"
 	"khabar/internal/keywords"
 	"khabar/internal/model"
 )
@@ -99,10 +100,15 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	an, rec, err := a.analysis(ctx, st)
+	an, _, err := a.analysis(ctx, st)
 	if err != nil {
 		return err
 	}
+	// The entities that join the keyphrase candidates are the built-in
+	// recognizer's: names learned from a store are too noisy to be tags
+	// (on akec-dev they cost 0.04 F1@10; see keywords/train_test.go). The
+	// analyzer still keeps them whole, as the store's counts were made so.
+	rec := entities.New(entities.Options{})
 	var stats keywords.Stats
 	if st != nil {
 		n, err := st.CountArticles(ctx)

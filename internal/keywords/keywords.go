@@ -5,12 +5,13 @@
 // Candidates are n-grams of analysis tokens that never start or end with a
 // stop word, particle or verb-looking word and never cross a sentence or
 // punctuation boundary; their key is the space-joined clitic-free Norm
-// forms, so التحالف, للتحالف and والتحالف are one phrase. Extract ranks them
-// by a TF-IDF score (document frequencies from Stats, which the store keeps
-// current as articles arrive) boosted for recurring multi-word phrases,
-// title words, entities and early position, drops phrases another phrase
-// dominates, and shows each in its most frequent written form without
-// clitics, in standard Arabic letters.
+// forms, so التحالف, للتحالف and والتحالف are one phrase. Extract drops
+// phrases another phrase dominates, ranks the rest by a linear score over
+// their features (TF-IDF with document frequencies from Stats, which the
+// store keeps current as articles arrive; first use and spread; length;
+// first line; entity; ...) learned on akec-dev (ranker_weights.go,
+// written by TestTrainRanker), and shows each in its most frequent written
+// form without clitics, in standard Arabic letters.
 //
 // The package is pure: no I/O, no shared mutable state.
 package keywords
@@ -330,6 +331,7 @@ type candidate struct {
 	words  int
 	tf     int
 	first  int      // token index of the first occurrence
+	last   int      // token index of the last occurrence
 	title  bool     // occurs in the first line (the title)
 	at     [4]int32 // token index of the first occurrences, for the display form
 	entity string   // canonical entity name, when the phrase is an entity
@@ -343,14 +345,14 @@ type candidate struct {
 // the corpus document frequencies, or nil for a built-in prior. The only
 // error is stats'.
 func Extract(ctx context.Context, text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int) ([]string, error) {
-	kws, _, err := extract(ctx, text, tokens, ents, stats, top, defaultWeights)
+	kws, _, err := extract(ctx, text, tokens, ents, stats, top, defaultRanker)
 	return kws, err
 }
 
 // ExtractWithCandidates returns both Extract and Candidates of text, from
 // one pass over its tokens.
 func ExtractWithCandidates(ctx context.Context, text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int) (keywords, candidates []string, err error) {
-	return extract(ctx, text, tokens, ents, stats, top, defaultWeights)
+	return extract(ctx, text, tokens, ents, stats, top, defaultRanker)
 }
 
 // phrases holds the candidates of one text, in blocks that keep their
@@ -438,6 +440,7 @@ func gather(text string, tokens []analysis.Token, ents []model.Entity, ph *phras
 		if c.tf < len(c.at) {
 			c.at[c.tf] = int32(o.i)
 		}
+		c.last = o.i
 		c.tf++
 		if tokens[o.i].Start < titleEnd && titleEnd < len(text) {
 			c.title = true
@@ -447,7 +450,7 @@ func gather(text string, tokens []analysis.Token, ents []model.Entity, ph *phras
 	return list, byKey
 }
 
-func extract(ctx context.Context, text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int, w weights) (keywords, candidates []string, err error) {
+func extract(ctx context.Context, text string, tokens []analysis.Token, ents []model.Entity, stats Stats, top int, r *ranker) (keywords, candidates []string, err error) {
 	if top <= 0 {
 		top = defaultTop
 	}
@@ -463,7 +466,7 @@ func extract(ctx context.Context, text string, tokens []analysis.Token, ents []m
 	candidates = keysOf(list)
 	mergeEntities(byKey, ents)
 	removeDominated(list)
-	if err := score(ctx, list, stats, len(tokens), w); err != nil {
+	if err := score(ctx, list, stats, tokens, r); err != nil {
 		return nil, nil, err
 	}
 	live := list[:0]
@@ -576,6 +579,7 @@ func mergeEntities(byKey map[string]*candidate, ents []model.Entity) {
 			if p.first < host.first {
 				host.first = p.first
 			}
+			host.last = max(host.last, p.last)
 			p.gone = true
 		}
 		host.entity = e.Name
@@ -658,20 +662,50 @@ func removeDominated(list []*candidate) {
 	}
 }
 
-// weights are the boosts of the ranking, set on akec-dev (see eval_test.go).
-type weights struct {
-	multiRecurring float64 // a phrase of several words seen more than once
-	pair           float64 // a two-word phrase seen once
-	long           float64 // a phrase of three or four words seen once
-	title          float64 // in the first line
-	entity         float64 // a named entity
-	position       float64 // weight of an early first occurrence
+// ranker scores a candidate by a linear function of its features (see
+// features), standardized by the mean and spread of each feature over
+// the training candidates. The weights are learned on akec-dev by
+// logistic regression (train_test.go writes ranker_weights.go).
+type ranker struct {
+	mean, scale, w [numFeatures]float64
+	bias           float64
 }
 
-var defaultWeights = weights{multiRecurring: 1.6, pair: 1, long: 0.875, title: 1.5, entity: 2.8, position: 2.5}
+// The features of a candidate.
+const (
+	fLogTF           = iota // 1 + ln(tf)
+	fIDF                    // inverse document frequency in the store (a prior without one)
+	fTFIDF                  // their product, the classic score
+	fFirst                  // first occurrence, as a share of the text
+	fEarly                  // first occurrence in the first tenth
+	fSpread                 // last minus first occurrence, as a share of the text
+	fOneWord                // a single word
+	fTwoWords               // two words
+	fLongPhrase             // three or four words
+	fFirstLine              // occurs in the first line (the title, for an article)
+	fEntity                 // a recognized named entity
+	fUnseen                 // no other document of the store has it
+	fOnce                   // seen once
+	fRecurringMulti         // several words, seen more than once
+	fCommon                 // a common news word
+	fDefinite               // the first word carries the article
+	fAdjectiveEnd           // the last word ends like a relative adjective (ـي، ـية)
+	fLetters                // letters, over 10
+	fInFirstSentence        // occurs in the first sentence
+	fTFShare                // tf over the text's most frequent candidate's tf
+	fLogTFIDF               // ln of the classic score
+	fLogPosition            // ln(1 + 2.5 × the share of the text after the first occurrence)
+	numFeatures
+)
 
-// score computes each live candidate's TF-IDF score with its boosts.
-func score(ctx context.Context, list []*candidate, stats Stats, ntokens int, w weights) error {
+// featureNames name the features in ranker_weights.go and the training
+// report.
+var featureNames = [numFeatures]string{"log_tf", "idf", "tf_idf", "first", "early", "spread", "one_word", "two_words",
+	"long_phrase", "first_line", "entity", "unseen", "once", "recurring_multi", "common", "definite", "adjective_end",
+	"letters", "first_sentence", "tf_share", "log_tf_idf", "log_position"}
+
+// features computes the feature vector of each live candidate.
+func features(ctx context.Context, list []*candidate, stats Stats, tokens []analysis.Token, ntokens int) ([][numFeatures]float64, error) {
 	var df map[string]int
 	docs := 0
 	if stats != nil {
@@ -683,43 +717,101 @@ func score(ctx context.Context, list []*candidate, stats Stats, ntokens int, w w
 		}
 		var err error
 		if df, docs, err = stats.DocFreq(ctx, keys); err != nil {
-			return fmt.Errorf("keywords: document frequencies: %w", err)
+			return nil, fmt.Errorf("keywords: document frequencies: %w", err)
 		}
 	}
 	if ntokens < 1 {
 		ntokens = 1
 	}
+	maxTF := 1
 	for _, c := range list {
+		if !c.gone {
+			maxTF = max(maxTF, c.tf)
+		}
+	}
+	firstSentence := -1
+	if len(tokens) > 0 {
+		firstSentence = tokens[0].Sentence
+	}
+	out := make([][numFeatures]float64, len(list))
+	for k, c := range list {
 		if c.gone {
 			continue
 		}
+		x := &out[k]
 		var idf float64
+		unseen := false
 		if docs > 0 {
 			d := df[c.key]
 			if d > docs {
 				d = docs
 			}
+			unseen = d == 0
 			idf = math.Log(float64(docs+1)/float64(d+1)) + 1
 		} else {
 			idf = priorIDF(c)
 		}
-		s := (1 + math.Log(float64(c.tf))) * idf
-		switch {
-		case c.words >= 2 && c.tf >= 2:
-			s *= w.multiRecurring
-		case c.words == 2:
-			s *= w.pair
-		case c.words >= 3:
-			s *= w.long
+		n := float64(ntokens)
+		x[fLogTF] = 1 + math.Log(float64(c.tf))
+		x[fIDF] = idf
+		x[fTFIDF] = x[fLogTF] * idf
+		x[fFirst] = float64(c.first) / n
+		x[fEarly] = b2f(float64(c.first) < n/10)
+		x[fSpread] = float64(c.last-c.first) / n
+		x[fOneWord] = b2f(c.words == 1)
+		x[fTwoWords] = b2f(c.words == 2)
+		x[fLongPhrase] = b2f(c.words >= 3)
+		x[fFirstLine] = b2f(c.title)
+		x[fEntity] = b2f(c.entity != "")
+		x[fUnseen] = b2f(unseen)
+		x[fOnce] = b2f(c.tf == 1)
+		x[fRecurringMulti] = b2f(c.words >= 2 && c.tf >= 2)
+		x[fCommon] = b2f(c.words == 1 && commonNews[c.key])
+		if c.first < len(tokens) {
+			t := tokens[c.first]
+			x[fDefinite] = b2f(definite(t.Normalized(), t.Norm))
+			x[fInFirstSentence] = b2f(t.Sentence == firstSentence)
 		}
-		if c.title {
-			s *= w.title
+		last := c.key[strings.LastIndexByte(c.key, ' ')+1:]
+		x[fAdjectiveEnd] = b2f(utf8.RuneCountInString(last) >= 4 && (strings.HasSuffix(last, "ي") || strings.HasSuffix(last, "يه")))
+		x[fLetters] = float64(utf8.RuneCountInString(c.key)) / 10
+		x[fTFShare] = float64(c.tf) / float64(maxTF)
+		x[fLogTFIDF] = math.Log(x[fTFIDF])
+		x[fLogPosition] = math.Log(1 + 2.5*(1-x[fFirst]))
+	}
+	return out, nil
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// apply is the ranker's score of a feature vector.
+func (r *ranker) apply(x *[numFeatures]float64) float64 {
+	s := r.bias
+	for i, v := range x {
+		sc := r.scale[i]
+		if sc == 0 {
+			continue
 		}
-		if c.entity != "" {
-			s *= w.entity
+		s += r.w[i] * (v - r.mean[i]) / sc
+	}
+	return s
+}
+
+// score sets each live candidate's score.
+func score(ctx context.Context, list []*candidate, stats Stats, tokens []analysis.Token, r *ranker) error {
+	xs, err := features(ctx, list, stats, tokens, len(tokens))
+	if err != nil {
+		return err
+	}
+	for k, c := range list {
+		if !c.gone {
+			c.score = r.apply(&xs[k])
 		}
-		s *= 1 + w.position*(1-float64(c.first)/float64(ntokens))
-		c.score = s
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package keywords
 import (
 	"archive/zip"
 	"bufio"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,8 +10,6 @@ import (
 	"testing"
 	"unicode"
 
-	"khabar/internal/analysis"
-	"khabar/internal/model"
 	"khabar/internal/sharedtest"
 )
 
@@ -115,57 +112,6 @@ func f1At10(gold, pred map[string][]string) (p, r, f float64) {
 		f = 2 * p * r / (p + r)
 	}
 	return p, r, f
-}
-
-// TestSweepWeights tries ranking weights on akec-dev (set KHABAR_SWEEP=1).
-func TestSweepWeights(t *testing.T) {
-	if os.Getenv("KHABAR_SWEEP") == "" {
-		t.Skip("set KHABAR_SWEEP=1 to sweep the ranking weights on akec-dev")
-	}
-	docs, goldPath := readAKEC(t)
-	gold := readGold(t, goldPath)
-	stats := &corpusStats{df: map[string]int{}}
-	toks := make([][]analysis.Token, len(docs))
-	ents := make([][]model.Entity, len(docs))
-	for i, d := range docs {
-		toks[i] = an.Analyze(d.text)
-		ents[i] = rec.Recognize(d.text, toks[i])
-		stats.add(Candidates(d.text, toks[i], ents[i]))
-	}
-	if os.Getenv("KHABAR_SWEEP_SNN") != "" {
-		for _, a := range sampleArticles(t, 1000) {
-			stats.add(candidatesOf(a))
-		}
-		for _, a := range snnArticles(t, 3000) {
-			stats.add(candidatesOf(a))
-		}
-		t.Logf("stats over %d documents", stats.docs)
-	}
-	run := func(w weights) float64 {
-		pred := map[string][]string{}
-		for i, d := range docs {
-			pred[d.id], _, _ = extract(context.Background(), d.text, toks[i], ents[i], stats, 10, w)
-		}
-		p, r, f := f1At10(gold, pred)
-		t.Logf("%+v P=%.3f R=%.3f F1=%.3f", w, p, r, f)
-		return f
-	}
-	best := defaultWeights
-	bestF := run(best)
-	// coordinate ascent over a few values per weight
-	for round := 0; round < 2; round++ {
-		for _, field := range []*float64{&best.multiRecurring, &best.pair, &best.long, &best.title, &best.entity, &best.position} {
-			orig := *field
-			for _, m := range []float64{0.5, 0.75, 1.25, 1.5, 2} {
-				*field = orig * m
-				if f := run(best); f > bestF+0.001 {
-					bestF, orig = f, *field
-				}
-			}
-			*field = orig
-		}
-	}
-	t.Logf("best %+v F1=%.3f", best, bestF)
 }
 
 // TestCandidateRecall reports how many gold top-10 phrases are candidates at
