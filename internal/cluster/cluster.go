@@ -25,13 +25,19 @@
 // Decisions, and why:
 //
 //   - Copies first. A candidate with the same content hash, or a near copy
-//     by dedup.NearScore, makes the article a duplicate; DuplicateOf is the
-//     root of that copy (the candidate's own DuplicateOf when it is itself
-//     a copy), so every copy points at the earliest text, and the article
-//     joins the root's story. A candidate that is itself a copy counts only
-//     if the article is also a copy of its root (when the root is among the
-//     candidates) or at least shares some text with it, so that copies of
-//     copies do not drift away from the text they are filed under.
+//     by dedup.NearScore (similar in both directions) whose title does not
+//     name other countries than the article's (both titles name countries,
+//     by name or adjective, and none in common: a template cable to
+//     another country), makes the
+//     article a duplicate; DuplicateOf is the root of that copy (the
+//     candidate's own DuplicateOf when it is itself a copy), so every copy
+//     points at the earliest text, and the article joins the root's story.
+//     A candidate that is itself a copy counts only if the article is also
+//     a copy of its root, or shares at least rootMinShare of the longer
+//     text with it and its title names no other countries, when the root
+//     is among the candidates, so that copies of copies do not drift away
+//     from the text they are filed under. Equal texts under titles naming
+//     different countries are not copies either.
 //   - Otherwise a story is joined on topic: the share of shared salient
 //     terms (of the smaller set, at least MinSharedTerms of them), or a
 //     similar text. One link is not enough when the story has several
@@ -178,7 +184,7 @@ func Decide(f Features, cands []Candidate, opts Options) Decision {
 		gap := absDur(f.Published.Sub(c.Published))
 		unknownTime := f.Published.IsZero() || c.Published.IsZero()
 		sameSource := f.SourceID != 0 && c.SourceID == f.SourceID
-		if f.Text.Hash != "" && c.ContentHash == f.Text.Hash {
+		if f.Text.Hash != "" && c.ContentHash == f.Text.Hash && !disjoint(f.Countries, p.Countries) {
 			s.copyS = 1
 			list = append(list, s)
 			continue
@@ -196,7 +202,12 @@ func Decide(f Features, cands []Candidate, opts Options) Decision {
 		}
 		s.textJ = j
 		cd := dedup.Doc{Sig: p.Text, Words: p.Words, Shingles: p.Shingles}
-		if s.copyS = dedup.NearScore(f.Text, cd); s.copyS > 0 {
+		if s.copyS = dedup.NearScore(f.Text, cd); s.copyS > 0 && disjoint(f.Countries, p.Countries) {
+			// Two cables from one template to different countries are
+			// not copies.
+			s.copyS = 0
+		}
+		if s.copyS > 0 {
 			list = append(list, s)
 			continue
 		}
@@ -241,7 +252,8 @@ func Decide(f Features, cands []Candidate, opts Options) Decision {
 			continue
 		}
 		if r := s.c.DuplicateOf; r != 0 {
-			if root, ok := byID[r]; ok && root.copyS == 0 && root.textJ < driftJaccard {
+			if root, ok := byID[r]; ok && (disjoint(f.Countries, root.p.Countries) || root.copyS == 0 &&
+				dedup.LongerShare(root.textJ, f.Text.Shingles, root.p.Shingles) < rootMinShare) {
 				continue
 			}
 		}
@@ -335,10 +347,6 @@ func Decide(f Features, cands []Candidate, opts Options) Decision {
 // similarity (half of TextLink) is a close text for story links.
 const partialCopy = 0.5
 
-// driftJaccard is the estimated text Jaccard below which an article has
-// drifted too far from a root to be filed under it.
-const driftJaccard = 0.08
-
 // topicLink is the share of shared terms of the smaller topic when at
 // least MinSharedTerms are shared and it reaches TopicLink, else 0.
 func topicLink(a, b []uint64, opts Options) float64 {
@@ -354,6 +362,18 @@ func topicLink(a, b []uint64, opts Options) float64 {
 		return 0
 	}
 	return s
+}
+
+// rootMinShare is the estimated share of the longer text below which an
+// article that is not a copy of a root (the root being among the
+// candidates) is not filed under it through one of the root's copies:
+// a copy of a copy must still be mostly the root's text.
+const rootMinShare = 0.4
+
+// disjoint reports whether two sorted distinct sets are both non-empty
+// and share nothing: titles that name different countries.
+func disjoint(a, b []uint64) bool {
+	return len(a) > 0 && len(b) > 0 && sharedSorted(a, b) == 0
 }
 
 // templated reports whether two similar texts are one template filled with

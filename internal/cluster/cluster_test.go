@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"khabar/internal/dedup"
 	"khabar/internal/sharedtest"
 )
 
@@ -133,14 +135,70 @@ func TestReferencePage(t *testing.T) {
 	}
 }
 
+// Two cables from one template that congratulate different countries are
+// not copies; the same cable under a new headline naming the same country
+// is.
+func TestTemplateCablesToOtherCountries(t *testing.T) {
+	cable := func(country, leader string) string {
+		return strings.Repeat("بعث خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز ال سعود برقيه تهنئه لفخامه "+
+			leader+" رئيس "+country+" بمناسبه ذكرى استقلال بلاده اعرب فيها عن اصدق التهاني واطيب التمنيات بالصحه والسعاده ", 2)
+	}
+	opts := DefaultOptions()
+	idx := newMemIndex()
+	f1 := testFeatures("القيادة تهنئ رئيس كولومبيا بذكرى الاستقلال", cable("كولومبيا", "الرئيس خوان مانويل سانتوس"), 1, t0)
+	id1, _ := idx.add(f1, opts)
+	f2 := testFeatures("القيادة تهنئ رئيس بيرو بذكرى الاستقلال", cable("بيرو", "الرئيس اويانتا هومالا"), 1, t0.Add(time.Hour))
+	if dedup.NearScore(f1.Text, f2.Text) == 0 {
+		t.Fatalf("the two cables are no near copies by text (similarity %.2f): the test says nothing", Similarity(f1, f2))
+	}
+	if _, d := idx.add(f2, opts); d.DuplicateOf != 0 {
+		t.Errorf("cable to Peru: %+v, want no copy of the cable to Colombia (similarity %.2f)", d, Similarity(f1, f2))
+	}
+	f3 := testFeatures("خادم الحرمين يهنئ رئيس كولومبيا", cable("كولومبيا", "الرئيس خوان مانويل سانتوس"), 2, t0.Add(2*time.Hour))
+	if _, d := idx.add(f3, opts); d.DuplicateOf != id1 {
+		t.Errorf("the same cable to Colombia: %+v, want a copy of %d", d, id1)
+	}
+}
+
+// A short item and the daily digest that quotes it whole: the digest is
+// not a copy of the item, but the two are one story.
+func TestDigestIsNoCopyOfItsItem(t *testing.T) {
+	item := "اعلنت وزاره الصحه اليوم عن تسجيل حالات جديده في المنطقه الشرقيه وقالت الوزاره ان الحالات مستقره " +
+		"وان الفرق الطبيه تتابع المخالطين في الاحساء والدمام والخبر وتعمل على فحصهم في المستشفيات"
+	var other []string
+	for i := range 6 {
+		other = append(other, "وفي خبر اخر رقم "+strconv.Itoa(i)+" افتتح امير المنطقه مشروعا للطرق والجسور بتكلفه كبيره "+
+			"في محافظه "+strings.Repeat("ا", i+2)+" وحضر الافتتاح عدد من المسؤولين والاهالي")
+	}
+	digest := strings.Join(other[:3], " ") + " " + item + " " + strings.Join(other[3:], " ")
+	opts := DefaultOptions()
+	idx := newMemIndex()
+	fi := testFeatures("الصحة: حالات جديدة في الشرقية", item, 1, t0)
+	id1, _ := idx.add(fi, opts)
+	fd := testFeatures("حصاد اليوم", digest, 2, t0.Add(time.Hour))
+	if j := Similarity(fi, fd); dedup.Containment(j, fi.Text.Shingles, fd.Text.Shingles) < dedup.DuplicateContainment {
+		t.Fatalf("item not contained in the digest (similarity %.2f): the test says nothing", j)
+	}
+	_, d := idx.add(fd, opts)
+	if d.DuplicateOf != 0 {
+		t.Errorf("digest: %+v, want no copy of the item it quotes", d)
+	}
+	if d.StoryID != id1 {
+		t.Errorf("digest: story %d, want the item's story %d", d.StoryID, id1)
+	}
+}
+
 func TestPackUnpack(t *testing.T) {
-	f := testFeatures("عنوان الخبر عن الاقتصاد", strings.Repeat("نمو الاقتصاد السعودي في الربع الثاني ", 10), 4, t0)
+	f := testFeatures("عنوان الخبر عن الاقتصاد في السعودية", strings.Repeat("نمو الاقتصاد السعودي في الربع الثاني ", 10), 4, t0)
 	start := t0.Add(-time.Hour)
 	p, err := Unpack(Pack(f, start))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(p.Text, f.Text.Sig) || !slices.Equal(p.Topic, f.Topic) ||
+	if len(f.Countries) == 0 {
+		t.Fatal("title names no country: the test says nothing")
+	}
+	if !slices.Equal(p.Text, f.Text.Sig) || !slices.Equal(p.Topic, f.Topic) || !slices.Equal(p.Countries, f.Countries) ||
 		p.Words != f.Text.Words || p.Shingles != f.Text.Shingles || !p.StoryStart.Equal(start) {
 		t.Errorf("round trip lost data: %+v", p)
 	}
@@ -148,10 +206,27 @@ func TestPackUnpack(t *testing.T) {
 		"nil":       nil,
 		"magic":     {1, 2, 3},
 		"truncated": Pack(f, start)[:10],
+		"countries": func() []uint64 { s := Pack(f, start); s[3] = MaxCountries + 1; return s }(),
+		"version":   func() []uint64 { s := Pack(f, start); s[0] = s[0]&^(0xff<<40) | 9<<40; return s }(),
 	} {
 		if _, err := Unpack(sig); !errors.Is(err, ErrBadSignature) {
 			t.Errorf("%s: got %v, want ErrBadSignature", name, err)
 		}
+	}
+}
+
+// Signatures written before titles' countries were kept still unpack.
+func TestUnpackVersion1(t *testing.T) {
+	f := testFeatures("عنوان الخبر عن الاقتصاد", strings.Repeat("نمو الاقتصاد السعودي في الربع الثاني ", 10), 4, t0)
+	v1 := []uint64{uint64(packMagic)<<48 | 1<<40 | uint64(len(f.Text.Sig))<<24 | uint64(len(f.Topic))<<8 | uint64(len(f.Numbers)),
+		uint64(f.Text.Words)<<32 | uint64(f.Text.Shingles), uint64(t0.Unix())}
+	v1 = append(append(append(v1, f.Text.Sig...), f.Topic...), f.Numbers...)
+	p, err := Unpack(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Text, f.Text.Sig) || !slices.Equal(p.Topic, f.Topic) || p.Countries != nil || !p.StoryStart.Equal(t0) {
+		t.Errorf("version 1 read wrong: %+v", p)
 	}
 }
 
@@ -272,6 +347,38 @@ func FuzzHasDigit(f *testing.F) {
 	f.Fuzz(func(t *testing.T, w string) {
 		if got, want := hasDigit(w), strings.ContainsFunc(w, unicode.IsDigit); got != want {
 			t.Fatalf("hasDigit(%q) = %v, want %v", w, got, want)
+		}
+	})
+}
+
+// FuzzUnpack: any slice unpacks or fails with ErrBadSignature, never
+// panics, and what Pack writes unpacks.
+func FuzzUnpack(f *testing.F) {
+	good := Pack(testFeatures("القيادة تهنئ رئيس كولومبيا", strings.Repeat("نمو الاقتصاد في الربع الثاني ", 8), 1, t0), t0)
+	seed := func(sig []uint64) []byte {
+		b := make([]byte, 0, 8*len(sig))
+		for _, v := range sig {
+			b = binary.LittleEndian.AppendUint64(b, v)
+		}
+		return b
+	}
+	f.Add(seed(good))
+	f.Add(seed(good[:5]))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sig := make([]uint64, len(b)/8)
+		for i := range sig {
+			sig[i] = binary.LittleEndian.Uint64(b[8*i:])
+		}
+		p, err := Unpack(sig)
+		if err != nil {
+			if !errors.Is(err, ErrBadSignature) {
+				t.Fatalf("error %v is not ErrBadSignature", err)
+			}
+			return
+		}
+		if len(p.Countries) > MaxCountries {
+			t.Fatalf("%d countries", len(p.Countries))
 		}
 	})
 }

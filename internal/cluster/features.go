@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"khabar/internal/arabic"
 	"khabar/internal/dedup"
 )
 
@@ -37,9 +38,13 @@ const topicBandDomain = 0x746f70696362616e // "topicban"
 // Features is what cluster knows of one article: its text for copies, its
 // salient terms for stories, and when and where it was published.
 type Features struct {
-	Text      dedup.Doc
-	Topic     []uint64 // sorted distinct hashes of the salient terms
-	Numbers   []uint64 // sorted distinct hashes of the numbers in the text (at most MaxNumbers)
+	Text    dedup.Doc
+	Topic   []uint64 // sorted distinct hashes of the salient terms
+	Numbers []uint64 // sorted distinct hashes of the numbers in the text (at most MaxNumbers)
+	// Countries are the sorted distinct hashes of the countries the
+	// title names (TitleCountries); two texts whose titles both name
+	// countries but none in common are not copies.
+	Countries []uint64
 	SourceID  int64
 	Published time.Time
 }
@@ -174,6 +179,25 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
+// MaxCountries is the most title countries kept per article.
+const MaxCountries = 16
+
+// TitleCountries returns the hashes of the countries a title names by
+// their Arabic names or adjectives (arabic.Countries), for
+// Features.Countries.
+func TitleCountries(title string) []uint64 {
+	codes := arabic.Countries(title)
+	if len(codes) > MaxCountries {
+		codes = codes[:MaxCountries]
+	}
+	hs := make([]uint64, 0, len(codes))
+	for _, c := range codes {
+		hs = append(hs, dedup.HashString("country:"+c))
+	}
+	slices.Sort(hs)
+	return slices.Compact(hs)
+}
+
 // HashTerms returns the sorted distinct hashes of terms (at most
 // MaxTopicTerms, the first ones kept).
 func HashTerms(terms []string) []uint64 {
@@ -234,11 +258,17 @@ func (f Features) Bands() []uint64 {
 //	[0] header: magic (16 bits) | version (8) | text length (16) | topic length (16) | numbers length (8)
 //	[1] words (32 bits) | distinct shingles (32 bits)
 //	[2] story start, Unix seconds (int64 bits)
-//	[3 ...] text MinHash signature, then topic term hashes, then number hashes
+//	[3] title countries length (version 2 only)
+//	[... ] text MinHash signature, then topic term hashes, then number
+//	hashes, then (version 2) title country hashes
+//
+// Version 1 signatures, written before titles' countries were kept, are
+// still read: they name no countries.
 const (
-	packMagic   = 0x6b68 // "kh"
-	packVersion = 1
-	packHeader  = 3
+	packMagic    = 0x6b68 // "kh"
+	packVersion  = 2
+	packHeader   = 4
+	packHeaderV1 = 3
 )
 
 // ErrBadSignature is returned by Unpack for a signature it cannot read.
@@ -251,13 +281,14 @@ type Packed struct {
 	Shingles   int
 	Topic      []uint64
 	Numbers    []uint64
+	Countries  []uint64  // hashes of the countries the title names
 	StoryStart time.Time // publication of the story's first article
 }
 
 // Pack lays out f's signatures and the start of the story it joined (from
 // Decision.StoryStart) in one slice for model.Article.Signature.
 func Pack(f Features, storyStart time.Time) []uint64 {
-	text, topic, nums := f.Text.Sig, f.Topic, f.Numbers
+	text, topic, nums, countries := f.Text.Sig, f.Topic, f.Numbers, f.Countries
 	if len(text) > 0xffff {
 		text = text[:0xffff]
 	}
@@ -267,15 +298,20 @@ func Pack(f Features, storyStart time.Time) []uint64 {
 	if len(nums) > 0xff {
 		nums = nums[:0xff]
 	}
-	out := make([]uint64, 0, packHeader+len(text)+len(topic)+len(nums))
+	if len(countries) > MaxCountries {
+		countries = countries[:MaxCountries]
+	}
+	out := make([]uint64, 0, packHeader+len(text)+len(topic)+len(nums)+len(countries))
 	out = append(out,
 		uint64(packMagic)<<48|uint64(packVersion)<<40|uint64(len(text))<<24|uint64(len(topic))<<8|uint64(len(nums)),
 		uint64(clampU32(f.Text.Words))<<32|uint64(clampU32(f.Text.Shingles)),
 		uint64(unixOrZero(storyStart)),
+		uint64(len(countries)),
 	)
 	out = append(out, text...)
 	out = append(out, topic...)
-	return append(out, nums...)
+	out = append(out, nums...)
+	return append(out, countries...)
 }
 
 func clampU32(n int) uint32 {
@@ -295,28 +331,48 @@ func unixOrZero(t time.Time) int64 {
 	return t.Unix()
 }
 
-// Unpack reads a slice written by Pack. The returned slices alias sig.
+// Unpack reads a slice written by Pack (this version or version 1). The
+// returned slices alias sig.
 func Unpack(sig []uint64) (Packed, error) {
-	if len(sig) < packHeader {
-		return Packed{}, fmt.Errorf("%w: %d values, want at least %d", ErrBadSignature, len(sig), packHeader)
+	if len(sig) < packHeaderV1 {
+		return Packed{}, fmt.Errorf("%w: %d values, want at least %d", ErrBadSignature, len(sig), packHeaderV1)
 	}
 	h := sig[0]
 	if h>>48 != packMagic {
 		return Packed{}, fmt.Errorf("%w: unknown layout", ErrBadSignature)
 	}
-	if v := h >> 40 & 0xff; v != packVersion {
+	header, nCountries := packHeaderV1, 0
+	switch v := h >> 40 & 0xff; v {
+	case 1:
+	case packVersion:
+		if len(sig) < packHeader {
+			return Packed{}, fmt.Errorf("%w: %d values, want at least %d", ErrBadSignature, len(sig), packHeader)
+		}
+		header = packHeader
+		if sig[3] > MaxCountries {
+			return Packed{}, fmt.Errorf("%w: %d countries, at most %d", ErrBadSignature, sig[3], MaxCountries)
+		}
+		nCountries = int(sig[3])
+	default:
 		return Packed{}, fmt.Errorf("%w: version %d", ErrBadSignature, v)
 	}
 	nText, nTopic, nNums := int(h>>24&0xffff), int(h>>8&0xffff), int(h&0xff)
-	if want := packHeader + nText + nTopic + nNums; len(sig) != want {
+	if want := header + nText + nTopic + nNums + nCountries; len(sig) != want {
 		return Packed{}, fmt.Errorf("%w: %d values, header says %d", ErrBadSignature, len(sig), want)
+	}
+	at := header
+	next := func(n int) []uint64 {
+		s := sig[at : at+n : at+n]
+		at += n
+		return s
 	}
 	p := Packed{
 		Words:    int(sig[1] >> 32),
 		Shingles: int(sig[1] & 0xffffffff),
-		Text:     sig[packHeader : packHeader+nText],
-		Topic:    sig[packHeader+nText : packHeader+nText+nTopic],
-		Numbers:  sig[packHeader+nText+nTopic:],
+	}
+	p.Text, p.Topic, p.Numbers, p.Countries = next(nText), next(nTopic), next(nNums), next(nCountries)
+	if len(p.Countries) == 0 {
+		p.Countries = nil
 	}
 	if s := int64(sig[2]); s != 0 {
 		p.StoryStart = time.Unix(s, 0).UTC()

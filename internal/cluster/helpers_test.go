@@ -69,5 +69,7 @@ func testTerms(normText string) []string {
 func testFeatures(title, body string, source int64, pub time.Time) Features {
 	nt, nb := testNormalize(title), testNormalize(body)
 	terms := TopicTerms(testTerms(nt), testTerms(nb), nil, isTestStop)
-	return NewFeatures(nb, terms, source, pub)
+	f := NewFeatures(nb, terms, source, pub)
+	f.Countries = TitleCountries(title)
+	return f
 }

@@ -97,6 +97,36 @@ func TestNearDuplicates(t *testing.T) {
 	}
 }
 
+// A short item that a long digest quotes whole is contained in it, but it
+// is not its copy: a copy is similar in both directions.
+func TestContainedItemIsNoCopy(t *testing.T) {
+	words := Words(wire)
+	item := NewDoc(strings.Join(words[:30], " "))
+	// a digest: other items (distinct words), then the item, three times
+	// its length in all
+	letters := []rune("بتثجحخدذرزسشصضطظعغفقكلمنهوي")
+	var digest []string
+	for i := range 60 {
+		digest = append(digest, "خبر"+string(letters[i%len(letters)])+string(letters[i/len(letters)]))
+	}
+	digest = append(digest, words[:30]...)
+	long := NewDoc(strings.Join(digest, " "))
+	j := Similarity(item.Sig, long.Sig)
+	if c := Containment(j, item.Shingles, long.Shingles); c < DuplicateContainment {
+		t.Fatalf("item not contained in the digest (containment %.2f): the test says nothing", c)
+	}
+	if IsDuplicate(item, long) || IsDuplicate(long, item) {
+		t.Errorf("item judged a copy of the digest that quotes it (share of the digest %.2f)",
+			LongerShare(j, item.Shingles, long.Shingles))
+	}
+	if got := LongerShare(0.25, 10, 40); got != 0.25 {
+		t.Errorf("LongerShare(0.25, 10, 40) = %v, want 0.25", got)
+	}
+	if got := LongerShare(0.5, 0, 0); got != 0 {
+		t.Errorf("LongerShare of empty sets = %v, want 0", got)
+	}
+}
+
 func TestTinyTextsOnlyExact(t *testing.T) {
 	const brief = "حاله الطقس اليوم في الرياض غائم جزئيا مع امطار متفرقه"
 	short := NewDoc(brief)

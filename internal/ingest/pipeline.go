@@ -154,6 +154,7 @@ func (p *Pipeline) PrepareWith(ctx context.Context, a *model.Article, stats keyw
 		pub = p.cfg.Now()
 	}
 	f := cluster.NewFeatures(normBody, terms, a.SourceID, pub)
+	f.Countries = cluster.TitleCountries(a.Title)
 	a.ContentHash = f.Text.Hash
 	idx.Bands = f.Bands()
 	return &Prepared{
