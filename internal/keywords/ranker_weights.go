@@ -2,79 +2,79 @@
 
 package keywords
 
-// defaultRanker was fitted on 80 akec-dev documents (lambda 0.01, gold weight 1, top-10 gold ×3).
+// defaultRanker was fitted on 80 akec-dev documents (lambda 0.01, gold weight 4, top-10 gold ×3).
 var defaultRanker = &ranker{
-	bias: -2.34102,
+	bias: -1.049,
 	mean: [numFeatures]float64{
-		1.37935,   // log_tf
-		7.57145,   // idf
-		9.86224,   // tf_idf
-		0.440056,  // first
-		0.160626,  // early
-		0.127118,  // spread
-		0.612932,  // one_word
-		0.28302,   // two_words
-		0.104048,  // long_phrase
-		0.175252,  // first_line
-		0.0538841, // entity
-		0.258772,  // unseen
-		0.643082,  // once
-		0.0773622, // recurring_multi
-		0.0449676, // common
-		0.363269,  // definite
-		0.169286,  // adjective_end
-		0.768747,  // letters
-		0.0990442, // first_sentence
-		0.11304,   // tf_share
-		2.18795,   // log_tf_idf
-		0.820133,  // log_position
+		1.38202,   // log_tf
+		7.5459,    // idf
+		9.84275,   // tf_idf
+		0.440859,  // first
+		0.160235,  // early
+		0.128094,  // spread
+		0.617969,  // one_word
+		0.280924,  // two_words
+		0.101107,  // long_phrase
+		0.175146,  // first_line
+		0.0711589, // entity
+		0.256543,  // unseen
+		0.641326,  // once
+		0.0773661, // recurring_multi
+		0.0454342, // common
+		0.363409,  // definite
+		0.167659,  // adjective_end
+		0.764254,  // letters
+		0.0993153, // first_sentence
+		0.114692,  // tf_share
+		2.18563,   // log_tf_idf
+		0.819128,  // log_position
 	},
 	scale: [numFeatures]float64{
-		0.599163, // log_tf
-		2.93886,  // idf
-		4.69119,  // tf_idf
-		0.296229, // first
-		0.367186, // early
-		0.24248,  // spread
-		0.487079, // one_word
-		0.450466, // two_words
-		0.305322, // long_phrase
-		0.380182, // first_line
-		0.225789, // entity
-		0.43796,  // unseen
-		0.47909,  // once
-		0.267165, // recurring_multi
-		0.207233, // common
-		0.480941, // definite
-		0.375004, // adjective_end
-		0.46512,  // letters
-		0.298721, // first_sentence
-		0.125598, // tf_share
-		0.450271, // log_tf_idf
-		0.346524, // log_position
+		0.601064, // log_tf
+		2.9413,   // idf
+		4.6788,   // tf_idf
+		0.296542, // first
+		0.366824, // early
+		0.243615, // spread
+		0.485884, // one_word
+		0.44945,  // two_words
+		0.30147,  // long_phrase
+		0.380092, // first_line
+		0.25709,  // entity
+		0.436725, // unseen
+		0.479611, // once
+		0.267171, // recurring_multi
+		0.208254, // common
+		0.480981, // definite
+		0.373563, // adjective_end
+		0.462702, // letters
+		0.299085, // first_sentence
+		0.127493, // tf_share
+		0.45124,  // log_tf_idf
+		0.346974, // log_position
 	},
 	w: [numFeatures]float64{
-		0.080194,   // log_tf
-		0.109498,   // idf
-		0.160458,   // tf_idf
-		-0.223968,  // first
-		0.135891,   // early
-		-0.0343896, // spread
-		-0.114823,  // one_word
-		0.144869,   // two_words
-		-0.0305595, // long_phrase
-		0.13627,    // first_line
-		0.363333,   // entity
-		-0.196542,  // unseen
-		-0.0237121, // once
-		0.142195,   // recurring_multi
-		-0.154586,  // common
-		0.346362,   // definite
-		0.0913045,  // adjective_end
-		0.19887,    // letters
-		0.0257035,  // first_sentence
-		0.123371,   // tf_share
-		0.264882,   // log_tf_idf
-		0.118607,   // log_position
+		0.0919017,  // log_tf
+		0.0522035,  // idf
+		0.191282,   // tf_idf
+		-0.260336,  // first
+		0.133285,   // early
+		-0.0504472, // spread
+		-0.165145,  // one_word
+		0.15747,    // two_words
+		0.0313997,  // long_phrase
+		0.149432,   // first_line
+		0.459027,   // entity
+		-0.214471,  // unseen
+		0.0447393,  // once
+		0.179568,   // recurring_multi
+		-0.162259,  // common
+		0.417818,   // definite
+		0.0779496,  // adjective_end
+		0.161598,   // letters
+		0.0184676,  // first_sentence
+		0.149215,   // tf_share
+		0.306324,   // log_tf_idf
+		0.0721539,  // log_position
 	},
 }
