@@ -124,7 +124,7 @@ func checkSummary(t *testing.T, sum []model.SummarySentence, arts []model.Articl
 		}
 		sources[s.Source] = true
 		for _, o := range sum[:i] {
-			if overlap(contentWords(s.Text), contentWords(o.Text)) > maxShared {
+			if overlap(contentWords(s.Text), contentWords(o.Text)) > maxShared || overlap(allWords(s.Text), allWords(o.Text)) > maxShared {
 				t.Errorf("near repeats: %q / %q", s.Text, o.Text)
 			}
 		}

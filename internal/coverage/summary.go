@@ -29,7 +29,7 @@ type sentence struct {
 	pos     int // its place in the article
 	words   []string
 	score   float64
-	numbers []string
+	raw     []string // every distinct word, stop words too
 }
 
 // contentWords returns the distinct normalized words of s that are not
@@ -66,10 +66,27 @@ func sentencesOf(arts []model.Article) []*sentence {
 			if n < minSentenceWord || n > maxSentenceWord || strings.HasSuffix(t, ":") || !balanced(t) {
 				continue
 			}
-			out = append(out, &sentence{text: t, art: a, outlet: outletKey(a), pos: pos, words: contentWords(t)})
+			out = append(out, &sentence{text: t, art: a, outlet: outletKey(a), pos: pos, words: contentWords(t), raw: allWords(t)})
 		}
 	}
 	return out
+}
+
+// allWords returns the distinct normalized words of s.
+func allWords(s string) []string {
+	var out []string
+	for _, w := range wordsOf(s) {
+		if !slices.Contains(out, w.norm) {
+			out = append(out, w.norm)
+		}
+	}
+	return out
+}
+
+// nearRepeat reports whether two sentences share more than half of the
+// shorter one's words, counted either with or without stop words.
+func nearRepeat(a, b *sentence) bool {
+	return overlap(a.words, b.words) > maxShared || overlap(a.raw, b.raw) > maxShared
 }
 
 // balanced reports whether the quote marks and brackets of s close.
@@ -140,7 +157,7 @@ func Summary(arts []model.Article) []model.SummarySentence {
 			}
 			ok := true
 			for _, c := range chosen {
-				if overlap(s.words, c.words) > maxShared {
+				if nearRepeat(s, c) {
 					ok = false
 					break
 				}
@@ -182,7 +199,7 @@ func otherOutletCandidate(cands, chosen []*sentence, outlet string) bool {
 		}
 		ok := true
 		for _, c := range chosen {
-			if overlap(s.words, c.words) > maxShared {
+			if nearRepeat(s, c) {
 				ok = false
 				break
 			}
