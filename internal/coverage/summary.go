@@ -23,13 +23,13 @@ const (
 
 // sentence is a candidate sentence of an article.
 type sentence struct {
-	text    string
-	art     *model.Article
-	outlet  string
-	pos     int // its place in the article
-	words   []string
-	score   float64
-	raw     []string // every distinct word, stop words too
+	text   string
+	art    *model.Article
+	outlet string
+	pos    int // its place in the article
+	words  []string
+	score  float64
+	raw    []string // every distinct word, stop words too
 }
 
 // contentWords returns the distinct normalized words of s that are not
