@@ -36,6 +36,7 @@ type Store interface {
 	Settings
 	Outlets
 	StoryDetails
+	Related
 
 	// Backup writes a consistent snapshot of the whole store to path.
 	Backup(ctx context.Context, path string) error
@@ -290,6 +291,12 @@ type Tags interface {
 	// TopTags and TopEntities count articles published in [since, until).
 	TopTags(ctx context.Context, since, until time.Time, limit int) ([]TermCount, error)
 	TopEntities(ctx context.Context, since, until time.Time, limit int) ([]TermCount, error)
+	// CommonTerms returns the keywords (in every written form) and entity
+	// names that appear in at least share of the articles published in
+	// [since, until) by some outlet (its source name) that has at least
+	// minArticles articles there: page furniture (share buttons, an
+	// outlet's own name and sections), which is never news. Sorted.
+	CommonTerms(ctx context.Context, since, until time.Time, share float64, minArticles int) (tags, entities []string, err error)
 	// ObserveNames records names seen in naming contexts (after a title,
 	// before an organisation word ...) so that recurring ones can be learnt.
 	ObserveNames(ctx context.Context, names []model.Entity) error
@@ -319,8 +326,13 @@ type TextQuery struct {
 	ExcludeIDs   []int64
 	ExcludeStory int64
 	Since        time.Time
-	Limit        int // 0 means 20
-	Offset       int
+	// Around, when set, measures the freshness of the ranking contract
+	// from this time in both directions (|published - Around|) instead of
+	// back from the newest article: related reading favours what was
+	// published near its article, before or after.
+	Around time.Time
+	Limit  int // 0 means 20
+	Offset int
 }
 
 // Hit is one search result.
@@ -339,7 +351,8 @@ type Hit struct {
 // order and adjacent (exact forms or stems), and PhraseBodyBonus when they
 // stand within a few words of each other in the body. Freshness is a gentle
 // factor: the score is relevance × (1 + FreshBonus / (1 + age_in_days /
-// FreshDays)), the age measured from the newest article in the store, so
+// FreshDays)), the age measured from the newest article in the store (or
+// from TextQuery.Around, in either direction), so
 // that among equally relevant articles the fresh come first, but an
 // exact title match is never buried under fresher partial ones. Hits come
 // best first.
@@ -378,6 +391,27 @@ func PhraseWords(clauses []Clause) (terms, stems []string) {
 		}
 	}
 	return terms, stems
+}
+
+// RelatedLink is one article of a stored related reading.
+type RelatedLink struct {
+	ID    int64   `json:"id"`
+	Score float64 `json:"score"`           // what it shares with the article (search.Related's score)
+	Later bool    `json:"later,omitempty"` // a later development (model.ArticleRef.Later)
+}
+
+// Related keeps each article's related reading, computed when the article
+// is saved (package search decides it), so that a page shows it without
+// searching.
+type Related interface {
+	// SaveRelated replaces the related reading of article id with links,
+	// best first (empty: computed, and nothing qualifies). Links to
+	// articles not stored are left out. An unknown id is ErrNotFound.
+	SaveRelated(ctx context.Context, id int64, links []RelatedLink) error
+	// GetRelated returns the stored related reading of article id, best
+	// first, leaving out articles deleted since; ok is false when none was
+	// ever computed.
+	GetRelated(ctx context.Context, id int64) (links []RelatedLink, ok bool, err error)
 }
 
 // Alerts keeps saved searches and what was delivered for them.

@@ -28,6 +28,7 @@ type Store struct {
 	alerts    map[int64]*model.Alert
 	delivered map[[2]int64]bool
 	settings  map[string]string
+	related   map[int64][]store.RelatedLink
 	nextID    int64
 	nextStory int64
 	outlets   map[string]model.Outlet
@@ -47,7 +48,8 @@ var _ store.Store = (*Store)(nil)
 func NewStore() *Store {
 	return &Store{sources: map[int64]*model.Source{}, articles: map[int64]*model.Article{},
 		alerts: map[int64]*model.Alert{}, delivered: map[[2]int64]bool{}, settings: map[string]string{},
-		outlets: map[string]model.Outlet{}, storyRev: map[int64]int64{}, details: map[int64]storyDetails{}}
+		outlets: map[string]model.Outlet{}, storyRev: map[int64]int64{}, details: map[int64]storyDetails{},
+		related: map[int64][]store.RelatedLink{}}
 }
 
 func (s *Store) id() int64 { s.nextID++; return s.nextID }
@@ -646,6 +648,50 @@ func (s *Store) TopEntities(_ context.Context, since, until time.Time, limit int
 	}), nil
 }
 
+// CommonTerms implements store.Tags (keywords matched exactly).
+func (s *Store) CommonTerms(_ context.Context, since, until time.Time, share float64, minArticles int) ([]string, []string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	type key struct{ outlet, term string }
+	total := map[string]int{}
+	tags, ents := map[key]int{}, map[key]int{}
+	for _, a := range s.articles {
+		if t := when(a); t.Before(since) || !until.IsZero() && !t.Before(until) {
+			continue
+		}
+		o := a.SourceName
+		total[o]++
+		seen := map[string]bool{}
+		for _, k := range a.Keywords {
+			if !seen["k"+k] {
+				seen["k"+k] = true
+				tags[key{o, k}]++
+			}
+		}
+		for _, e := range a.Entities {
+			if !seen["e"+e.Name] {
+				seen["e"+e.Name] = true
+				ents[key{o, e.Name}]++
+			}
+		}
+	}
+	pick := func(m map[key]int) []string {
+		set := map[string]bool{}
+		for k, n := range m {
+			if t := total[k.outlet]; t >= max(minArticles, 1) && float64(n) >= share*float64(t) {
+				set[k.term] = true
+			}
+		}
+		out := []string{}
+		for t := range set {
+			out = append(out, t)
+		}
+		slices.Sort(out)
+		return out
+	}
+	return pick(tags), pick(ents), nil
+}
+
 // ObserveNames implements store.Tags; the fake learns nothing.
 func (s *Store) ObserveNames(context.Context, []model.Entity) error { return nil }
 
@@ -733,6 +779,31 @@ func (s *Store) SetSetting(_ context.Context, key, value string) error {
 	defer s.mu.Unlock()
 	s.settings[key] = value
 	return nil
+}
+
+// SaveRelated implements store.Related.
+func (s *Store) SaveRelated(_ context.Context, id int64, links []store.RelatedLink) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.articles[id]; !ok {
+		return fmt.Errorf("apitest: related of %d: %w", id, store.ErrNotFound)
+	}
+	kept := []store.RelatedLink{}
+	for _, l := range links {
+		if _, ok := s.articles[l.ID]; ok && l.ID != id {
+			kept = append(kept, l)
+		}
+	}
+	s.related[id] = kept
+	return nil
+}
+
+// GetRelated implements store.Related.
+func (s *Store) GetRelated(_ context.Context, id int64) ([]store.RelatedLink, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	links, ok := s.related[id]
+	return slices.Clone(links), ok, nil
 }
 
 // Backup implements store.Store; the fake has nothing on disk.

@@ -249,6 +249,13 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 	}
 	where := strings.Join(conds, " AND ")
 	countArgs := slices.Clone(args)
+	// The age for freshness: back from the newest article, or from Around
+	// in either direction.
+	age := `GREATEST(0, EXTRACT(EPOCH FROM newest.t - COALESCE(a.sort_time, newest.t)))`
+	if !q.Around.IsZero() {
+		at := arg(q.Around.UTC())
+		age = `ABS(EXTRACT(EPOCH FROM ` + at + `::timestamptz - COALESCE(a.sort_time, ` + at + `::timestamptz)))`
+	}
 	lim, off := arg(limit), arg(q.Offset)
 	// Proximity credit (store.Searcher): the words in order in the title
 	// (exact forms or stems), and next to one another in the body (a
@@ -261,7 +268,7 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 	query := `WITH newest AS (SELECT MAX(sort_time) AS t FROM articles)
 		SELECT a.id,
 			ts_rank('` + rankWeights + `'::float4[], a.search, $1::tsquery) * ` + proximity + ` *
-				(1.0 + ` + fmt.Sprint(store.FreshBonus) + ` / (1.0 + GREATEST(0, EXTRACT(EPOCH FROM newest.t - COALESCE(a.sort_time, newest.t)))::float8 / 86400.0 / ` + fmt.Sprint(store.FreshDays) + `)) AS score,
+				(1.0 + ` + fmt.Sprint(store.FreshBonus) + ` / (1.0 + ` + age + `::float8 / 86400.0 / ` + fmt.Sprint(store.FreshDays) + `)) AS score,
 			COUNT(*) OVER () AS total
 		FROM articles a CROSS JOIN newest
 		WHERE ` + where + `

@@ -25,9 +25,10 @@ const microsPerDay = 24 * 3600 * 1e6
 // order in the title and near one another in the body (none for a query
 // that earns no proximity credit), their MATCH arguments, and the factor
 // that multiplies relevance. It reads m.id and a.sort_time, and newest.t.
-func rankSQL(clauses []store.Clause) (ctes string, args []any, factor string) {
-	fresh := fmt.Sprintf(`(1.0 + %g / (1.0 + MAX(0, newest.t - COALESCE(a.sort_time, newest.t)) / %g / %g))`,
-		store.FreshBonus, float64(microsPerDay), store.FreshDays)
+func rankSQL(q store.TextQuery) (ctes string, args []any, factor string) {
+	clauses := q.Clauses
+	fresh := fmt.Sprintf(`(1.0 + %g / (1.0 + %s / %g / %g))`,
+		store.FreshBonus, ageExpr(q), float64(microsPerDay), store.FreshDays)
 	title, body := PhraseExpressions(clauses)
 	if title == "" {
 		return "", nil, fresh
@@ -176,7 +177,7 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 	if len(conds) == 0 || (len(conds) == 1 && len(q.ExcludeIDs) > 0) {
 		return s.searchCapped(ctx, q, expr, limit)
 	}
-	ctes, rankArgs, factor := rankSQL(q.Clauses)
+	ctes, rankArgs, factor := rankSQL(q)
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
 			FROM articles_fts WHERE articles_fts MATCH ?)` + ctes + `,
@@ -212,6 +213,17 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 	return hits, total, nil
 }
 
+// ageExpr is the age of article a in microseconds for the freshness of
+// the ranking: back from the newest article, or from q.Around in either
+// direction. Around is written into the SQL as a number: it is one.
+func ageExpr(q store.TextQuery) string {
+	if q.Around.IsZero() {
+		return `MAX(0, newest.t - COALESCE(a.sort_time, newest.t))`
+	}
+	t := fmt.Sprint(q.Around.UnixMicro())
+	return `ABS(` + t + ` - COALESCE(a.sort_time, ` + t + `))`
+}
+
 // candidateCap bounds the matches ranked with freshness by an unfiltered
 // search (see SearchText); it grows with the page asked for.
 const candidateCap = 1000
@@ -231,7 +243,7 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 		countErr <- s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?`+exclude,
 			args...).Scan(&total)
 	}()
-	ctes, rankArgs, factor := rankSQL(q.Clauses)
+	ctes, rankArgs, factor := rankSQL(q)
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
 			FROM articles_fts WHERE articles_fts MATCH ?` + exclude + `

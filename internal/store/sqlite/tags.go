@@ -307,3 +307,46 @@ func (s *Store) LearnedNames(ctx context.Context, min int) ([]model.Entity, erro
 	}
 	return out, nil
 }
+
+// CommonTerms returns the keywords and entity names in at least share of
+// some outlet's articles of [since, until) (outlets with at least
+// minArticles there).
+func (s *Store) CommonTerms(ctx context.Context, since, until time.Time, share float64, minArticles int) ([]string, []string, error) {
+	lo, hi := window(since, until)
+	minArticles = max(minArticles, 1)
+	collect := func(query string) ([]string, error) {
+		out := []string{}
+		err := runQuery(ctx, s.r, query, func(rows *sql.Rows) error {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				return err
+			}
+			out = append(out, v)
+			return nil
+		}, lo, hi, minArticles, share)
+		return out, err
+	}
+	const outlets = `WITH w AS MATERIALIZED (SELECT id, outlet FROM articles WHERE sort_time >= ? AND sort_time < ?),
+		tot AS (SELECT outlet, COUNT(*) AS n FROM w GROUP BY outlet HAVING COUNT(*) >= ?)`
+	tags, err := collect(outlets + `,
+		per AS (SELECT w.outlet, k.norm, COUNT(DISTINCT k.article_id) AS n
+			FROM w JOIN tot ON tot.outlet = w.outlet JOIN article_keywords k ON k.article_id = w.id
+			GROUP BY w.outlet, k.norm),
+		common AS (SELECT DISTINCT per.norm FROM per JOIN tot ON tot.outlet = per.outlet WHERE per.n >= ? * tot.n)
+		SELECT DISTINCT k.keyword FROM common c JOIN article_keywords k ON k.norm = c.norm
+			JOIN w ON w.id = k.article_id
+		ORDER BY k.keyword`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: common terms: tags: %w", err)
+	}
+	ents, err := collect(outlets + `,
+		per AS (SELECT w.outlet, e.name, COUNT(DISTINCT e.article_id) AS n
+			FROM w JOIN tot ON tot.outlet = w.outlet JOIN article_entities e ON e.article_id = w.id
+			GROUP BY w.outlet, e.name)
+		SELECT DISTINCT per.name FROM per JOIN tot ON tot.outlet = per.outlet WHERE per.n >= ? * tot.n
+		ORDER BY per.name`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: common terms: entities: %w", err)
+	}
+	return tags, ents, nil
+}

@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"DocFreq", testDocFreq},
 		{"Entities", testEntities},
 		{"TopTagsAndEntities", testTop},
+		{"CommonTerms", testCommonTerms},
 		{"LearnedNames", testLearnedNames},
 		{"SearchAndAny", testSearchAndAny},
 		{"SearchExactAboveStem", testSearchExactAboveStem},
@@ -80,6 +81,8 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"SearchFilters", testSearchFilters},
 		{"SearchPagination", testSearchPagination},
 		{"SearchFreshness", testSearchFreshness},
+		{"SearchAround", testSearchAround},
+		{"Related", testRelated},
 		{"SearchInjection", testSearchInjection},
 		{"SearchInjectionQuoting", testSearchInjectionQuoting},
 		{"SearchUpdate", testSearchUpdate},
@@ -1092,6 +1095,50 @@ func testTop(t *testing.T, s store.Store) {
 	}
 }
 
+// testCommonTerms: a keyword or name in at least the given share of one
+// outlet's articles of the window is page furniture, in every written form
+// of the keyword; an outlet with too few articles there, and articles
+// outside the window, count for nothing.
+func testCommonTerms(t *testing.T, s store.Store) {
+	fb := model.Entity{Name: "فيسبوك", Type: model.EntityOrg}
+	data := []struct {
+		outlet string
+		day    int
+		kws    []string
+		ents   []model.Entity
+	}{
+		{"عكاظ", 0, []string{"الانتخابات", "شارك"}, []model.Entity{fb}},
+		{"عكاظ", 0, []string{"الإنتخابات", "شارك"}, []model.Entity{fb}},
+		{"عكاظ", 1, []string{"الاقتصاد", "شارك"}, []model.Entity{fb, {Name: "تونس", Type: model.EntityPlace}}},
+		{"عكاظ", 1, []string{"الانتخابات"}, nil},
+		{"الرياض", 0, []string{"الطقس"}, []model.Entity{{Name: "جدة", Type: model.EntityPlace}}},
+		{"الرياض", 1, []string{"الطقس"}, []model.Entity{{Name: "جدة", Type: model.EntityPlace}}},
+		{"عكاظ", 9, []string{"قديم"}, []model.Entity{{Name: "مصر", Type: model.EntityPlace}}},
+		{"عكاظ", 9, []string{"قديم"}, []model.Entity{{Name: "مصر", Type: model.EntityPlace}}},
+		{"عكاظ", 9, []string{"قديم"}, []model.Entity{{Name: "مصر", Type: model.EntityPlace}}},
+	}
+	for i, d := range data {
+		a := article(fmt.Sprintf("https://a/%d", i), "خبر", day(d.day))
+		a.SourceName, a.Keywords, a.Entities = d.outlet, d.kws, d.ents
+		save(t, s, a, idx("خبر", ""))
+	}
+	tags, ents, err := s.CommonTerms(ctx(t), day(0), day(2), 0.5, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"الإنتخابات", "الانتخابات", "شارك"}; !reflect.DeepEqual(tags, want) {
+		t.Errorf("CommonTerms tags = %q, want %q", tags, want)
+	}
+	if want := []string{"فيسبوك"}; !reflect.DeepEqual(ents, want) {
+		t.Errorf("CommonTerms entities = %q, want %q", ents, want)
+	}
+	// A higher share leaves out what three of four articles carry.
+	tags, ents, err = s.CommonTerms(ctx(t), day(0), day(2), 0.9, 3)
+	if err != nil || len(tags) != 0 || len(ents) != 0 {
+		t.Errorf("CommonTerms share 0.9 = %q %q %v, want none", tags, ents, err)
+	}
+}
+
 func testLearnedNames(t *testing.T, s store.Store) {
 	c := ctx(t)
 	obs := []model.Entity{
@@ -1299,6 +1346,84 @@ func testSearchFreshness(t *testing.T, s store.Store) {
 	// old article still beats a barely relevant fresh one of the same age.
 	if hits[0].Score <= 0 {
 		t.Errorf("score %v not positive", hits[0].Score)
+	}
+}
+
+// testSearchAround: with Around set, freshness counts the distance from
+// that time in either direction: an article two weeks after it ranks as
+// one two weeks before, and both below one of the same day (whereas from
+// the newest article, the latest would come first).
+func testSearchAround(t *testing.T, s store.Store) {
+	before := article("https://a/before", "بحرين", day(0))
+	near := article("https://a/near", "بحرين", day(14))
+	after := article("https://a/after", "بحرين", day(28))
+	newest := article("https://a/newest", "لبنان", day(200))
+	for _, a := range []*model.Article{before, near, after} {
+		save(t, s, a, idx("بحرين", "بحرين"))
+	}
+	save(t, s, newest, idx("لبنان", "لبنان"))
+	for _, filtered := range []bool{false, true} {
+		q := store.TextQuery{Clauses: []store.Clause{word("بحرين", "بحرين")}, Around: day(14)}
+		if filtered {
+			q.ExcludeStory = newest.StoryID
+		}
+		hits, _, err := s.SearchText(ctx(t), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != 3 || hits[0].ID != near.ID {
+			t.Fatalf("filtered %v: %v, want %d (the day of Around) first", filtered, hits, near.ID)
+		}
+		// Two weeks away either side, the same factor of the contract:
+		// (1 + FreshBonus / (1 + 14 / FreshDays)) / (1 + FreshBonus).
+		want := (1 + store.FreshBonus/(1+14/store.FreshDays)) / (1 + store.FreshBonus)
+		for _, h := range hits[1:] {
+			if r := h.Score / hits[0].Score; r < want-0.02 || r > want+0.02 {
+				t.Errorf("filtered %v: article %d two weeks from Around: score ratio %.3f, want %.3f", filtered, h.ID, r, want)
+			}
+		}
+	}
+}
+
+// testRelated: stored related reading round-trips in order, an empty one
+// is known to be computed, links to unknown articles are left out, and an
+// unknown article is ErrNotFound.
+func testRelated(t *testing.T, s store.Store) {
+	a := article("https://a/1", "التحالف الدولي", day(0))
+	b := article("https://a/2", "داعش", day(1))
+	c := article("https://a/3", "سوريا", day(400))
+	for _, x := range []*model.Article{a, b, c} {
+		save(t, s, x, idx(x.Title, ""))
+	}
+	if links, ok, err := s.GetRelated(ctx(t), a.ID); err != nil || ok || len(links) != 0 {
+		t.Fatalf("GetRelated before any: %v %v %v, want not known", links, ok, err)
+	}
+	want := []store.RelatedLink{{ID: c.ID, Score: 4.5, Later: true}, {ID: b.ID, Score: 3}}
+	in := append(slices.Clone(want), store.RelatedLink{ID: c.ID + 1000, Score: 9}, store.RelatedLink{ID: a.ID, Score: 9})
+	if err := s.SaveRelated(ctx(t), a.ID, in); err != nil {
+		t.Fatalf("SaveRelated: %v", err)
+	}
+	links, ok, err := s.GetRelated(ctx(t), a.ID)
+	if err != nil || !ok || !reflect.DeepEqual(links, want) {
+		t.Fatalf("GetRelated = %+v %v %v, want %+v (unknown and self links left out)", links, ok, err, want)
+	}
+	// Replaced, not added to.
+	if err := s.SaveRelated(ctx(t), a.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if links, ok, err := s.GetRelated(ctx(t), a.ID); err != nil || !ok || len(links) != 0 {
+		t.Fatalf("GetRelated after an empty save = %+v %v %v, want known and empty", links, ok, err)
+	}
+	// Saving the article again keeps it until it is recomputed.
+	if err := s.SaveRelated(ctx(t), b.ID, want[:1]); err != nil {
+		t.Fatal(err)
+	}
+	save(t, s, b, idx(b.Title, "نص"))
+	if links, ok, err := s.GetRelated(ctx(t), b.ID); err != nil || !ok || !reflect.DeepEqual(links, want[:1]) {
+		t.Fatalf("GetRelated after the article's update = %+v %v %v, want %+v", links, ok, err, want[:1])
+	}
+	if err := s.SaveRelated(ctx(t), c.ID+1000, want); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SaveRelated of an unknown article: %v, want ErrNotFound", err)
 	}
 }
 

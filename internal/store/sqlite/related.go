@@ -1,0 +1,103 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"khabar/internal/store"
+)
+
+// SaveRelated replaces the stored related reading of article id; links to
+// articles not stored are left out.
+func (s *Store) SaveRelated(ctx context.Context, id int64, links []store.RelatedLink) error {
+	err := s.transact(ctx, func(tx *sql.Tx) error {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE id = ?`, id).Scan(&one); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("article %d: %w", id, store.ErrNotFound)
+			}
+			return err
+		}
+		kept := make([]store.RelatedLink, 0, len(links))
+		if len(links) > 0 {
+			ids := make([]int64, len(links))
+			for i, l := range links {
+				ids[i] = l.ID
+			}
+			stored := map[int64]bool{}
+			err := runQuery(ctx, tx, `SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))`, func(rows *sql.Rows) error {
+				var v int64
+				if err := rows.Scan(&v); err != nil {
+					return err
+				}
+				stored[v] = true
+				return nil
+			}, idsJSON(ids))
+			if err != nil {
+				return err
+			}
+			for _, l := range links {
+				if stored[l.ID] && l.ID != id {
+					kept = append(kept, l)
+				}
+			}
+		}
+		js, err := json.Marshal(kept)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO article_related (article_id, links) VALUES (?, ?)
+			ON CONFLICT (article_id) DO UPDATE SET links = excluded.links`, id, string(js))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: save related of %d: %w", id, err)
+	}
+	return nil
+}
+
+// GetRelated returns the stored related reading of article id, without
+// the articles deleted since it was computed.
+func (s *Store) GetRelated(ctx context.Context, id int64) ([]store.RelatedLink, bool, error) {
+	var js string
+	err := s.r.QueryRowContext(ctx, `SELECT links FROM article_related WHERE article_id = ?`, id).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlite: get related of %d: %w", id, err)
+	}
+	var links []store.RelatedLink
+	if err := json.Unmarshal([]byte(js), &links); err != nil {
+		return nil, false, fmt.Errorf("sqlite: get related of %d: %w", id, err)
+	}
+	if len(links) == 0 {
+		return []store.RelatedLink{}, true, nil
+	}
+	ids := make([]int64, len(links))
+	for i, l := range links {
+		ids[i] = l.ID
+	}
+	stored := map[int64]bool{}
+	err = runQuery(ctx, s.r, `SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))`, func(rows *sql.Rows) error {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		stored[v] = true
+		return nil
+	}, idsJSON(ids))
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlite: get related of %d: %w", id, err)
+	}
+	out := links[:0]
+	for _, l := range links {
+		if stored[l.ID] {
+			out = append(out, l)
+		}
+	}
+	return out, true, nil
+}
