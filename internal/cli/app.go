@@ -47,6 +47,7 @@ type app struct {
 	an       *analysis.Analyzer
 	rec      *entities.Recognizer
 	notifier *alerts.Notifier
+	rel      *relater
 	reg      *metrics.Registry
 }
 
@@ -193,7 +194,15 @@ func (a *app) pipeline(ctx context.Context, st store.Store) (*ingest.Pipeline, e
 			a.log.Warn("alerts", "article_id", art.ID, "err", err)
 		}
 	}
-	return ingest.NewPipeline(st, an, rec, ingest.PipelineConfig{Log: a.log, OnNew: onNew}), nil
+	cfg := ingest.PipelineConfig{Log: a.log, OnNew: onNew}
+	if st != nil {
+		r, err := a.relater(st)
+		if err != nil {
+			return nil, err
+		}
+		cfg.OnSaved = r.saved
+	}
+	return ingest.NewPipeline(st, an, rec, cfg), nil
 }
 
 // alerts returns the notifier that delivers saved searches.
@@ -208,6 +217,14 @@ func (a *app) alerts(st store.Store, an *analysis.Analyzer) *alerts.Notifier {
 		})
 	}
 	return a.notifier
+}
+
+// waitRelated lets the related reading of the articles saved so far be
+// computed, for at most d.
+func (a *app) waitRelated(d time.Duration) {
+	if a.rel != nil {
+		a.rel.wait(d)
+	}
 }
 
 // waitAlerts lets deliveries under way finish, for at most d.

@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"extract":       {"extract articles from saved HTML files, as JSON", runExtract},
 		"import":        {"import articles from JSON Lines, a JSON array or a .zip of them", runImport},
 		"export":        {"export every article as JSON Lines", runExport},
+		"related":       {"compute and store every article's related reading again", runRelated},
 		"search":        {"search the stored articles", runSearch},
 		"normalize":     {"print the search form of each line of standard input", runNormalize},
 		"dates":         {"parse the date on each line of standard input", runDates},

@@ -34,6 +34,7 @@ func runCrawl(ctx context.Context, a *app, args []string) error {
 	rep, err := c.RunOnce(ctx)
 	a.refreshStories(ctx, st)
 	a.waitAlerts(time.Minute)
+	a.waitRelated(time.Minute)
 	if progress != nil {
 		fmt.Fprintln(a.stderr)
 	}

@@ -38,6 +38,14 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Related reading is computed in one pass at the end, when every
+	// article of the import is stored: each then finds the others.
+	rel, err := a.relater(st)
+	if err != nil {
+		return err
+	}
+	endCollect := rel.collecting()
+	baseCtx := ctx
 	ctx, cancelRead := context.WithCancel(ctx)
 	defer cancelRead()
 	records := make(chan corpus.Item, 256)
@@ -177,7 +185,21 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		return ctx.Err()
 	}
 	a.refreshStories(ctx, st)
-	fmt.Fprintf(a.stdout, "imported %d articles (%d already stored, %d bad records) in %s\n",
-		imported, existing, bad, time.Since(start).Round(time.Millisecond))
+	ids := endCollect()
+	relStart := time.Now()
+	err = relateAll(baseCtx, rel.svc, st, ids, func(done int) {
+		if showProgress && (done == len(ids) || time.Since(lastShow) >= 200*time.Millisecond) {
+			lastShow = time.Now()
+			fmt.Fprintf(a.stderr, "\r\033[Kimport: related reading %d/%d", done, len(ids))
+		}
+	})
+	if showProgress {
+		fmt.Fprintln(a.stderr)
+	}
+	if err != nil {
+		return fmt.Errorf("imported %d articles, but: %w", imported, err)
+	}
+	fmt.Fprintf(a.stdout, "imported %d articles (%d already stored, %d bad records) in %s, related reading in %s\n",
+		imported, existing, bad, relStart.Sub(start).Round(time.Millisecond), time.Since(relStart).Round(time.Millisecond))
 	return nil
 }

@@ -30,6 +30,9 @@ type PipelineConfig struct {
 	Cluster  cluster.Options // zero means cluster.DefaultOptions()
 	// OnNew, when set, is called after a new article is saved (alerts).
 	OnNew func(ctx context.Context, a *model.Article)
+	// OnSaved, when set, is called after any article is saved, new or
+	// updated (related reading is computed from it), after OnNew.
+	OnSaved func(ctx context.Context, a *model.Article)
 }
 
 // Pipeline analyses articles and saves them. Prepare is safe to call from
@@ -297,14 +300,15 @@ func (p *Pipeline) ObserveNames(ctx context.Context, prs []*Prepared) {
 	}
 }
 
-// Announce calls OnNew with each article of prs created by its save.
+// Announce calls OnNew with each article of prs created by its save, and
+// OnSaved with each.
 func (p *Pipeline) Announce(ctx context.Context, prs []*Prepared, created []bool) {
-	if p.cfg.OnNew == nil {
-		return
-	}
 	for i, pr := range prs {
-		if created[i] {
+		if created[i] && p.cfg.OnNew != nil {
 			p.cfg.OnNew(ctx, pr.Article)
+		}
+		if p.cfg.OnSaved != nil {
+			p.cfg.OnSaved(ctx, pr.Article)
 		}
 	}
 }

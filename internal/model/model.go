@@ -144,6 +144,10 @@ type ArticleRef struct {
 	Published time.Time `json:"published"`
 	Excerpt   string    `json:"excerpt,omitempty"`
 	Outlet    string    `json:"-"` // the outlet's key
+	// Later marks, in related reading, an article published well after
+	// the one it is related to (beyond a story's span): a later
+	// development rather than background.
+	Later bool `json:"later,omitempty"`
 }
 
 // Story is a group of articles about one event, across outlets.

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -50,6 +51,7 @@ type Results struct {
 // Backend is what search needs from a store.
 type Backend interface {
 	store.Searcher
+	store.Related
 	GetArticle(ctx context.Context, id int64) (model.Article, error)
 }
 
@@ -144,112 +146,238 @@ func (s *Service) Search(ctx context.Context, req Request) (Results, error) {
 const snippetWorkers = 4
 
 // Related returns up to limit articles on a related subject from other
-// stories: never a copy or another version of a itself. Candidates come from
-// a search for any of a's keywords and entity names, published within
-// RelatedWindow of a. Each candidate is then scored by what it shares with
-// a: a person, an organisation or a multi-word keyphrase counts 2, a place
-// or a single word 1 (a country is shared by too much news to make two
-// articles related). A candidate needs a score of at least 3 with at least
-// one strong feature, and half the best candidate's score, so a single
-// loose word never makes an article related. The most related come first,
-// the most recent among equals.
+// stories: never a copy or another version of a itself. When the store
+// holds a's related reading (computed when a was saved, see Refresh) it is
+// that; otherwise it is computed now (see Compute).
 func (s *Service) Related(ctx context.Context, a model.Article, limit int) ([]model.ArticleRef, error) {
 	if limit <= 0 {
-		limit = 5
+		limit = RelatedLimit
+	}
+	if a.ID != 0 {
+		links, ok, err := s.st.GetRelated(ctx, a.ID)
+		if err != nil {
+			return nil, fmt.Errorf("search: related to %d: %w", a.ID, err)
+		}
+		if ok {
+			return s.Refs(ctx, links, limit)
+		}
+	}
+	links, err := s.Compute(ctx, a, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.Refs(ctx, links, limit)
+}
+
+// Refs loads the articles of links (at most limit) for a page; an article
+// deleted meanwhile is left out.
+func (s *Service) Refs(ctx context.Context, links []store.RelatedLink, limit int) ([]model.ArticleRef, error) {
+	out := []model.ArticleRef{}
+	for _, l := range links {
+		if len(out) >= limit {
+			break
+		}
+		b, err := s.st.GetArticle(ctx, l.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("search: related article %d: %w", l.ID, err)
+		}
+		out = append(out, ref(b, l.Later))
+	}
+	return out, nil
+}
+
+func ref(b model.Article, later bool) model.ArticleRef {
+	return model.ArticleRef{
+		ID: b.ID, URL: b.URL, Title: b.Title, Source: b.DisplaySource(),
+		Published: b.Published, Excerpt: plaintext.Excerpt(b.Text, 200), Later: later,
+	}
+}
+
+// RelatedLimit is how many related articles are kept and shown.
+const RelatedLimit = 5
+
+// Compute finds up to limit articles on a related subject from other
+// stories, best first. Candidates come from a search for any of a's
+// strong features (people, organisations, multi-word keyphrases: no other
+// candidate could qualify), freshness counted from a's date in both
+// directions; when they give fewer than limit, a second search for its
+// people and organisations alone. Each candidate is then scored by what it
+// shares with a: a person, an organisation or a multi-word keyphrase
+// counts 2, a place or a single word 1 (a country is shared by too much
+// news to make two articles related). A candidate needs a score of at
+// least 3 with at least one strong feature, and half the best candidate's
+// score, so a single loose word never makes an article related; two people
+// or organisations always do. Time is a decay, not a wall: candidates are
+// ranked by score / (1 + days apart / RelatedDecayDays), so of two equally
+// related articles the nearer in time comes first, and one years apart is
+// still shown when nothing nearer qualifies. A candidate published more
+// than LaterAfter after a is marked Later: a later development.
+func (s *Service) Compute(ctx context.Context, a model.Article, limit int) ([]store.RelatedLink, error) {
+	if limit <= 0 {
+		limit = RelatedLimit
 	}
 	feats := s.features(a)
 	if len(feats) == 0 {
-		return []model.ArticleRef{}, nil
-	}
-	var clauses []store.Clause
-	for _, f := range feats {
-		clauses = append(clauses, store.Clause{Exact: f.norms})
+		return []store.RelatedLink{}, nil
 	}
 	exclude := []int64{a.ID}
 	if a.DuplicateOf != 0 {
 		exclude = append(exclude, a.DuplicateOf)
 	}
-	q := store.TextQuery{
-		Clauses:      clauses,
-		Any:          true,
-		ExcludeIDs:   exclude,
-		ExcludeStory: a.StoryID,
-		Limit:        limit * 5,
-	}
-	if !a.Published.IsZero() {
-		q.Since = a.Published.Add(-RelatedWindow)
-	}
-	hits, _, err := s.st.SearchText(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("search: related to %d: %w", a.ID, err)
-	}
-	type cand struct {
-		b     model.Article
-		score int
-	}
-	var cands []cand
-	best := 0
+	var cands []candidate
+	seenID := map[int64]bool{}
 	seenTitle := map[string]bool{strings.TrimSpace(a.Title): true}
-	for _, h := range hits {
-		b, err := s.st.GetArticle(ctx, h.ID)
+	consider := func(fs []feature) error {
+		var clauses []store.Clause
+		for _, f := range fs {
+			clauses = append(clauses, store.Clause{Exact: f.norms})
+		}
+		if len(clauses) == 0 {
+			return nil
+		}
+		hits, _, err := s.st.SearchText(ctx, store.TextQuery{
+			Clauses:      clauses,
+			Any:          true,
+			ExcludeIDs:   exclude,
+			ExcludeStory: a.StoryID,
+			Around:       a.Published,
+			Limit:        limit * 5,
+		})
 		if err != nil {
-			return nil, fmt.Errorf("search: related hit %d: %w", h.ID, err)
+			return fmt.Errorf("search: related to %d: %w", a.ID, err)
 		}
-		switch {
-		case b.DuplicateOf == a.ID, a.DuplicateOf != 0 && (b.DuplicateOf == a.DuplicateOf || b.ID == a.DuplicateOf),
-			a.StoryID != 0 && b.StoryID == a.StoryID,
-			a.ContentHash != "" && b.ContentHash == a.ContentHash,
-			!a.Published.IsZero() && !b.Published.IsZero() && b.Published.Sub(a.Published) > RelatedWindow:
-			continue
+		for _, h := range hits {
+			if seenID[h.ID] {
+				continue
+			}
+			seenID[h.ID] = true
+			b, err := s.st.GetArticle(ctx, h.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("search: related hit %d: %w", h.ID, err)
+			}
+			if sameStory(a, b) {
+				continue
+			}
+			t := strings.TrimSpace(b.Title)
+			if seenTitle[t] {
+				continue
+			}
+			score, strong := s.shared(feats, b)
+			if score < 3 || !strong {
+				continue
+			}
+			seenTitle[t] = true
+			cands = append(cands, candidate{id: b.ID, published: b.Published, score: score})
 		}
-		t := strings.TrimSpace(b.Title)
-		if seenTitle[t] {
-			continue
-		}
-		score, strong := s.shared(feats, b)
-		if score < 3 || !strong {
-			continue
-		}
-		seenTitle[t] = true
-		cands = append(cands, cand{b, score})
-		best = max(best, score)
+		return nil
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		if cands[i].score != cands[j].score {
-			return cands[i].score > cands[j].score
+	// Only an article sharing a strong feature can qualify, so only those
+	// are searched for: a single common word matches much of the store.
+	var strong, names []feature
+	for _, f := range feats {
+		if f.strong {
+			strong = append(strong, f)
 		}
-		return cands[i].b.Published.After(cands[j].b.Published)
-	})
-	out := []model.ArticleRef{}
+		if f.entity {
+			names = append(names, f)
+		}
+	}
+	if err := consider(strong); err != nil {
+		return nil, err
+	}
+	if len(cands) < limit && len(names) < len(strong) {
+		if err := consider(names); err != nil {
+			return nil, err
+		}
+	}
+	return rank(a.Published, cands, limit), nil
+}
+
+// candidate is an article that qualifies as related reading.
+type candidate struct {
+	id        int64
+	published time.Time
+	score     int
+}
+
+// rank orders qualifying candidates by their score decayed with the time
+// between them and an article published at t, keeps those with at least
+// half the best score, and at most limit.
+func rank(t time.Time, cands []candidate, limit int) []store.RelatedLink {
+	best := 0
 	for _, c := range cands {
-		if len(out) >= limit || 2*c.score < best {
+		best = max(best, c.score)
+	}
+	decayed := func(c candidate) float64 { return float64(c.score) / (1 + daysApart(t, c.published)/RelatedDecayDays) }
+	sort.SliceStable(cands, func(i, j int) bool {
+		if di, dj := decayed(cands[i]), decayed(cands[j]); di != dj {
+			return di > dj
+		}
+		return cands[i].published.After(cands[j].published)
+	})
+	out := []store.RelatedLink{}
+	for _, c := range cands {
+		if len(out) >= limit {
 			break
 		}
-		b := c.b
-		out = append(out, model.ArticleRef{
-			ID: b.ID, URL: b.URL, Title: b.Title, Source: b.DisplaySource(),
-			Published: b.Published, Excerpt: plaintext.Excerpt(b.Text, 200),
-		})
+		if 2*c.score < best {
+			continue
+		}
+		later := !t.IsZero() && !c.published.IsZero() && c.published.Sub(t) > LaterAfter
+		out = append(out, store.RelatedLink{ID: c.id, Score: float64(c.score), Later: later})
 	}
-	return out, nil
+	return out
+}
+
+// daysApart is the distance between two times in days; 0 when either is
+// unknown.
+func daysApart(a, b time.Time) float64 {
+	if a.IsZero() || b.IsZero() {
+		return 0
+	}
+	d := a.Sub(b)
+	if d < 0 {
+		d = -d
+	}
+	return d.Hours() / 24
+}
+
+// sameStory reports whether b is a, a copy of a or a version of a's story.
+func sameStory(a, b model.Article) bool {
+	return b.ID == a.ID || b.DuplicateOf == a.ID || a.DuplicateOf == b.ID ||
+		a.DuplicateOf != 0 && b.DuplicateOf == a.DuplicateOf ||
+		a.StoryID != 0 && b.StoryID == a.StoryID ||
+		a.ContentHash != "" && b.ContentHash == a.ContentHash
 }
 
 // relatedTextRunes is how much of a candidate's text is read to score it.
 const relatedTextRunes = 1500
 
-// RelatedWindow is how far apart in time related reading may be.
-const RelatedWindow = 180 * 24 * time.Hour
+// RelatedDecayDays is the time scale of relatedness: two articles this
+// many days apart count half as related as the same two on one day.
+const RelatedDecayDays = 90
+
+// LaterAfter is how long after an article a related one must be published
+// to be a later development (a story spans at most a week).
+const LaterAfter = 7 * 24 * time.Hour
 
 type feature struct {
 	norms  []string
 	strong bool // a person, an organisation or a multi-word phrase
+	entity bool // a person or an organisation
 }
 
 // features are a's entity names and keywords, analysed as the index is.
 func (s *Service) features(a model.Article) []feature {
 	var out []feature
 	seen := map[string]bool{}
-	add := func(text string, strong bool) {
+	add := func(text string, entity bool) {
 		var norms []string
 		for _, t := range s.an.Analyze(text) {
 			if !t.Stop && t.Norm != "" {
@@ -261,7 +389,7 @@ func (s *Service) features(a model.Article) []feature {
 			return
 		}
 		seen[key] = true
-		out = append(out, feature{norms: norms, strong: strong || len(norms) > 1})
+		out = append(out, feature{norms: norms, strong: entity || len(norms) > 1, entity: entity})
 	}
 	for _, e := range a.Entities {
 		add(e.Name, e.Type == model.EntityPerson || e.Type == model.EntityOrg)

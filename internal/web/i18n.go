@@ -21,7 +21,7 @@ type Strings struct {
 	Keywords, Entities, ReadAlso, OtherVersions     string
 	AllVersions, OriginalArticle, CopyOf            string
 	TopStories, Latest, Trending, TrendingTags      string
-	TrendingEntities                                string
+	TrendingEntities, LaterDevelopments             string
 	Outlets, Versions, FirstReport, LastReport      string
 	Results, NoResults, Page, PrevPage              string
 	NextPage, Pagination                            string
@@ -79,7 +79,7 @@ var (
 		Keywords: "كلمات دلالية", Entities: "أسماء في الخبر", ReadAlso: "اقرأ أيضاً", OtherVersions: "تغطيات أخرى للخبر",
 		AllVersions: "كل التغطيات", OriginalArticle: "اقرأ المقال في موقعه الأصلي", CopyOf: "هذا المقال نسخة من",
 		TopStories: "أبرز القصص", Latest: "آخر الأخبار", Trending: "الأكثر تداولاً",
-		TrendingTags: "مواضيع", TrendingEntities: "أسماء",
+		TrendingTags: "مواضيع", TrendingEntities: "أسماء", LaterDevelopments: "تطورات لاحقة",
 		Outlets: "عدد المصادر", Versions: "عدد التغطيات", FirstReport: "أول تقرير", LastReport: "آخر تقرير",
 		Results: "عدد النتائج", NoResults: "لا توجد نتائج لهذا البحث.", Page: "صفحة", PrevPage: "السابق",
 		NextPage: "التالي", Pagination: "التنقل بين الصفحات",
@@ -129,7 +129,7 @@ var (
 		Keywords: "Tags", Entities: "Names in this story", ReadAlso: "Read also", OtherVersions: "Other coverage",
 		AllVersions: "All coverage", OriginalArticle: "Read the original article", CopyOf: "This article is a copy of",
 		TopStories: "Top stories", Latest: "Latest news", Trending: "Trending",
-		TrendingTags: "Topics", TrendingEntities: "Names",
+		TrendingTags: "Topics", TrendingEntities: "Names", LaterDevelopments: "Later developments",
 		Outlets: "Outlets", Versions: "Versions", FirstReport: "First report", LastReport: "Latest report",
 		Results: "Results", NoResults: "No results for this search.", Page: "Page", PrevPage: "Previous",
 		NextPage: "Next", Pagination: "Pagination",

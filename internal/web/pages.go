@@ -319,8 +319,9 @@ type articlePage struct {
 	Article    model.Article
 	Paragraphs []template.HTML // escaped by escapeText
 	Groups     []EntityGroup
-	Related    []model.ArticleRef
-	Story      *model.Story // set when the story has other versions
+	Related    []model.ArticleRef // background: before the article or near it
+	Later      []model.ArticleRef // later developments
+	Story      *model.Story       // set when the story has other versions
 	Others     []model.ArticleRef
 	Original   *model.ArticleRef // what this article copies, when known
 }
@@ -348,7 +349,16 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	// Related reading (a search, cached and time-boxed: see related.go)
 	// runs beside the story lookup (the store).
 	var wg sync.WaitGroup
-	wg.Go(func() { p.Related, _ = s.related(ctx, a) })
+	wg.Go(func() {
+		refs, _ := s.related(ctx, a)
+		for _, r := range refs {
+			if r.Later {
+				p.Later = append(p.Later, r)
+			} else {
+				p.Related = append(p.Related, r)
+			}
+		}
+	})
 	defer wg.Wait() // also on the early returns below: p is not shared after
 	if a.StoryID != 0 {
 		st, err := s.cfg.Store.GetStory(ctx, a.StoryID)

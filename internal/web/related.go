@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"runtime"
 	"sync"
 	"time"
 
+	"khabar/internal/api"
 	"khabar/internal/model"
+	"khabar/internal/store"
 )
 
 // Related reading ("اقرأ أيضاً") is a search over the whole store and the
@@ -86,8 +89,16 @@ func newRelatedCache() *relatedCache {
 }
 
 // related returns the related reading of a, waiting at most wait; ok is
-// false when it is not known in time (the page then shows none).
+// false when it is not known in time (the page then shows none). The
+// reading stored when a was saved is shown as it is, on any load; only
+// an article without one (saved before khabar stored it, or whose
+// computation failed) goes through the paced search below.
 func (s *Server) related(ctx context.Context, a model.Article) (refs []model.ArticleRef, ok bool) {
+	if refs, ok, err := s.storedRelated(ctx, a.ID); err != nil {
+		s.log.Warn("web: stored related reading", slog.Int64("article", a.ID), slog.Any("err", err))
+	} else if ok {
+		return refs, true
+	}
 	c := s.rel
 	v := relatedVersion{story: a.StoryID, duplicateOf: a.DuplicateOf, hash: a.ContentHash}
 	now := s.now()
@@ -167,4 +178,29 @@ func (s *Server) related(ctx context.Context, a model.Article) (refs []model.Art
 		return nil, false
 	}
 	return e.refs, true
+}
+
+// storedRelated loads the related reading stored for article id; ok is
+// false when none is stored.
+func (s *Server) storedRelated(ctx context.Context, id int64) ([]model.ArticleRef, bool, error) {
+	links, ok, err := s.cfg.Store.GetRelated(ctx, id)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	refs := make([]model.ArticleRef, 0, len(links))
+	for _, l := range links {
+		if len(refs) >= defaultRelatedMax {
+			break
+		}
+		b, err := s.cfg.Store.GetArticle(ctx, l.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		refs = append(refs, model.ArticleRef{ID: b.ID, URL: b.URL, Title: b.Title, Source: b.SourceName,
+			Published: b.Published, Excerpt: api.Excerpt(b.Text, 200), Later: l.Later})
+	}
+	return refs, true, nil
 }

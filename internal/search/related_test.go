@@ -1,0 +1,74 @@
+package search
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"khabar/internal/analysis"
+	"khabar/internal/model"
+	"khabar/internal/store"
+	"khabar/internal/store/sqlite"
+)
+
+// TestRelatedIsADecayNotAWall: an article of another story sharing two
+// organisations is related reading however far apart in time; of two
+// equally related articles the nearer comes first; one published more
+// than LaterAfter later is a later development. Refresh stores it, and
+// offers a newcomer to the stored reading of the articles it found.
+func TestRelatedIsADecayNotAWall(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	an := analysis.New(analysis.Options{})
+	orgs := []model.Entity{{Name: "التحالف الدولي", Type: model.EntityOrg}, {Name: "داعش", Type: model.EntityOrg}}
+	base := time.Date(2024, 3, 2, 9, 0, 0, 0, time.UTC)
+	save := func(url, title, text string, at time.Time, ents []model.Entity) *model.Article {
+		t.Helper()
+		a := &model.Article{URL: url, Title: title, Text: text, Published: at, SourceName: "مثال", Entities: ents}
+		idx := store.IndexData{}
+		idx.TitleTerms, idx.TitleStems = an.IndexForms(title)
+		idx.BodyTerms, idx.BodyStems = an.IndexForms(text)
+		if _, err := st.SaveArticle(ctx, a, idx); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	ref := save("https://e/ref", "المبعوث: مهمة التحالف الدولي لم تنته", "قال المبعوث إن مهمة التحالف الدولي ضد داعش لم تنته.", base, orgs)
+	save("https://e/other", "افتتاح معرض الكتاب", "افتتح معرض الكتاب أبوابه للزوار.", base.AddDate(0, 0, 1), nil)
+	far := save("https://e/far", "غارة في البادية", "أعلن التحالف الدولي مقتل قيادي في داعش بغارة.", base.AddDate(3, 0, 0), orgs)
+	svc := New(st, an)
+	links, err := svc.Compute(ctx, *ref, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(links) != 1 || links[0].ID != far.ID || !links[0].Later {
+		t.Fatalf("related reading of the reference = %+v, want the article three years later (%d), marked later", links, far.ID)
+	}
+	if err := svc.Refresh(ctx, *ref); err != nil {
+		t.Fatal(err)
+	}
+	// A nearer article, as related, comes first; the stored reading of
+	// the far one is offered it when it arrives.
+	if err := svc.Refresh(ctx, *far); err != nil {
+		t.Fatal(err)
+	}
+	near := save("https://e/near", "المبعوث يزور بغداد", "بحث المبعوث مع بغداد دور التحالف الدولي في مواجهة داعش.", base.AddDate(0, 0, 2), orgs)
+	if err := svc.Refresh(ctx, *near); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := st.GetRelated(ctx, ref.ID)
+	if err != nil || !ok {
+		t.Fatalf("stored related reading of the reference: %v %v", ok, err)
+	}
+	if len(got) != 2 || got[0].ID != near.ID || got[0].Later || got[1].ID != far.ID || !got[1].Later {
+		t.Errorf("stored related reading of the reference = %+v, want %d (near, not later) then %d (later)", got, near.ID, far.ID)
+	}
+	refs, err := svc.Related(ctx, *ref, 5)
+	if err != nil || len(refs) != 2 || refs[0].ID != near.ID || !refs[1].Later {
+		t.Errorf("Related from the stored reading = %+v, %v", refs, err)
+	}
+}
