@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"khabar/internal/api"
+	"khabar/internal/arabic"
+	"khabar/internal/extract"
+	"khabar/internal/outlets"
 	"khabar/internal/ratelimit"
 	"khabar/internal/search"
 	"khabar/internal/store"
@@ -55,8 +58,12 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	// they survive a restart and a new token ends them all.
 	sessionKey := hmac.New(sha256.New, []byte(token))
 	sessionKey.Write([]byte("khabar web session"))
+	names, err := outletNames()
+	if err != nil {
+		return err
+	}
 	webH, err := web.New(web.Config{Store: st, Search: svc, Logger: a.log, CheckToken: checkToken,
-		SessionKey: sessionKey.Sum(nil), Ready: ready.Load})
+		SessionKey: sessionKey.Sum(nil), Ready: ready.Load, OutletNames: names, NameKey: arabic.Normalize})
 	if err != nil {
 		return err
 	}
@@ -151,6 +158,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	err = srv.Shutdown(shutCtx)
 	<-crawlDone
 	a.waitAlerts(15 * time.Second)
+	a.waitRelated(15 * time.Second)
 	return err
 }
 
@@ -167,4 +175,18 @@ func (a *app) refreshStories(ctx context.Context, st store.Store) {
 	if n > 0 {
 		a.log.Info("story details", "stories", n, "took", time.Since(start).Round(time.Millisecond))
 	}
+}
+
+// outletNames are the names that never trend: the agencies khabar
+// recognises in credits and the built-in outlets (Arabic and English).
+func outletNames() ([]string, error) {
+	names := extract.AgencyNames()
+	outs, err := outlets.All()
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range outs {
+		names = append(names, o.Name, o.NameEN)
+	}
+	return names, nil
 }

@@ -8,12 +8,15 @@ import (
 
 // agencies maps the ways news agencies are credited in Arabic datelines to
 // the short name khabar shows. Keys are compared in labelKey form.
-var agencies = func() map[string]string {
+var agencies, agencyNames = func() (map[string]string, []string) {
 	m := map[string]string{}
+	var names []string
 	add := func(name string, forms ...string) {
 		m[labelKey(name)] = name
+		names = append(names, name)
 		for _, f := range forms {
 			m[labelKey(f)] = name
+			names = append(names, f)
 		}
 	}
 	add("واس", "وكالة الأنباء السعودية", "وكالة الانباء السعودية")
@@ -50,8 +53,14 @@ var agencies = func() map[string]string {
 	add("BBC", "بي بي سي")
 	add("المستقلة", "وكالة الصحافة المستقلة")
 	add("وكالات", "الوكالات")
-	return m
+	return m, names
 }()
+
+// AgencyNames returns every name and form of the agencies khabar
+// recognises in credits (the rising lists leave them out).
+func AgencyNames() []string {
+	return append([]string(nil), agencyNames...)
+}
 
 // knownAgency returns the display name of a credited agency, or "".
 func knownAgency(s string) string {

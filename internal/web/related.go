@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"khabar/internal/api"
 	"khabar/internal/model"
+	"khabar/internal/plaintext"
 	"khabar/internal/store"
 )
 
@@ -200,7 +200,7 @@ func (s *Server) storedRelated(ctx context.Context, id int64) ([]model.ArticleRe
 			return nil, false, err
 		}
 		refs = append(refs, model.ArticleRef{ID: b.ID, URL: b.URL, Title: b.Title, Source: b.SourceName,
-			Published: b.Published, Excerpt: api.Excerpt(b.Text, 200), Later: l.Later})
+			Published: b.Published, Excerpt: plaintext.Excerpt(b.Text, 200), Later: l.Later})
 	}
 	return refs, true, nil
 }

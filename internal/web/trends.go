@@ -21,13 +21,17 @@ const statsTTL = 5 * time.Minute
 // trendDays is the history a trend is compared with (and its sparkline spans).
 const trendDays = 7
 
-// Trend is a term rising in the last day against the week before.
+// Trend is a term rising in the last day beyond what the week before
+// makes expected.
 type Trend struct {
 	Term, Type string
 	Count      int     // articles in the last 24 hours
 	Before     float64 // articles per day over the week before
-	Days       []int   // articles per day, oldest first, the last day last
-	Spark      template.HTML
+	// Expected is Count's expectation from the week before: the term's
+	// share of the week's articles times the last day's articles.
+	Expected float64
+	Days     []int // articles per day, oldest first, the last day last
+	Spark    template.HTML
 }
 
 // Activity is a source's articles per day, oldest first.
@@ -62,7 +66,34 @@ func (s *Server) anchor(ctx context.Context) (time.Time, error) {
 	return now, nil
 }
 
-// trends returns the rising tags and entities, at most n of each.
+// Rising is judged against what the day's volume makes expected, not
+// against a raw daily mean: on a busy day (twice the articles) every
+// common word doubles, and a share button or a wire's name led the list.
+const (
+	// trendFloor is the fewest articles of the last day a rising term
+	// needs: below it, chance.
+	trendFloor = 5
+	// trendRise is how many times its expectation (plus one) a term's
+	// count (plus one) must be to rise at all.
+	trendRise = 2.0
+	// furnitureShare and furnitureMin: a term in at least this share of
+	// the articles of one outlet having at least furnitureMin of them, in
+	// the last day or in the week, is page furniture (a share button, the
+	// outlet's own name, a section), never news.
+	furnitureShare = 0.5
+	furnitureMin   = 10
+	// trendTop is how many of each day's terms are counted.
+	trendTop = 1000
+)
+
+// trends returns the rising tags and entities, at most n of each. A term
+// rises when its count over the last day is well above its expectation:
+// its share of the week's articles before, times the last day's articles.
+// Terms are ranked by (count+1)/(expected+1) × ln(1+count); a term needs
+// trendFloor articles and to be trendRise times its expectation. Outlet
+// and agency names (Config.OutletNames and the sources' titles) and page
+// furniture (CommonTerms) never trend. The sparkline draws the term's share
+// of each day's articles, so it shows the rise the ranking saw.
 func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err error) {
 	c := &s.stats
 	c.mu.Lock()
@@ -74,12 +105,28 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 	if err != nil {
 		return nil, nil, fmt.Errorf("web: trend anchor: %w", err)
 	}
-	// days[i] counts each term over day i, 0 the oldest, trendDays the last 24 hours.
-	count := func(top func(context.Context, time.Time, time.Time, int) ([]store.TermCount, error)) ([]Trend, error) {
+	dayEnd := func(i int) time.Time { return end.Add(-time.Duration(trendDays-i) * 24 * time.Hour) }
+	// volume[i] counts the articles of day i, 0 the oldest, trendDays the last 24 hours.
+	volume := make([]int, trendDays+1)
+	for i := range volume {
+		_, v, err := s.cfg.Store.ListArticles(ctx, store.ArticleFilter{Since: dayEnd(i).Add(-24 * time.Hour), Until: dayEnd(i), Limit: 1})
+		if err != nil {
+			return nil, nil, fmt.Errorf("web: trend volume: %w", err)
+		}
+		volume[i] = v
+	}
+	furnTags, furnEnts, err := s.furniture(ctx, dayEnd(0).Add(-24*time.Hour), end)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, err := s.outletNames(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	count := func(top func(context.Context, time.Time, time.Time, int) ([]store.TermCount, error), furniture map[string]bool) ([]Trend, error) {
 		days := make([]map[[2]string]int, trendDays+1)
 		for i := range days {
-			until := end.Add(-time.Duration(trendDays-i) * 24 * time.Hour)
-			ts, err := top(ctx, until.Add(-24*time.Hour), until, 500)
+			ts, err := top(ctx, dayEnd(i).Add(-24*time.Hour), dayEnd(i), trendTop)
 			if err != nil {
 				return nil, err
 			}
@@ -88,8 +135,15 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 				days[i][[2]string{t.Term, t.Type}] = t.Count
 			}
 		}
+		sumV := 0
+		for _, v := range volume[:trendDays] {
+			sumV += v
+		}
 		var out []Trend
 		for k, cnt := range days[trendDays] {
+			if cnt < trendFloor || furniture[k[0]] || names[s.nameKey(k[0])] {
+				continue
+			}
 			tr := Trend{Term: k[0], Type: k[1], Count: cnt, Days: make([]int, trendDays+1)}
 			sum := 0
 			for i := range days {
@@ -99,13 +153,24 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 				}
 			}
 			tr.Before = float64(sum) / trendDays
-			tr.Spark = sparkline(tr.Days, 16)
+			if sumV > 0 {
+				tr.Expected = float64(sum) / float64(sumV) * float64(volume[trendDays])
+			}
+			if float64(cnt+1) < trendRise*(tr.Expected+1) {
+				continue
+			}
+			shares := make([]int, len(tr.Days))
+			for i, d := range tr.Days {
+				if volume[i] > 0 {
+					shares[i] = int(math.Round(10000 * float64(d) / float64(volume[i])))
+				}
+			}
+			tr.Spark = sparkline(shares, 16)
 			out = append(out, tr)
 		}
-		// Rising first: today's count against the week's daily mean, with
-		// +1 smoothing so that a single mention of a new name does not
-		// outrank a story every outlet carries.
-		score := func(t Trend) float64 { return float64(t.Count) / (1 + t.Before) * math.Log1p(float64(t.Count)) }
+		score := func(t Trend) float64 {
+			return float64(t.Count+1) / (t.Expected + 1) * math.Log1p(float64(t.Count))
+		}
 		slices.SortFunc(out, func(a, b Trend) int {
 			if d := score(b) - score(a); d != 0 {
 				return int(math.Copysign(1, d))
@@ -114,14 +179,71 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 		})
 		return out[:min(len(out), n)], nil
 	}
-	if tags, err = count(s.cfg.Store.TopTags); err != nil {
+	if tags, err = count(s.cfg.Store.TopTags, furnTags); err != nil {
 		return nil, nil, fmt.Errorf("web: trending tags: %w", err)
 	}
-	if ents, err = count(s.cfg.Store.TopEntities); err != nil {
+	if ents, err = count(s.cfg.Store.TopEntities, furnEnts); err != nil {
 		return nil, nil, fmt.Errorf("web: trending entities: %w", err)
 	}
 	c.trendsAt, c.tags, c.entities = s.now(), tags, ents
 	return tags, ents, nil
+}
+
+// furniture returns the keywords and names that are page furniture of
+// some outlet over [since, end) or over its last day.
+func (s *Server) furniture(ctx context.Context, since, end time.Time) (tags, ents map[string]bool, err error) {
+	tags, ents = map[string]bool{}, map[string]bool{}
+	for _, from := range []time.Time{since, end.Add(-24 * time.Hour)} {
+		ts, es, err := s.cfg.Store.CommonTerms(ctx, from, end, furnitureShare, furnitureMin)
+		if err != nil {
+			return nil, nil, fmt.Errorf("web: page furniture: %w", err)
+		}
+		for _, t := range ts {
+			tags[t] = true
+		}
+		for _, e := range es {
+			ents[e] = true
+		}
+	}
+	return tags, ents, nil
+}
+
+// outletNames returns the keys (nameKey) of the names that never trend:
+// Config.OutletNames and the titles of the sources, each also after the
+// words news organisations are named with (وكالة، صحيفة ...).
+func (s *Server) outletNames(ctx context.Context) (map[string]bool, error) {
+	srcs, err := s.cfg.Store.ListSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("web: outlet names: %w", err)
+	}
+	names := slices.Clone(s.cfg.OutletNames)
+	for _, src := range srcs {
+		names = append(names, src.Title)
+	}
+	out := map[string]bool{}
+	for _, n := range names {
+		k := s.nameKey(n)
+		if k == "" {
+			continue
+		}
+		out[k] = true
+		for _, head := range outletHeads {
+			out[s.nameKey(head+" "+n)] = true
+		}
+	}
+	return out, nil
+}
+
+// outletHeads are the words an outlet's name follows when it is written
+// in full: "صحيفة عكاظ", "وكالة الأنباء السعودية".
+var outletHeads = []string{"وكالة", "صحيفة", "جريدة", "قناة", "موقع", "مجلة", "إذاعة", "شبكة", "تلفزيون"}
+
+// nameKey is Config.NameKey, or the term with its spaces collapsed.
+func (s *Server) nameKey(t string) string {
+	if s.cfg.NameKey != nil {
+		return s.cfg.NameKey(t)
+	}
+	return strings.Join(strings.Fields(t), " ")
 }
 
 // activityDays is the span of the per-source chart.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,13 +29,13 @@ func TestTrendsRankRisingTerms(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// "steady" appears 3 times every day; "rising" 4 times today only.
+	// "steady" is in every article, 3 every day; "rising" in 6 today only.
 	for d := range 8 {
 		for range 3 {
 			add(time.Duration(d)*24*time.Hour+time.Hour, "steady")
 		}
 	}
-	for range 4 {
+	for range 6 {
 		add(2*time.Hour, "rising")
 	}
 	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
@@ -46,14 +47,15 @@ func TestTrendsRankRisingTerms(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ts := range [][]Trend{tags, ents} {
-		if len(ts) != 2 || ts[0].Term != "rising" || ts[1].Term != "steady" {
+		// A word in every article every day never rises.
+		if len(ts) != 1 || ts[0].Term != "rising" {
 			t.Fatalf("trends %+v", ts)
 		}
-		if ts[0].Count != 4 || ts[0].Before != 0 || ts[1].Count != 3 || ts[1].Before != 3 {
+		if ts[0].Count != 6 || ts[0].Before != 0 || ts[0].Expected != 0 {
 			t.Errorf("counts %+v", ts)
 		}
-		if got := ts[1].Days; len(got) != trendDays+1 || got[0] != 3 || got[trendDays] != 3 {
-			t.Errorf("steady days %v", got)
+		if got := ts[0].Days; len(got) != trendDays+1 || got[0] != 0 || got[trendDays] != 6 {
+			t.Errorf("rising days %v", got)
 		}
 		if !strings.HasPrefix(string(ts[0].Spark), `<svg class="spark"`) || strings.Count(string(ts[0].Spark), "v-") != trendDays+1 {
 			t.Errorf("spark %s", ts[0].Spark)
@@ -64,13 +66,13 @@ func TestTrendsRankRisingTerms(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := act[src.ID]
-	if len(a.Days) != activityDays || a.Days[activityDays-1] != 7 || a.Days[activityDays-2] != 3 || a.Days[0] != 0 || a.Total != 28 {
+	if len(a.Days) != activityDays || a.Days[activityDays-1] != 9 || a.Days[activityDays-2] != 3 || a.Days[0] != 0 || a.Total != 30 {
 		t.Errorf("activity %+v", a)
 	}
 	body := checkPage(t, get(t, s, "/"), 200)
-	mustContain(t, body, "الأكثر تداولاً", `<a href="/tags/rising" dir="auto">rising</a> <span class="count">٤</span> <svg`)
+	mustContain(t, body, "الأكثر تداولاً", `<a href="/tags/rising" dir="auto">rising</a> <span class="count">٦</span> <svg`)
 	body = checkPage(t, get(t, s, "/sources"), 200)
-	mustContain(t, body, "المقالات يومياً", `<td data-label="المقالات">٢٨ <svg class="spark"`)
+	mustContain(t, body, "المقالات يومياً", `<td data-label="المقالات">٣٠ <svg class="spark"`)
 }
 
 func TestSparkline(t *testing.T) {
@@ -182,4 +184,97 @@ func TestSourcesPageWeight(t *testing.T) {
 		t.Errorf("%d charts", n)
 	}
 	t.Logf("sources page: %d bytes", len(body))
+}
+
+// TestRisingMeansSomething: on a busy last day (twice the articles of the
+// days before), a name absent before and in 30 of its articles leads both
+// rising lists; a word in most articles every day, an outlet's share
+// button, a wire's name and an outlet's own name never appear, however
+// they grow, nor does a topic that only grows with the day's volume.
+func TestRisingMeansSomething(t *testing.T) {
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			st := openStore(t, backend)
+			ctx := context.Background()
+			src := model.Source{URL: "https://alriyadh.example/feed", Title: "الرياض"}
+			if err := st.AddSource(ctx, &src); err != nil {
+				t.Fatal(err)
+			}
+			outlets := []string{"عكاظ", "واس", "الرياض"}
+			ent := func(name, typ string) model.Entity { return model.Entity{Name: name, Type: typ} }
+			var batch []*model.Article
+			n := 0
+			for d := range trendDays + 1 {
+				perOutlet := 12
+				if d == trendDays {
+					perOutlet = 24
+				}
+				for o, outlet := range outlets {
+					for i := range perOutlet {
+						n++
+						a := &model.Article{URL: "https://news.example/" + strconv.Itoa(n), SourceName: outlet, Title: "خبر " + strconv.Itoa(n),
+							Published: testNow.Add(-time.Duration(trendDays-d)*24*time.Hour - time.Duration(i+1)*time.Minute)}
+						add := func(e model.Entity) {
+							a.Keywords = append(a.Keywords, e.Name)
+							a.Entities = append(a.Entities, e)
+						}
+						switch outlet {
+						case "عكاظ":
+							add(ent("فيسبوك", "ORG")) // the share bar of every page
+						case "واس":
+							add(ent("وكالة الأنباء السعودية", "ORG")) // the wire's own name
+						}
+						if i%10 < 7 {
+							add(ent("السعودية", "LOC")) // in most articles, every day
+						}
+						if i%6 == 0 {
+							add(ent("الطقس", "MISC")) // grows only with the day's volume
+						}
+						if d == trendDays {
+							if i < 10 {
+								add(ent("زيد الخيالي", "PERS")) // planted: 30 articles, absent before
+							}
+							if outlet != "واس" && i >= 10 && i < 14 {
+								add(ent("وكالة الأنباء السعودية", "ORG")) // credited more today
+								add(ent("صحيفة الرياض", "ORG"))
+							}
+						}
+						if o == 0 && (d == trendDays && i >= 10 && i < 21 || d < trendDays && i == 0) {
+							add(ent("الانتخابات", "MISC")) // a real rise: 1 a day, then 11 (under half the outlet's)
+						}
+						batch = append(batch, a)
+					}
+				}
+			}
+			if _, err := st.SaveArticles(ctx, batch, make([]store.IndexData, len(batch))); err != nil {
+				t.Fatal(err)
+			}
+			s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow },
+				OutletNames: []string{"وكالة الأنباء السعودية", "واس"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tags, ents, err := s.trends(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for kind, ts := range map[string][]Trend{"tags": tags, "entities": ents} {
+				var terms []string
+				for _, tr := range ts {
+					terms = append(terms, tr.Term)
+				}
+				if len(ts) < 2 || ts[0].Term != "زيد الخيالي" || ts[1].Term != "الانتخابات" {
+					t.Errorf("rising %s = %q, want the planted name first, then الانتخابات", kind, terms)
+				}
+				for _, never := range []string{"السعودية", "فيسبوك", "وكالة الأنباء السعودية", "صحيفة الرياض", "الطقس"} {
+					if slices.Contains(terms, never) {
+						t.Errorf("rising %s = %q: holds %s", kind, terms, never)
+					}
+				}
+				if len(ts) > 0 && ts[0].Expected != 0 {
+					t.Errorf("planted name expected %v times, want 0", ts[0].Expected)
+				}
+			}
+		})
+	}
 }

@@ -65,6 +65,11 @@ type Config struct {
 	// reading (a search) before it is sent without; the search goes on and
 	// the next view shows it. Zero means DefaultRelatedWait.
 	RelatedWait time.Duration
+	// OutletNames are the names of news outlets and agencies, which never
+	// trend (the sources' own titles are added); NameKey, when set, is the
+	// form they and terms are compared in (khabar's normalization).
+	OutletNames []string
+	NameKey     func(string) string
 	// Digits is the default digit system of Arabic pages: DigitsArab (the
 	// default) or DigitsLatn. Readers may switch; English pages use DigitsLatn.
 	Digits string
