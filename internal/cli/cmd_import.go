@@ -19,6 +19,7 @@ const importBatch = 2000
 
 func runImport(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "import")
+	related := fs.Bool("related", true, "compute the imported articles' related reading at the end (else pages compute it when first viewed, or 'khabar related' later)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -186,6 +187,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	a.refreshStories(ctx, st)
 	ids := endCollect()
+	if !*related {
+		ids = nil
+	}
 	relStart := time.Now()
 	err = relateAll(baseCtx, rel.svc, st, ids, func(done int) {
 		if showProgress && (done == len(ids) || time.Since(lastShow) >= 200*time.Millisecond) {

@@ -331,8 +331,11 @@ type TextQuery struct {
 	// back from the newest article: related reading favours what was
 	// published near its article, before or after.
 	Around time.Time
-	Limit  int // 0 means 20
-	Offset int
+	// NoTotal says the number of matches is not wanted: a backend may
+	// then return 0 for it and spare a count of every match.
+	NoTotal bool
+	Limit   int // 0 means 20
+	Offset  int
 }
 
 // Hit is one search result.

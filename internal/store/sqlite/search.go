@@ -239,10 +239,14 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 	// connections they run side by side, which halves a common word's wait.
 	var total int
 	countErr := make(chan error, 1)
-	go func() {
-		countErr <- s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?`+exclude,
-			args...).Scan(&total)
-	}()
+	if q.NoTotal {
+		countErr <- nil
+	} else {
+		go func() {
+			countErr <- s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?`+exclude,
+				args...).Scan(&total)
+		}()
+	}
 	ctes, rankArgs, factor := rankSQL(q)
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
