@@ -77,8 +77,8 @@ const (
 	// count (plus one) must be to rise at all.
 	trendRise = 2.0
 	// furnitureShare and furnitureMin: a term in at least this share of
-	// the articles of one outlet having at least furnitureMin of them, in
-	// the last day or in the week, is page furniture (a share button, the
+	// the articles of the last day of one outlet having at least
+	// furnitureMin of them is page furniture (a share button, the
 	// outlet's own name, a section), never news.
 	furnitureShare = 0.5
 	furnitureMin   = 10
@@ -115,7 +115,7 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 		}
 		volume[i] = v
 	}
-	furnTags, furnEnts, err := s.furniture(ctx, dayEnd(0).Add(-24*time.Hour), end)
+	furniture, err := s.furniture(ctx, end)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,7 +123,7 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 	if err != nil {
 		return nil, nil, err
 	}
-	count := func(top func(context.Context, time.Time, time.Time, int) ([]store.TermCount, error), furniture map[string]bool) ([]Trend, error) {
+	count := func(top func(context.Context, time.Time, time.Time, int) ([]store.TermCount, error)) ([]Trend, error) {
 		days := make([]map[[2]string]int, trendDays+1)
 		for i := range days {
 			ts, err := top(ctx, dayEnd(i).Add(-24*time.Hour), dayEnd(i), trendTop)
@@ -141,7 +141,7 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 		}
 		var out []Trend
 		for k, cnt := range days[trendDays] {
-			if cnt < trendFloor || furniture[k[0]] || names[s.nameKey(k[0])] {
+			if key := s.nameKey(k[0]); cnt < trendFloor || furniture[key] || names[key] {
 				continue
 			}
 			tr := Trend{Term: k[0], Type: k[1], Count: cnt, Days: make([]int, trendDays+1)}
@@ -179,10 +179,10 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 		})
 		return out[:min(len(out), n)], nil
 	}
-	if tags, err = count(s.cfg.Store.TopTags, furnTags); err != nil {
+	if tags, err = count(s.cfg.Store.TopTags); err != nil {
 		return nil, nil, fmt.Errorf("web: trending tags: %w", err)
 	}
-	if ents, err = count(s.cfg.Store.TopEntities, furnEnts); err != nil {
+	if ents, err = count(s.cfg.Store.TopEntities); err != nil {
 		return nil, nil, fmt.Errorf("web: trending entities: %w", err)
 	}
 	c.trendsAt, c.tags, c.entities = s.now(), tags, ents
@@ -190,22 +190,19 @@ func (s *Server) trends(ctx context.Context, n int) (tags, ents []Trend, err err
 }
 
 // furniture returns the keywords and names that are page furniture of
-// some outlet over [since, end) or over its last day.
-func (s *Server) furniture(ctx context.Context, since, end time.Time) (tags, ents map[string]bool, err error) {
-	tags, ents = map[string]bool{}, map[string]bool{}
-	for _, from := range []time.Time{since, end.Add(-24 * time.Hour)} {
-		ts, es, err := s.cfg.Store.CommonTerms(ctx, from, end, furnitureShare, furnitureMin)
-		if err != nil {
-			return nil, nil, fmt.Errorf("web: page furniture: %w", err)
-		}
-		for _, t := range ts {
-			tags[t] = true
-		}
-		for _, e := range es {
-			ents[e] = true
-		}
+// some outlet over the last day (furniture of every day is there too),
+// as one set: a share label found as a name is furniture as a keyword
+// too, where it was extracted from fewer pages.
+func (s *Server) furniture(ctx context.Context, end time.Time) (map[string]bool, error) {
+	out := map[string]bool{}
+	ts, es, err := s.cfg.Store.CommonTerms(ctx, end.Add(-24*time.Hour), end, furnitureShare, furnitureMin)
+	if err != nil {
+		return nil, fmt.Errorf("web: page furniture: %w", err)
 	}
-	return tags, ents, nil
+	for _, t := range append(ts, es...) {
+		out[s.nameKey(t)] = true
+	}
+	return out, nil
 }
 
 // outletNames returns the keys (nameKey) of the names that never trend:
