@@ -199,7 +199,7 @@ func (s *Server) storedRelated(ctx context.Context, id int64) ([]model.ArticleRe
 		if err != nil {
 			return nil, false, err
 		}
-		refs = append(refs, model.ArticleRef{ID: b.ID, URL: b.URL, Title: b.Title, Source: b.SourceName,
+		refs = append(refs, model.ArticleRef{ID: b.ID, URL: b.URL, Title: b.Title, Source: b.DisplaySource(),
 			Published: b.Published, Excerpt: plaintext.Excerpt(b.Text, 200), Later: l.Later})
 	}
 	return refs, true, nil

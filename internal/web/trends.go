@@ -206,16 +206,24 @@ func (s *Server) furniture(ctx context.Context, end time.Time) (map[string]bool,
 }
 
 // outletNames returns the keys (nameKey) of the names that never trend:
-// Config.OutletNames and the titles of the sources, each also after the
-// words news organisations are named with (وكالة، صحيفة ...).
+// Config.OutletNames, the titles of the sources and the names of the
+// outlet profiles, each also after the words news organisations are
+// named with (وكالة، صحيفة ...).
 func (s *Server) outletNames(ctx context.Context) (map[string]bool, error) {
 	srcs, err := s.cfg.Store.ListSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("web: outlet names: %w", err)
+	}
+	outs, err := s.cfg.Store.ListOutlets(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("web: outlet names: %w", err)
 	}
 	names := slices.Clone(s.cfg.OutletNames)
 	for _, src := range srcs {
 		names = append(names, src.Title)
+	}
+	for _, o := range outs {
+		names = append(names, o.NameAR, o.NameEN)
 	}
 	out := map[string]bool{}
 	for _, n := range names {

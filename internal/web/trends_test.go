@@ -200,6 +200,9 @@ func TestRisingMeansSomething(t *testing.T) {
 			if err := st.AddSource(ctx, &src); err != nil {
 				t.Fatal(err)
 			}
+			if err := st.SaveOutlet(ctx, model.Outlet{Key: "okaz", NameAR: "عكاظ", NameEN: "Okaz"}); err != nil {
+				t.Fatal(err)
+			}
 			outlets := []string{"عكاظ", "واس", "الرياض"}
 			ent := func(name, typ string) model.Entity { return model.Entity{Name: name, Type: typ} }
 			var batch []*model.Article
@@ -236,7 +239,8 @@ func TestRisingMeansSomething(t *testing.T) {
 							}
 							if outlet != "واس" && i >= 10 && i < 14 {
 								add(ent("وكالة الأنباء السعودية", "ORG")) // credited more today
-								add(ent("صحيفة الرياض", "ORG"))
+								add(ent("صحيفة الرياض", "ORG"))           // a source's title
+								add(ent("عكاظ", "ORG"))                   // an outlet profile's name
 							}
 						}
 						if o == 0 && (d == trendDays && i >= 10 && i < 21 || d < trendDays && i == 0) {
@@ -266,7 +270,7 @@ func TestRisingMeansSomething(t *testing.T) {
 				if len(ts) < 2 || ts[0].Term != "زيد الخيالي" || ts[1].Term != "الانتخابات" {
 					t.Errorf("rising %s = %q, want the planted name first, then الانتخابات", kind, terms)
 				}
-				for _, never := range []string{"السعودية", "فيسبوك", "وكالة الأنباء السعودية", "صحيفة الرياض", "الطقس"} {
+				for _, never := range []string{"السعودية", "فيسبوك", "وكالة الأنباء السعودية", "صحيفة الرياض", "عكاظ", "الطقس"} {
 					if slices.Contains(terms, never) {
 						t.Errorf("rising %s = %q: holds %s", kind, terms, never)
 					}
