@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"khabar/internal/store/sqlite"
 )
 
 // runCode runs khabar and returns its exit code, stdout and stderr.
@@ -209,5 +211,49 @@ func TestAlertDeliveredOnceAcrossCrawls(t *testing.T) {
 	art, _ := posts[0]["article"].(map[string]any)
 	if url, _ := art["url"].(string); !strings.HasSuffix(url, "/coalition.html") {
 		t.Errorf("posted %v", art["url"])
+	}
+}
+
+// TestImportStoresRelatedReading: an import ends with each imported
+// article's related reading stored, so that pages show it on their first
+// view; two articles of different stories a year apart sharing two
+// organisations are each other's, the later marked as such.
+func TestImportStoresRelatedReading(t *testing.T) {
+	ctx := t.Context()
+	data := t.TempDir()
+	lines := []string{
+		`{"url": "https://example.com/r1", "title": "المبعوث: مهمة التحالف الدولي ضد تنظيم داعش لم تنته", "content": "قال المبعوث الأمريكي إن مهمة التحالف الدولي لمحاربة تنظيم داعش لم تنته بعد في العراق.", "published": "2024-03-02T09:00:00Z", "source": "almustakillah"}`,
+		`{"url": "https://example.com/r2", "title": "افتتاح معرض الكتاب في الرياض", "content": "افتتح معرض الكتاب أبوابه للزوار بمشاركة مئات دور النشر.", "published": "2024-06-01T09:00:00Z", "source": "alriyadh"}`,
+		`{"url": "https://example.com/r3", "title": "غارة للتحالف الدولي على مواقع داعش شرق سوريا", "content": "أعلن التحالف الدولي مقتل قيادي في تنظيم داعش بغارة جوية شرق سوريا.", "published": "2025-03-05T09:00:00Z", "source": "arabi21"}`,
+	}
+	file := filepath.Join(t.TempDir(), "in.jsonl")
+	os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644)
+	if code, out, errOut := runCode(ctx, data, "", "import", file); code != 0 || !strings.Contains(out, "imported 3 articles") {
+		t.Fatalf("import: exit %d: %s %s", code, out, errOut)
+	}
+	st, err := sqlite.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	id := func(u string) int64 {
+		a, err := st.GetArticleByURL(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.ID
+	}
+	r1, r2, r3 := id("https://example.com/r1"), id("https://example.com/r2"), id("https://example.com/r3")
+	for _, c := range []struct {
+		of, want int64
+		later    bool
+	}{{r1, r3, true}, {r3, r1, false}} {
+		links, ok, err := st.GetRelated(ctx, c.of)
+		if err != nil || !ok || len(links) != 1 || links[0].ID != c.want || links[0].Later != c.later {
+			t.Errorf("related reading of %d = %+v %v %v, want %d (later %v)", c.of, links, ok, err, c.want, c.later)
+		}
+	}
+	if links, ok, err := st.GetRelated(ctx, r2); err != nil || !ok || len(links) != 0 {
+		t.Errorf("related reading of the unrelated article = %+v %v %v, want computed and empty", links, ok, err)
 	}
 }

@@ -80,7 +80,7 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	data := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Stderr = os.Stderr
-	cmd.Env = append(os.Environ(), "KHABAR_TEST_CHILD_ARGS="+strings.Join([]string{"--data", data, "import", corpus}, "\x1f"), "KHABAR_LOG_LEVEL=error")
+	cmd.Env = append(os.Environ(), "KHABAR_TEST_CHILD_ARGS="+strings.Join([]string{"--data", data, "import", "--related=false", corpus}, "\x1f"), "KHABAR_LOG_LEVEL=error")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,10 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	}
 	<-exited
 
-	code, out, errOut := runCode(ctx, data, "", "import", corpus)
+	// Related reading is left out: its pass runs after every article is
+	// saved, so it is not what is killed, and over this small vocabulary
+	// every article matches every other.
+	code, out, errOut := runCode(ctx, data, "", "import", "--related=false", corpus)
 	if code != 0 {
 		t.Fatalf("second import: %s %s", out, errOut)
 	}
