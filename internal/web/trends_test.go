@@ -98,7 +98,7 @@ func TestHomePageWeight(t *testing.T) {
 	var storyIDs []int64
 	for i := range 80 {
 		a := model.Article{URL: "https://s.example/" + strconv.Itoa(i), SourceName: "وكالة الأنباء " + strconv.Itoa(i%7), Title: title,
-			Text: text, Published: testNow.Add(-time.Duration(i) * 20 * time.Minute), Language: "ar",
+			Text: text, Published: testNow.Add(-time.Duration(i) * 15 * time.Minute), Language: "ar",
 			Keywords: []string{"كلمة " + strconv.Itoa(i%12), "موضوع " + strconv.Itoa(i%9)},
 			Entities: []model.Entity{{Name: "اسم " + strconv.Itoa(i%11), Type: "PERS"}}}
 		if i < 24 && i%4 != 0 {
