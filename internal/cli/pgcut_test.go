@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,11 +31,15 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 	// Each answer after 150 ms: the crawl lasts a few seconds, and the
 	// connections are cut while sources and articles are being saved.
 	f := newFeedFarm(t, feeds, 150*time.Millisecond)
-	// The farm answers once both workers have claimed sources, so that
-	// both crawl.
+	// The farm holds its answers until both workers are asking, so that
+	// both crawl; held counts the requests waiting (each worker asks the
+	// one host one request at a time).
 	gate := make(chan struct{})
+	var held atomic.Int32
 	farm := f.srv.Config.Handler
 	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		held.Add(1)
+		defer held.Add(-1)
 		select {
 		case <-gate:
 		case <-r.Context().Done():
@@ -66,7 +71,7 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 	}
 	results := make([]result, 2)
 	var wg sync.WaitGroup
-	for i := range results {
+	start := func(i int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -76,11 +81,12 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 			args := strings.Join([]string{"--data", t.TempDir(), "--allow-private-networks", "crawl"}, "\x1f")
 			workerDB := fmt.Sprintf("%s&application_name=%s_%d", db, app, i)
 			cmd.Env = append(os.Environ(), "KHABAR_TEST_CHILD_ARGS="+args, "KHABAR_DATABASE_URL="+workerDB,
-				"KHABAR_PER_HOST_DELAY=0s", "KHABAR_WORKERS=3", "KHABAR_LOG_LEVEL=warn")
+				"KHABAR_PER_HOST_DELAY=0s", "KHABAR_WORKERS=3", "KHABAR_FETCH_TIMEOUT=150s", "KHABAR_LOG_LEVEL=warn")
 			err := cmd.Run()
-			results[i] = result{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
-			if err != nil && cmd.ProcessState == nil {
-				results[i].code = -1
+			results[i] = result{-1, stdout.String(), stderr.String()}
+			if cmd.ProcessState != nil {
+				results[i].code = cmd.ProcessState.ExitCode()
+			} else if err != nil {
 				results[i].stderr += err.Error()
 			}
 		}()
@@ -91,8 +97,8 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close(ctx)
-	// Both workers claimed sources: the farm opens. Then the connections are
-	// cut when a quarter of the articles are stored, and again at half.
+	// Both workers asking: the farm opens. Then the connections are cut
+	// when a quarter of the articles are stored, and again at half.
 	var waitErr error
 	wait := func(what string, done func() (bool, error)) bool {
 		for waitErr == nil {
@@ -113,13 +119,8 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 		cancel() // the workers too
 		return false
 	}
-	workersUp := func() (bool, error) {
-		var n int
-		// A worker's claim stays its connection's last statement while
-		// the farm holds its requests.
-		err := admin.QueryRow(ctx, `SELECT count(DISTINCT application_name) FROM pg_stat_activity
-			WHERE application_name LIKE $1 AND query LIKE '%SKIP LOCKED%'`, app+"_%").Scan(&n)
-		return n == len(results), err
+	asking := func(n int32) func() (bool, error) {
+		return func() (bool, error) { return held.Load() >= n, nil }
 	}
 	stored := func(at int) func() (bool, error) {
 		return func() (bool, error) {
@@ -129,7 +130,15 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 		}
 	}
 	cuts := 0
-	if wait("both workers claiming", workersUp) {
+	// The second worker starts once the first has claimed its sources
+	// and waits for the farm: a crawl by hand first makes every healthy
+	// source due, holding them for a moment, and a second crawl starting
+	// in that moment finds none due.
+	start(0)
+	if wait("the first worker asking", asking(1)) {
+		start(1)
+	}
+	if waitErr == nil && wait("both workers asking", asking(2)) {
 		close(gate)
 		for _, at := range []int{feeds / 4, feeds / 2} {
 			if !wait(fmt.Sprintf("%d articles stored", at), stored(at)) {
