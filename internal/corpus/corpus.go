@@ -6,6 +6,7 @@ package corpus
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -80,7 +81,8 @@ func Expand(paths []string) ([]string, error) {
 }
 
 // ReadFile sends the records of a .jsonl, .json or .zip file to out, and
-// stops early when ctx ends.
+// stops early when ctx ends. Files are read as a stream: a record is held
+// in memory while it is decoded, never the whole file.
 func ReadFile(ctx context.Context, path string, out chan<- Item) error {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		zr, err := zip.OpenReader(path)
@@ -100,77 +102,134 @@ func ReadFile(ctx context.Context, path string, out chan<- Item) error {
 			if err != nil {
 				return fmt.Errorf("%s: %s: %w", path, f.Name, err)
 			}
-			data, err := io.ReadAll(rc)
+			err = Read(ctx, path+":"+f.Name, rc, out)
 			rc.Close()
 			if err != nil {
-				return fmt.Errorf("%s: %s: %w", path, f.Name, err)
-			}
-			if err := readRecords(ctx, path+":"+f.Name, data, out); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
-	return readRecords(ctx, path, data, out)
+	defer f.Close()
+	return Read(ctx, path, f, out)
 }
 
-// readRecords decodes a JSON array or JSON Lines. A bad JSON Lines line is
+// Read sends the records of a JSON array or JSON Lines read from r; name
+// is the file's name in the places reported. A bad JSON Lines line is
 // reported and skipped; a syntax error inside an array stops that array,
-// since nothing after it can be trusted to be where it seems.
-func readRecords(ctx context.Context, name string, data []byte, out chan<- Item) error {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		lineOf := lineCounter(data)
-		dec := json.NewDecoder(bytes.NewReader(data))
-		if _, err := dec.Token(); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		for dec.More() {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			off := dec.InputOffset()
-			line := lineOf(int(off) + leadingSpace(data[off:]))
-			// One pass over the record: a value of the wrong type (a
-			// number for a title) fails this record only, as the decoder
-			// reads the value whole before it reports it; broken JSON
-			// ends the array.
-			var r Record
-			err := dec.Decode(&r)
-			var typeErr *json.UnmarshalTypeError
-			if err != nil && !errors.As(err, &typeErr) {
-				send(ctx, out, Item{Where: fmt.Sprintf("%s:%d", name, line), Err: fmt.Errorf("invalid JSON, the rest of this array is skipped: %w", err)})
-				return ctx.Err()
-			}
-			if !send(ctx, out, Item{Where: fmt.Sprintf("%s:%d", name, line), Record: r, Err: err}) {
-				return ctx.Err()
-			}
-		}
-		return nil
+// since nothing after it can be trusted to be where it seems. An error
+// reading r ends the file.
+func Read(ctx context.Context, name string, r io.Reader, out chan<- Item) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
 	}
-	for n, line := range bytes.Split(data, []byte("\n")) {
+	// An array when the first byte that is not white space is '['.
+	isArray := false
+	for i := 1; i <= br.Size(); i++ {
+		b, err := br.Peek(i)
+		if len(b) < i {
+			break
+		}
+		if c := b[i-1]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			isArray = c == '['
+			break
+		}
+		if err != nil {
+			break
+		}
+	}
+	if isArray {
+		return readArray(ctx, name, br, out)
+	}
+	for n := 1; ; n++ {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
+		line, rerr := br.ReadBytes('\n')
+		if rerr != nil && rerr != io.EOF {
+			return fmt.Errorf("%s:%d: %w", name, n, rerr)
 		}
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			var r Record
+			err := json.Unmarshal(line, &r)
+			if err != nil {
+				err = fmt.Errorf("invalid JSON: %w", err)
+			}
+			if !send(ctx, out, Item{Where: name + ":" + strconv.Itoa(n), Record: r, Err: err}) {
+				return ctx.Err()
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+	}
+}
+
+// readArray decodes a JSON array of records from r.
+func readArray(ctx context.Context, name string, r io.Reader, out chan<- Item) error {
+	lt := &lineTracker{r: r, line: 1}
+	dec := json.NewDecoder(lt)
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for dec.More() {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		off := dec.InputOffset()
+		// One pass over the record: a value of the wrong type (a number
+		// for a title) fails this record only, as the decoder reads the
+		// value whole before it reports it; broken JSON ends the array.
 		var r Record
-		err := json.Unmarshal(line, &r)
-		if err != nil {
-			err = fmt.Errorf("invalid JSON: %w", err)
+		err := dec.Decode(&r)
+		// The record starts after the separators that follow off, read
+		// by now.
+		where := fmt.Sprintf("%s:%d", name, lt.lineAt(off+int64(leadingSpace(lt.after(off)))))
+		var typeErr *json.UnmarshalTypeError
+		if err != nil && !errors.As(err, &typeErr) {
+			send(ctx, out, Item{Where: where, Err: fmt.Errorf("invalid JSON, the rest of this array is skipped: %w", err)})
+			return ctx.Err()
 		}
-		if !send(ctx, out, Item{Where: name + ":" + strconv.Itoa(n+1), Record: r, Err: err}) {
+		if !send(ctx, out, Item{Where: where, Record: r, Err: err}) {
 			return ctx.Err()
 		}
 	}
 	return nil
+}
+
+// lineTracker passes a reader on and keeps the bytes read past the last
+// offset asked about, to tell the line of a later offset; offsets asked
+// about must not decrease.
+type lineTracker struct {
+	r    io.Reader
+	buf  []byte // the bytes read from offset base on
+	base int64
+	line int // the 1-based line at base
+}
+
+func (t *lineTracker) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.buf = append(t.buf, p[:n]...)
+	return n, err
+}
+
+// after returns the bytes read after off.
+func (t *lineTracker) after(off int64) []byte {
+	return t.buf[min(max(off-t.base, 0), int64(len(t.buf))):]
+}
+
+// lineAt returns the line of offset off, and forgets the bytes before it.
+func (t *lineTracker) lineAt(off int64) int {
+	k := min(max(off-t.base, 0), int64(len(t.buf)))
+	t.line += bytes.Count(t.buf[:k], []byte("\n"))
+	t.buf = append(t.buf[:0], t.buf[k:]...)
+	t.base += k
+	return t.line
 }
 
 // send passes r on unless ctx ends first.
@@ -189,20 +248,6 @@ func leadingSpace(b []byte) int {
 		n++
 	}
 	return n
-}
-
-// lineCounter returns a function giving the 1-based line of a byte offset;
-// offsets must not decrease between calls.
-func lineCounter(data []byte) func(off int) int {
-	pos, line := 0, 1
-	return func(off int) int {
-		off = min(off, len(data))
-		if off > pos {
-			line += bytes.Count(data[pos:off], []byte("\n"))
-			pos = off
-		}
-		return line
-	}
 }
 
 // Article turns a record into an article, or says what is missing.
