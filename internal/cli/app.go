@@ -194,7 +194,10 @@ func (a *app) pipeline(ctx context.Context, st store.Store) (*ingest.Pipeline, e
 			a.log.Warn("alerts", "article_id", art.ID, "err", err)
 		}
 	}
-	cfg := ingest.PipelineConfig{Log: a.log, OnNew: onNew}
+	onFailure := func(*model.Article, error) {
+		a.reg.Add("khabar_article_failures_total", "Articles whose analysis failed (a bug their text reaches): reported, skipped, logged with the stack.", 1)
+	}
+	cfg := ingest.PipelineConfig{Log: a.log, OnNew: onNew, OnFailure: onFailure, Fault: analysisFault}
 	if st != nil {
 		r, err := a.relater(st)
 		if err != nil {
@@ -204,6 +207,11 @@ func (a *app) pipeline(ctx context.Context, st store.Store) (*ingest.Pipeline, e
 	}
 	return ingest.NewPipeline(st, an, rec, cfg), nil
 }
+
+// analysisFault is PipelineConfig.Fault for the tests of this package,
+// which make a stage panic to check that the article's failure stays its
+// own; nil otherwise.
+var analysisFault func(stage string, a *model.Article)
 
 // alerts returns the notifier that delivers saved searches.
 func (a *app) alerts(st store.Store, an *analysis.Analyzer) *alerts.Notifier {

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
 	"time"
 
 	"khabar/internal/corpus"
+	"khabar/internal/ingest"
 	"khabar/internal/ingest/bulk"
 	"khabar/internal/model"
 )
@@ -123,7 +125,13 @@ func runImport(ctx context.Context, a *app, args []string) error {
 				ordered <- j
 				continue
 			}
-			art, err := r.Record.Article()
+			// Reading the record's dates and paragraphs is the article's
+			// own computation too: behind the recover boundary.
+			var art *model.Article
+			err := p.Guard("extract", &model.Article{URL: r.Record.URL}, func() (err error) {
+				art, err = r.Record.Article()
+				return err
+			})
 			j := &job{where: r.Where, art: art, err: err, ready: make(chan struct{})}
 			if err == nil && batch.MayBeStored(art.URL) {
 				ok, herr := st.HasArticle(ctx, art.URL)
@@ -157,7 +165,12 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		case j.art == nil:
 			existing++
 		default:
-			if err := batch.Add(ctx, j.pr); err != nil {
+			var ae *ingest.AnalysisError
+			if err := batch.Add(ctx, j.pr); errors.As(err, &ae) {
+				// Placing this article failed before the batch took it.
+				bad++
+				fmt.Fprintf(a.stderr, "\r\033[Kkhabar import: %s: %v (skipped)\n", j.where, err)
+			} else if err != nil {
 				saveErr = err
 				cancelRead()
 			}

@@ -330,20 +330,38 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 		Image:      it.Image,
 		Language:   src.Language,
 	}
-	if it.Summary != "" {
-		a.Summary = sanitize.HTML(it.Summary, link)
+	// The feed's text and the page's extraction are the article's own
+	// computations: behind the pipeline's recover boundary, so that a
+	// panic is this item's error, recorded on its source.
+	var feedText string
+	if err := c.p.guard("extract", a, func() error {
+		if it.Summary != "" {
+			a.Summary = sanitize.HTML(it.Summary, link)
+		}
+		feedText = sanitize.Text(firstNonEmpty(it.Content, it.Summary))
+		return nil
+	}); err != nil {
+		return false, err
 	}
-	feedText := sanitize.Text(firstNonEmpty(it.Content, it.Summary))
 	resp, err := c.fc.Get(ctx, link, fetch.Conditional{})
 	var pageErr error
 	if err != nil {
 		pageErr = &PageError{err} // fetch's errors name the URL already
 	} else {
-		res, err := extract.Extract(resp.Body, resp.URL, extract.Options{Now: c.cfg.Now(), Location: time.UTC})
-		if err != nil {
-			pageErr = &PageError{fmt.Errorf("extract %s: %w", link, err)}
-		} else {
+		var xerr error
+		if err := c.p.guard("extract", a, func() error {
+			res, err := extract.Extract(resp.Body, resp.URL, extract.Options{Now: c.cfg.Now(), Location: time.UTC})
+			if err != nil {
+				xerr = err
+				return nil
+			}
 			merge(a, res, resp.URL)
+			return nil
+		}); err != nil {
+			return false, err
+		}
+		if xerr != nil {
+			pageErr = &PageError{fmt.Errorf("extract %s: %w", link, xerr)}
 		}
 	}
 	if a.Text == "" {

@@ -33,6 +33,13 @@ type PipelineConfig struct {
 	// OnSaved, when set, is called after any article is saved, new or
 	// updated (related reading is computed from it), after OnNew.
 	OnSaved func(ctx context.Context, a *model.Article)
+	// OnFailure, when set, is called with each article whose analysis
+	// failed (an AnalysisError), after it is logged: for the metrics.
+	OnFailure func(a *model.Article, err error)
+	// Fault, when set, is called at the start of each stage of an
+	// article's analysis, inside its recover boundary: tests make it
+	// panic to check that one article's failure stays its own.
+	Fault func(stage string, a *model.Article)
 }
 
 // Pipeline analyses articles and saves them. Prepare is safe to call from
@@ -94,8 +101,18 @@ func (p *Pipeline) Prepare(ctx context.Context, a *model.Article) (*Prepared, er
 }
 
 // PrepareWith is Prepare with the document frequencies of stats (nil:
-// none) instead of the store's.
-func (p *Pipeline) PrepareWith(ctx context.Context, a *model.Article, stats keywords.Stats) (*Prepared, error) {
+// none) instead of the store's. A panic in the analysis is the article's
+// AnalysisError.
+func (p *Pipeline) PrepareWith(ctx context.Context, a *model.Article, stats keywords.Stats) (pr *Prepared, err error) {
+	err = p.guard("analyse", a, func() error {
+		pr, err = p.prepare(ctx, a, stats)
+		return err
+	})
+	return pr, err
+}
+
+// prepare is PrepareWith without the recover boundary.
+func (p *Pipeline) prepare(ctx context.Context, a *model.Article, stats keywords.Stats) (*Prepared, error) {
 	a.Title = strings.TrimSpace(a.Title)
 	a.Text = strings.TrimSpace(a.Text)
 	// One analysis of title and text together; the title's tokens are
@@ -254,6 +271,17 @@ func (p *Pipeline) Place(ctx context.Context, pr *Prepared, existing *model.Arti
 	if err != nil {
 		return err
 	}
+	// Deciding is the article's own computation: a panic there is its
+	// AnalysisError, and nothing is changed.
+	return p.guard("place", a, func() error {
+		p.decide(pr, existing, cands)
+		return nil
+	})
+}
+
+// decide places pr among cands.
+func (p *Pipeline) decide(pr *Prepared, existing *model.Article, cands []store.Candidate) {
+	a := pr.Article
 	cc := make([]cluster.Candidate, 0, len(cands))
 	for _, c := range cands {
 		if existing != nil && c.ID == existing.ID {
@@ -265,9 +293,8 @@ func (p *Pipeline) Place(ctx context.Context, pr *Prepared, existing *model.Arti
 		})
 	}
 	d := cluster.Decide(pr.features, cc, p.cfg.Cluster)
-	a.DuplicateOf, a.StoryID = d.DuplicateOf, d.StoryID
-	a.Signature = cluster.Pack(pr.features, d.StoryStart)
-	return nil
+	sig := cluster.Pack(pr.features, d.StoryStart)
+	a.DuplicateOf, a.StoryID, a.Signature = d.DuplicateOf, d.StoryID, sig
 }
 
 func distinctBands(bands []uint64) []uint64 {
@@ -304,11 +331,19 @@ func (p *Pipeline) ObserveNames(ctx context.Context, prs []*Prepared) {
 // OnSaved with each.
 func (p *Pipeline) Announce(ctx context.Context, prs []*Prepared, created []bool) {
 	for i, pr := range prs {
+		// The article is saved: a failure here is logged and counted,
+		// and the others are still announced.
 		if created[i] && p.cfg.OnNew != nil {
-			p.cfg.OnNew(ctx, pr.Article)
+			_ = p.guard("announce", pr.Article, func() error {
+				p.cfg.OnNew(ctx, pr.Article)
+				return nil
+			})
 		}
 		if p.cfg.OnSaved != nil {
-			p.cfg.OnSaved(ctx, pr.Article)
+			_ = p.guard("related", pr.Article, func() error {
+				p.cfg.OnSaved(ctx, pr.Article)
+				return nil
+			})
 		}
 	}
 }
