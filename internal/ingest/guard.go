@@ -12,7 +12,7 @@ import (
 // error only: the import reports it with the record's place and goes on,
 // the crawl records it on the item's source and goes on.
 type AnalysisError struct {
-	Stage string // extract, analyse, place or announce
+	Stage string // extract, analyse, place, announce or related
 	URL   string
 	Value any    // what the stage panicked with
 	Stack []byte // where, for the log
