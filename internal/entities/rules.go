@@ -316,7 +316,12 @@ func (g *gazetteer) prepositional(w word) bool {
 // nameRun returns how many words from k form a person's name (0 if none):
 // a first word, then name words, connectors (بن، عبد، أبو) joined to the
 // word after them; a definite word (a family name such as النجار) ends it.
+// Past the last word, or on a word that is no Arabic word (it has no forms),
+// there is no name.
 func (g *gazetteer) nameRun(ws []word, k int) int {
+	if k < 0 || k >= len(ws) || ws[k].skip || len(ws[k].forms) == 0 {
+		return 0
+	}
 	if !g.namePart(ws[k].forms[0], true) {
 		if _, ok := g.firstNames[ws[k].forms[0]]; !ok {
 			return 0
