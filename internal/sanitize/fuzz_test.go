@@ -1,32 +1,88 @@
 package sanitize
 
 import (
-	"regexp"
+	"net/url"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
-// eventAttr is an on…= attribute inside a tag.
-var eventAttr = regexp.MustCompile(`(?i)<[^>]*\son[a-z]+\s*=`)
-
 // unsafeProperty names the first safety property out breaks, or "".
+//
+// Markup is judged as a browser would read it: out is parsed, and elements
+// and attributes are checked after entity decoding. Text is not markup: a
+// sentence about "javascript:" links, or the literal text "<script>" (which
+// the renderer escapes to "&lt;script&gt;"), runs nothing, so only tag
+// names and attribute values are checked, never text nodes.
 func unsafeProperty(out string) string {
-	lower := strings.ToLower(out)
-	switch {
-	case strings.Contains(lower, "<script"):
-		return "script element"
-	case strings.Contains(lower, "<iframe"):
-		return "iframe element"
-	case strings.Contains(lower, "<style"):
-		return "style element"
-	case strings.Contains(lower, "<object"), strings.Contains(lower, "<embed"), strings.Contains(lower, "<form"):
-		return "embedding element"
-	case strings.Contains(lower, "javascript:"), strings.Contains(lower, "vbscript:"):
-		return "script URL"
-	case eventAttr.MatchString(out):
-		return "event-handler attribute"
-	case strings.Contains(lower, `src="data:`), strings.Contains(lower, `href="data:`):
-		return "data URL"
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(out), body)
+	if err != nil {
+		return "unparseable output: " + err.Error()
+	}
+	for _, n := range nodes {
+		if p := unsafeNode(n); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+// urlAttrs are the attributes a browser reads as a URL to load or follow.
+var urlAttrs = map[string]bool{
+	"href": true, "src": true, "srcset": true, "action": true, "formaction": true, "xlink:href": true,
+	"background": true, "cite": true, "poster": true, "data": true, "codebase": true, "lowsrc": true,
+	"dynsrc": true, "ping": true, "longdesc": true, "usemap": true, "manifest": true, "icon": true,
+}
+
+func unsafeNode(n *html.Node) string {
+	if n.Type == html.ElementNode {
+		switch strings.ToLower(n.Data) {
+		case "script":
+			return "script element"
+		case "iframe", "frame", "frameset":
+			return "iframe element"
+		case "style", "link":
+			return "style element"
+		case "object", "embed", "form", "base", "meta", "applet":
+			return "embedding element"
+		}
+		for _, a := range n.Attr {
+			key := strings.ToLower(a.Key)
+			if strings.HasPrefix(key, "on") {
+				return "event-handler attribute"
+			}
+			if key == "style" || key == "srcdoc" || key == "formaction" || key == "action" {
+				return "active attribute " + key
+			}
+			if !urlAttrs[key] {
+				continue // a title or alt is text, whatever it says
+			}
+			// Browsers skip ASCII whitespace and control characters inside a
+			// URL's scheme: "java\tscript:" is a script URL.
+			v := strings.ToLower(strings.Map(func(r rune) rune {
+				if r <= ' ' {
+					return -1
+				}
+				return r
+			}, a.Val))
+			switch {
+			case strings.HasPrefix(v, "javascript:"), strings.HasPrefix(v, "vbscript:"):
+				return "script URL"
+			case strings.HasPrefix(v, "data:"):
+				return "data URL"
+			}
+			if u, err := url.Parse(v); err != nil || u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto" {
+				return "URL of another scheme in " + key
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if p := unsafeNode(c); p != "" {
+			return p
+		}
 	}
 	return ""
 }
@@ -44,6 +100,8 @@ func FuzzHTML(f *testing.F) {
 		`<p dir="rtl" lang="ar">مرحبا <b>بكم</b></p>`,
 		`<iframe srcdoc="<script>alert(1)</script>"></iframe>`,
 		`<a href="java&#x0A;script:x">x</a>`,
+		`<p>jAvAsCript: is a URL scheme, <b>vbscript:</b> too</p>`,
+		`<a title="javascript:x" href="https://news.example/x">x</a>`,
 	} {
 		f.Add(s, "https://news.example/a/b.html")
 	}

@@ -44,6 +44,10 @@ var policy = sync.OnceValue(func() *bluemonday.Policy {
 	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
 	p.AllowAttrs("lang").Matching(langTag).Globally()
 	p.AllowAttrs("href").OnElements("a")
+	// A link whose target is dropped (see fix) stays as a bare <a>; were a
+	// bare <a> not allowed, a second pass would drop it, and sanitizing
+	// stored HTML again would change it.
+	p.AllowNoAttrs().OnElements("a")
 	p.AllowAttrs("src", "alt", "title").OnElements("img")
 	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img")
 	p.AllowAttrs("title").OnElements("a", "abbr")
