@@ -280,7 +280,10 @@ func normalizePass(s string, check, keepHamza bool) (out string, slow bool) {
 				if p.CCC() != 0 || !p.BoundaryBefore() {
 					return "", true
 				}
-				if kd := p.Decomposition(); kd != nil && string(kd) != string(norm.NFC.PropertiesString(seg).Decomposition()) {
+				// A compatibility decomposition, or a canonical one that
+				// NFC does not compose back (豈 U+F900 → U+8C48, Å U+212B
+				// → U+00C5): the rune is not its own normal form.
+				if kd := p.Decomposition(); kd != nil && (string(kd) != string(norm.NFC.PropertiesString(seg).Decomposition()) || !norm.NFC.IsNormalString(seg)) {
 					return "", true
 				}
 			}

@@ -40,6 +40,8 @@ func TestNormalize(t *testing.T) {
 		{"combining accent composed", "e\u0301t\u0065\u0301", "été"},
 		{"fullwidth", "ＡＢＣ", "abc"},
 		{"ligature fi", "ﬁnance", "finance"},
+		{"canonical singletons", "\uf900 \u212b \u2126", "\u8c48 \u00e5 \u03c9"},
+		{"canonical singleton after a mark", "\u0711\uf900", "\u0711\u8c48"},
 		{"whitespace collapsed", "  a \t\n b\u00a0\u2003c  ", "a b c"},
 		{"controls are separators", "a\x00b\x07c", "a b c"},
 		{"invalid utf-8", "ab\xffcd\xc3", "ab\ufffdcd\ufffd"},
