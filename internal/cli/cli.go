@@ -106,6 +106,9 @@ func Run(ctx context.Context, args, env []string, stdin io.Reader, stdout, stder
 	}
 	a := newApp(cfg, stdin, stdout, stderr)
 	defer a.close()
+	if len(cfg.IgnoredEnv) > 0 {
+		a.log.Warn("config: ignoring KHABAR_ variables that name no setting", "vars", strings.Join(cfg.IgnoredEnv, ","))
+	}
 	if err := cmd.run(ctx, a, rest[1:]); err != nil {
 		var ue *usageError
 		if errors.As(err, &ue) {

@@ -257,3 +257,21 @@ func TestImportStoresRelatedReading(t *testing.T) {
 		t.Errorf("related reading of the unrelated article = %+v %v %v, want computed and empty", links, ok, err)
 	}
 }
+
+// A KHABAR_ variable that names no setting (a container's own) no longer
+// stops every command: it is reported once and the command runs.
+func TestUnknownEnvWarns(t *testing.T) {
+	var out, errb bytes.Buffer
+	data := t.TempDir()
+	code := Run(context.Background(), []string{"--data", data, "sources", "list"},
+		[]string{"KHABAR_SOMETHING=1", "KHABAR_LOG_LEVEL=warn"}, strings.NewReader(""), &out, &errb)
+	if code != 0 {
+		t.Fatalf("sources list: exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "URL") {
+		t.Errorf("sources list printed %q", out.String())
+	}
+	if n := strings.Count(errb.String(), "KHABAR_SOMETHING"); n != 1 {
+		t.Errorf("want one warning naming KHABAR_SOMETHING, got %d:\n%s", n, errb.String())
+	}
+}

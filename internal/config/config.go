@@ -7,9 +7,11 @@ package config
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +41,12 @@ type Config struct {
 	RespectRobots bool          // KHABAR_RESPECT_ROBOTS (default true)
 	RateLimit     float64       // KHABAR_RATE_LIMIT: search and API requests per second per client; 0 disables
 	RateBurst     int           // KHABAR_RATE_BURST: requests a client may send at once
+
+	// IgnoredEnv lists the KHABAR_* variables of the environment that name
+	// no setting, sorted. Containers and wrappers set variables of their
+	// own; they are ignored with a warning rather than stopping khabar. An
+	// unknown key in a config file is still an error.
+	IgnoredEnv []string
 }
 
 // Default returns the configuration used when nothing is set.
@@ -73,6 +81,14 @@ func FromEnv(env []string) (Config, error) {
 			vars[k] = v
 		}
 	}
+	for k, v := range vars {
+		var unknown *UnknownSettingError
+		if err := new(Config).Apply(map[string]string{k: v}); errors.As(err, &unknown) {
+			c.IgnoredEnv = append(c.IgnoredEnv, k)
+			delete(vars, k)
+		}
+	}
+	slices.Sort(c.IgnoredEnv)
 	if d := vars["KHABAR_DATA"]; d != "" {
 		c.DataDir = d
 	}
@@ -99,8 +115,14 @@ func FromEnv(env []string) (Config, error) {
 	return c, nil
 }
 
+// UnknownSettingError is Apply's error for a key that names no setting.
+type UnknownSettingError struct{ Key string }
+
+func (e *UnknownSettingError) Error() string { return "config: unknown setting " + e.Key }
+
 // Apply sets the fields named by KHABAR_* keys. Unknown keys are an error
-// so that a typo does not pass silently.
+// (*UnknownSettingError) so that a typo in a config file does not pass
+// silently.
 func (c *Config) Apply(vars map[string]string) error {
 	for k, v := range vars {
 		var err error
@@ -149,7 +171,7 @@ func (c *Config) Apply(vars map[string]string) error {
 		case "KHABAR_RATE_BURST":
 			c.RateBurst, err = strconv.Atoi(v)
 		default:
-			return fmt.Errorf("config: unknown setting %s", k)
+			return &UnknownSettingError{Key: k}
 		}
 		if err != nil {
 			return fmt.Errorf("config: %s=%q: %w", k, v, err)

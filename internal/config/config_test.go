@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +33,6 @@ func TestErrorsNameTheSetting(t *testing.T) {
 	for _, env := range [][]string{
 		{"KHABAR_WORKERS=many"},
 		{"KHABAR_ALLOW_PRIVATE_NETWORKS=perhaps"},
-		{"KHABAR_WROKERS=2"},
 	} {
 		_, err := FromEnv(env)
 		key, _, _ := strings.Cut(env[0], "=")
@@ -43,5 +44,31 @@ func TestErrorsNameTheSetting(t *testing.T) {
 	c.Workers = 0
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "workers") {
 		t.Errorf("Validate: %v", err)
+	}
+}
+
+// A KHABAR_* variable of the environment that names no setting (a
+// container's or a wrapper's own) is ignored and reported; the same key in
+// a config file is a typo and stays an error that names it.
+func TestUnknownEnvIgnored(t *testing.T) {
+	dir := t.TempDir()
+	c, err := FromEnv([]string{"KHABAR_DATA=" + dir, "KHABAR_WROKERS=2", "KHABAR_SOMETHING=1", "KHABAR_WORKERS=5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"KHABAR_SOMETHING", "KHABAR_WROKERS"}; !slices.Equal(c.IgnoredEnv, want) {
+		t.Errorf("IgnoredEnv = %q, want %q", c.IgnoredEnv, want)
+	}
+	if c.Workers != 5 {
+		t.Errorf("the known settings beside them must apply: workers %d", c.Workers)
+	}
+	if c, err := FromEnv([]string{"KHABAR_DATA=" + dir}); err != nil || c.IgnoredEnv != nil {
+		t.Errorf("nothing to ignore: %v %q", err, c.IgnoredEnv)
+	}
+	os.WriteFile(filepath.Join(dir, "khabar.conf"), []byte("wrokers = 2\n"), 0o644)
+	_, err = FromEnv([]string{"KHABAR_DATA=" + dir})
+	var unknown *UnknownSettingError
+	if !errors.As(err, &unknown) || !strings.Contains(err.Error(), "KHABAR_WROKERS") {
+		t.Errorf("unknown key in the config file: %v", err)
 	}
 }
