@@ -168,6 +168,5 @@ func (s *server) addAlert(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("api: add alert: %w", err)
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/alerts/%d", a.ID))
-	writeJSON(w, r, http.StatusCreated, alertJSON(a), false)
-	return nil
+	return writeJSON(w, r, http.StatusCreated, alertJSON(a), false)
 }

@@ -197,7 +197,10 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	body := errorBody{}
 	body.Error.Code = ae.Code
 	body.Error.Message = ae.Message
-	writeJSON(w, r, ae.Status, body, false)
+	if err := writeJSON(w, r, ae.Status, body, false); err != nil {
+		s.log.Error("api error response failed", "path", r.URL.Path, "err", err)
+		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
+	}
 }
 
 type errorBody struct {

@@ -585,3 +585,33 @@ func TestAlerts(t *testing.T) {
 		t.Errorf("invalid query: %q", msg)
 	}
 }
+
+// An article stored with a date JSON cannot hold (year 10,000, saved
+// before dates were checked on the way in) is still listed and shown, its
+// date unknown, rather than failing the response.
+func TestUnencodableStoredDate(t *testing.T) {
+	eachBackend(t, func(t *testing.T, backend string) {
+		f := newFixture(t, nil, backend)
+		far := model.Article{URL: "https://far.example/a", SourceName: "بعيد", Title: "خبر من عام عشرة آلاف",
+			Text: "نص الخبر.", Published: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Modified: time.Date(10001, 1, 1, 0, 0, 0, 0, time.UTC)}
+		if _, err := f.st.SaveArticle(context.Background(), &far, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, a := range list(t, decode(t, do(t, f.h, "GET", "/api/v1/articles?limit=50", ""), 200), "articles") {
+			if a["url"] == far.URL {
+				found = true
+				if a["published"] != nil {
+					t.Errorf("listed with published %v", a["published"])
+				}
+			}
+		}
+		if !found {
+			t.Error("the article is not listed")
+		}
+		m := decode(t, do(t, f.h, "GET", "/api/v1/articles/"+id(far), ""), 200)
+		if m["published"] != nil || m["modified"] != nil {
+			t.Errorf("shown with published %v, modified %v", m["published"], m["modified"])
+		}
+	})
+}

@@ -334,8 +334,7 @@ func (s *server) addSource(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("api: add source: %w", err)
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/sources/%d", src.ID))
-	writeJSON(w, r, http.StatusCreated, sourceJSON(src), false)
-	return nil
+	return writeJSON(w, r, http.StatusCreated, sourceJSON(src), false)
 }
 
 // deleteSource stops polling a source; its articles stay (the store keeps

@@ -5,22 +5,24 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"khabar/internal/model"
 )
 
 // writeJSON encodes v and writes it with status. With etag set (successful
 // GETs), the body's hash becomes a strong ETag and a matching
-// If-None-Match is answered with 304 and no body.
-func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any, etag bool) {
+// If-None-Match is answered with 304 and no body. When v does not encode,
+// nothing is written and the error is returned: the caller's error path
+// logs it and answers 500.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any, etag bool) error {
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		// Our own response types always encode; reaching this is a bug,
-		// answered as a plain 500 rather than half a body.
-		http.Error(w, `{"error":{"code":"internal","message":"cannot encode response"}}`, http.StatusInternalServerError)
-		return
+		return fmt.Errorf("api: cannot encode response: %w", err)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
@@ -31,7 +33,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any, etag b
 		h.Set("Cache-Control", "no-cache")
 		if etagMatches(r.Header.Get("If-None-Match"), tag) {
 			w.WriteHeader(http.StatusNotModified)
-			return
+			return nil
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
@@ -39,6 +41,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any, etag b
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
 	}
+	return nil
 }
 
 // etagMatches implements If-None-Match's weak comparison over a list.
@@ -56,8 +59,7 @@ func etagMatches(header, tag string) bool {
 }
 
 func ok(w http.ResponseWriter, r *http.Request, v any) error {
-	writeJSON(w, r, http.StatusOK, v, true)
-	return nil
+	return writeJSON(w, r, http.StatusOK, v, true)
 }
 
 // Page is a validated limit and offset.
@@ -141,8 +143,10 @@ func parseTime(q interface{ Get(string) string }, name string) (time.Time, error
 }
 
 // timePtr gives nil for the zero time so that unknown times encode as null.
+// timePtr is t for JSON, nil when unknown, or when it cannot be written
+// as RFC 3339 (a year past 9999 stored before dates were checked).
 func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
+	if t.IsZero() || !model.Encodable(t) {
 		return nil
 	}
 	return &t

@@ -132,6 +132,11 @@ func runImport(ctx context.Context, a *app, args []string) error {
 				art, err = r.Record.Article()
 				return err
 			})
+			if err == nil {
+				for _, d := range art.DropImplausibleDates(time.Now()) {
+					a.log.Warn("import: date dropped, article kept", "where", r.Where, "url", art.URL, "reason", d)
+				}
+			}
 			j := &job{where: r.Where, art: art, err: err, ready: make(chan struct{})}
 			if err == nil && batch.MayBeStored(art.URL) {
 				ok, herr := st.HasArticle(ctx, art.URL)

@@ -157,8 +157,10 @@ func orDash(s string) string {
 	return s
 }
 
+// timeOrNil is t in UTC for JSON, or nil when unknown or when it cannot be
+// written as RFC 3339 (a year past 9999 stored before dates were checked).
 func timeOrNil(t time.Time) *time.Time {
-	if t.IsZero() {
+	if t.IsZero() || !model.Encodable(t) {
 		return nil
 	}
 	u := t.UTC()

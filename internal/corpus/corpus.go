@@ -273,10 +273,21 @@ func (r Record) Article() (*model.Article, error) {
 	}
 	// A record may carry only its URL (SaudiNewsNet has 57 whose crawler
 	// got nothing else): it is still an article the corpus lists.
+	// The first date field that holds a date khabar can keep wins; when
+	// none does, the first date read is left for the pipeline to drop
+	// with a warning.
+	now := time.Now()
 	for _, raw := range []json.RawMessage{r.Published, r.Date, r.DateExtracted} {
-		if t, ok := parseRecordTime(raw); ok {
+		t, ok := parseRecordTime(raw)
+		if !ok {
+			continue
+		}
+		if model.PlausibleDate(t, now) {
 			a.Published = t
 			break
+		}
+		if a.Published.IsZero() {
+			a.Published = t
 		}
 	}
 	a.Authors = parseAuthors(r.Author)

@@ -113,6 +113,12 @@ func (p *Pipeline) PrepareWith(ctx context.Context, a *model.Article, stats keyw
 
 // prepare is PrepareWith without the recover boundary.
 func (p *Pipeline) prepare(ctx context.Context, a *model.Article, stats keywords.Stats) (*Prepared, error) {
+	// Every way in (a feed item, a page, an import record, a store being
+	// migrated) passes here: a date khabar could not store and show again
+	// is dropped, the article kept.
+	for _, d := range a.DropImplausibleDates(p.cfg.Now()) {
+		p.cfg.Log.Warn("ingest: date dropped", "url", a.URL, "reason", d)
+	}
 	a.Title = strings.TrimSpace(a.Title)
 	a.Text = strings.TrimSpace(a.Text)
 	// One analysis of title and text together; the title's tokens are
