@@ -317,28 +317,13 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 		c.remember(link, link)
 		return false, nil
 	}
-	a := &model.Article{
-		URL:        link,
-		GUID:       it.GUID,
-		SourceID:   src.ID,
-		SourceName: sourceName(src),
-		Outlet:     src.Outlet.Key,
-		Title:      strings.TrimSpace(it.Title),
-		Authors:    it.Authors,
-		Published:  it.Published,
-		Modified:   it.Updated,
-		Image:      it.Image,
-		Language:   src.Language,
-	}
 	// The feed's text and the page's extraction are the article's own
 	// computations: behind the pipeline's recover boundary, so that a
 	// panic is this item's error, recorded on its source.
+	a := itemFields(src, it, link)
 	var feedText string
 	if err := c.p.guard("extract", a, func() error {
-		if it.Summary != "" {
-			a.Summary = sanitize.HTML(it.Summary, link)
-		}
-		feedText = sanitize.Text(firstNonEmpty(it.Content, it.Summary))
+		feedText = itemText(a, it, link)
 		return nil
 	}); err != nil {
 		return false, err
@@ -432,6 +417,38 @@ func (b *pageBreaker) why() string {
 		return fmt.Sprintf("%d page timeouts in a row", b.timeouts)
 	}
 	return fmt.Sprintf("%d failed pages in a row", b.failures)
+}
+
+// itemArticle is the article a feed item announces at link, before its
+// page is merged in, and the item's own text, the fallback for the body.
+func itemArticle(src model.Source, it feed.Item, link string) (*model.Article, string) {
+	a := itemFields(src, it, link)
+	return a, itemText(a, it, link)
+}
+
+// itemFields is the article of itemArticle without its summary.
+func itemFields(src model.Source, it feed.Item, link string) *model.Article {
+	return &model.Article{
+		URL:        link,
+		GUID:       it.GUID,
+		SourceID:   src.ID,
+		SourceName: sourceName(src),
+		Outlet:     src.Outlet.Key,
+		Title:      strings.TrimSpace(it.Title),
+		Authors:    it.Authors,
+		Published:  it.Published,
+		Modified:   it.Updated,
+		Image:      it.Image,
+		Language:   src.Language,
+	}
+}
+
+// itemText sets a's summary from the item's and returns the item's text.
+func itemText(a *model.Article, it feed.Item, link string) string {
+	if it.Summary != "" {
+		a.Summary = sanitize.HTML(it.Summary, link)
+	}
+	return sanitize.Text(firstNonEmpty(it.Content, it.Summary))
 }
 
 // isTimeout reports whether err is a request that ran out of time.
