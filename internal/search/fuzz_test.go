@@ -32,6 +32,12 @@ func FuzzParse(f *testing.F) {
 				}
 				inClauses[e] = true
 			}
+			for _, alt := range c.Alt {
+				if alt == "" || !pq.Norms[alt] {
+					t.Fatalf("%q: alternative form %q of %+v", q, alt, c)
+				}
+				inClauses[alt] = true
+			}
 			if c.Stem != "" {
 				if len(c.Exact) != 1 || c.Stem == c.Exact[0] || !pq.Stems[c.Stem] {
 					t.Fatalf("%q: stem clause %+v", q, c)
