@@ -196,18 +196,22 @@ func FuzzRecognize(f *testing.F) {
 	f.Add("قناة الحرة الامريكية، وزارة الداخلية؛ مدينة تدمر")
 	f.Add("وسوريا لبغداد بالعراق \u200f ی ک")
 	a := analysis.New(analysis.Options{Names: rec.Names()})
+	// the default recognizer, and every recognizer with the context rules
+	recs := []*Recognizer{rec, New(Options{Mode: ModeRules}), New(Options{Mode: ModeModel | ModeRules | ModeSurnames})}
 	f.Fuzz(func(t *testing.T, text string) {
-		for _, toks := range [][]analysis.Token{nil, a.Analyze(text)} {
-			for _, e := range rec.Recognize(text, toks) {
-				if e.Name == "" || len(e.Mentions) == 0 || !utf8.ValidString(e.Name) {
-					t.Fatalf("bad entity %+v", e)
+		for _, r := range recs {
+			for _, toks := range [][]analysis.Token{nil, a.Analyze(text)} {
+				for _, e := range r.Recognize(text, toks) {
+					if e.Name == "" || len(e.Mentions) == 0 || !utf8.ValidString(e.Name) {
+						t.Fatalf("bad entity %+v", e)
+					}
 				}
+				r.NameObservations(text, toks)
 			}
-			rec.NameObservations(text, toks)
-		}
-		words := strings.Fields(text)
-		if got := rec.TagCoNLL(words); len(got) != len(words) {
-			t.Fatalf("%d tags for %d tokens", len(got), len(words))
+			words := strings.Fields(text)
+			if got := r.TagCoNLL(words); len(got) != len(words) {
+				t.Fatalf("%d tags for %d tokens", len(got), len(words))
+			}
 		}
 	})
 }
@@ -289,23 +293,26 @@ func TestRecognizeAll(t *testing.T) {
 // or before a word that is not Arabic, announces no name: it used to read
 // past the last word, or the missing forms of a non-Arabic word.
 func TestTitleAtEnd(t *testing.T) {
-	for _, text := range []string{
-		"زار الوزير مدينة د",
-		"زار الوزير مدينة د hello",
-		"زار الوزير مدينة د 2024",
-		"حي الشيخ",
-	} {
-		for _, ents := range [][]model.Entity{rec.Recognize(text, nil), recognize(rec, text)} {
-			for _, e := range ents {
-				if e.Type == model.EntityPerson || e.Type == model.EntityPlace && strings.Contains(e.Name, " د") {
-					t.Errorf("%q: a name after a title at the end: %+v", text, e)
+	rules := New(Options{Mode: ModeRules})
+	for _, r := range []*Recognizer{rec, rules} {
+		for _, text := range []string{
+			"زار الوزير مدينة د",
+			"زار الوزير مدينة د hello",
+			"زار الوزير مدينة د 2024",
+			"حي الشيخ",
+		} {
+			for _, ents := range [][]model.Entity{r.Recognize(text, nil), recognize(r, text)} {
+				for _, e := range ents {
+					if e.Type == model.EntityPerson || e.Type == model.EntityPlace && strings.Contains(e.Name, " د") {
+						t.Errorf("%q: a name after a title at the end: %+v", text, e)
+					}
 				}
 			}
 		}
 	}
 	// the rule the bound sits in still finds a place named after a person
 	const sheikhJarrah = "وقعت المواجهات في حي الشيخ جراح أمس"
-	if _, ok := find(recognize(rec, sheikhJarrah), model.EntityPlace, "الشيخ جراح"); !ok {
-		t.Errorf("%s: %v", sheikhJarrah, recognize(rec, sheikhJarrah))
+	if _, ok := find(recognize(rules, sheikhJarrah), model.EntityPlace, "الشيخ جراح"); !ok {
+		t.Errorf("%s: %v", sheikhJarrah, recognize(rules, sheikhJarrah))
 	}
 }
