@@ -114,3 +114,16 @@ func isArray(data []byte) bool {
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
 	return len(trimmed) > 0 && trimmed[0] == '['
 }
+
+// A relative date has nothing to count from in a corpus record: it is no
+// date, not the moment of the import.
+func TestRelativeRecordDate(t *testing.T) {
+	for _, s := range []string{`"منذ ساعتين"`, `"الآن"`, `"أمس"`} {
+		if got, ok := parseRecordTime(json.RawMessage(s)); ok {
+			t.Errorf("%s: read as %v", s, got)
+		}
+	}
+	if got, ok := parseRecordTime(json.RawMessage(`"مارس 2, 2024"`)); !ok || got.Year() != 2024 || got.Month() != time.March || got.Day() != 2 {
+		t.Errorf("an absolute Arabic date: %v %v", got, ok)
+	}
+}
