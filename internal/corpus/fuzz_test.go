@@ -35,7 +35,7 @@ func FuzzRecords(f *testing.F) {
 			}
 			close(done)
 		}()
-		err := readRecords(context.Background(), "f.json", data, out)
+		err := Read(context.Background(), "f.json", bytes.NewReader(data), out)
 		close(out)
 		<-done
 		lines := bytes.Count(data, []byte("\n")) + 1
