@@ -25,9 +25,9 @@ func TestPartialFallback(t *testing.T) {
 	an := analysis.New(analysis.Options{Names: entities.BuiltinNames()})
 	now := time.Date(2015, 8, 1, 0, 0, 0, 0, time.UTC)
 	texts := []string{
-		"افتتاح مهرجان التمور في بريدة",            // two of the three words
-		"مهرجان الصيف يبدأ غدا",                   // one
-		"أسعار النفط ترتفع",                       // none
+		"افتتاح مهرجان التمور في بريدة",             // two of the three words
+		"مهرجان الصيف يبدأ غدا",                     // one
+		"أسعار النفط ترتفع",                         // none
 		"افتتاح معرض الكتاب في الرياض بحضور الوزير", // none
 	}
 	ids := make([]int64, len(texts))
