@@ -8,13 +8,9 @@
 package analysis
 
 import (
-	"iter"
 	"strings"
 	"sync"
 	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"khabar/internal/arabic"
 )
@@ -93,14 +89,14 @@ func (a *Analyzer) AnalyzeAppend(dst []Token, text string) []Token {
 		}
 	}()
 	sent := 0
-	for w := range words(text) {
-		for sent < len(sentences)-1 && w.start >= sentences[sent].End {
+	for w := range arabic.Words(text) {
+		for sent < len(sentences)-1 && w.Start >= sentences[sent].End {
 			sent++
 		}
-		raw := text[w.start:w.end]
+		raw := text[w.Start:w.End]
 		if at, ok := seen[raw]; ok {
 			t := tokens[at]
-			t.Text, t.Start, t.End, t.Sentence = raw, w.start, w.end, sent
+			t.Text, t.Start, t.End, t.Sentence = raw, w.Start, w.End, sent
 			tokens = append(tokens, t)
 			continue
 		}
@@ -116,7 +112,7 @@ func (a *Analyzer) AnalyzeAppend(dst []Token, text string) []Token {
 			// A compatibility character can normalize to a space and a
 			// combining mark (ͺ); a mark cannot start a word.
 			if part = strings.TrimLeftFunc(part, unicode.IsMark); part != "" {
-				t := a.token(raw, w.start, w.end, part, sent)
+				t := a.token(raw, w.Start, w.End, part, sent)
 				t.Surface = surface
 				tokens = append(tokens, t)
 			}
@@ -209,124 +205,4 @@ func Forms(toks []Token) (terms, stems string) {
 // IndexForms returns Forms of the tokens of text.
 func (a *Analyzer) IndexForms(text string) (terms, stems string) {
 	return Forms(a.Analyze(text))
-}
-
-type span struct{ start, end int }
-
-// Rune classes of the tokenizer.
-const (
-	classSep    = iota // separates words
-	classLetter        // a letter
-	classMark          // a combining mark: continues the word it follows
-	classDigit
-	classJoiner // invisible format characters: inside a word only
-)
-
-// lowClasses caches the class of every rune below U+0800 (Latin, Greek,
-// Cyrillic, Hebrew, Arabic), where the unicode tables would be searched for
-// almost every rune of a text.
-var lowClasses = func() (t [0x800]uint8) {
-	for r := range rune(len(t)) {
-		t[r] = uint8(slowClass(r))
-	}
-	return t
-}()
-
-func class(r rune, size int) int {
-	if r < 0x800 {
-		if r == utf8.RuneError && size == 1 {
-			return classSep
-		}
-		return int(lowClasses[r])
-	}
-	if r == utf8.RuneError && size == 1 {
-		return classSep
-	}
-	return slowClass(r)
-}
-
-func slowClass(r rune) int {
-	switch {
-	case unicode.IsDigit(r):
-		return classDigit
-	case unicode.IsLetter(r):
-		return classLetter
-	case unicode.IsMark(r):
-		return classMark
-	case unicode.Is(unicode.Cf, r):
-		return classJoiner
-	case r >= 0x800 && compatLetters(r):
-		// A symbol whose compatibility form is letters (⼼ → 心, ㎏ → kg)
-		// is those letters after normalization: a word, as arabic.NormPhrase
-		// reads it.
-		return classLetter
-	}
-	return classSep
-}
-
-// compatLetters reports whether the NFKC form of r is letters and marks
-// only.
-func compatLetters(r rune) bool {
-	d := norm.NFKC.PropertiesString(string(r)).Decomposition()
-	if len(d) == 0 {
-		return false
-	}
-	for _, c := range string(d) {
-		if !unicode.IsLetter(c) && !unicode.IsMark(c) {
-			return false
-		}
-	}
-	return unicode.IsLetter([]rune(string(d))[0])
-}
-
-func isArabicLetter(r rune) bool {
-	return r >= 0x600 && r <= 0x6FF || r >= 0x750 && r <= 0x77F || r >= 0x8A0 && r <= 0x8FF ||
-		r >= 0xFB50 && r <= 0xFDFF || r >= 0xFE70 && r <= 0xFEFF
-}
-
-// words returns the byte spans of the words of text.
-func words(text string) iter.Seq[span] {
-	return func(yield func(span) bool) {
-		start, end := -1, -1 // current word; end is after its last letter or digit
-		var prevClass int
-		var prevArabic bool
-		flush := func() bool {
-			ok := true
-			if start >= 0 && end > start {
-				ok = yield(span{start, end})
-			}
-			start, end = -1, -1
-			return ok
-		}
-		for i := 0; i < len(text); {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			c := class(r, size)
-			switch c {
-			case classSep:
-				if !flush() {
-					return
-				}
-			case classJoiner:
-				// part of the word only if a letter or digit follows
-			case classMark:
-				if start >= 0 {
-					end = i + size // a mark continues whatever it follows
-				}
-			case classLetter, classDigit:
-				ar := c == classLetter && isArabicLetter(r)
-				if start >= 0 && (prevClass == classDigit && ar || prevClass == classLetter && prevArabic && c == classDigit) {
-					if !flush() { // 2024م, م2024
-						return
-					}
-				}
-				if start < 0 {
-					start = i
-				}
-				end = i + size
-				prevClass, prevArabic = c, ar
-			}
-			i += size
-		}
-		flush()
-	}
 }

@@ -375,40 +375,22 @@ func Stem(norm string, known Known) string {
 // included, so phrases built from mentions (entities, keywords) compare
 // equal to phrases built from tokens.
 func NormPhrase(written string, known Known) string {
-	h := NormalizeKeepHamza(written)
 	var b strings.Builder
-	b.Grow(len(h))
-	// Cut words as the analyzer does: at anything but letters, marks and
-	// digits, and between digits and Arabic letters (2024م).
-	start, prevDigit, prevArabic := -1, false, false
-	flush := func(end int) {
-		if start >= 0 {
+	b.Grow(len(written))
+	// Cut words where the analyzer cuts them (Words), then normalize each
+	// as it does: a word whose normal form is several words (the ligature
+	// ﷺ) gives each of them; a part that starts with a mark is trimmed.
+	for w := range Words(written) {
+		h := NormalizeKeepHamza(written[w.Start:w.End])
+		for part := range strings.SplitSeq(h, " ") {
+			if part = strings.TrimLeftFunc(part, unicode.IsMark); part == "" {
+				continue
+			}
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
-			b.WriteString(StripClitics(h[start:end], known))
+			b.WriteString(StripClitics(part, known))
 		}
-		start = -1
 	}
-	for i, r := range h {
-		if !isWordRune(r) {
-			flush(i)
-			continue
-		}
-		digit, arabic := unicode.IsDigit(r), r >= 0x600 && r <= 0x6FF || r >= 0x750 && r <= 0x77F || r >= 0x8A0 && r <= 0x8FF
-		if unicode.IsMark(r) {
-			if start < 0 {
-				continue
-			}
-			digit, arabic = prevDigit, prevArabic
-		} else if start >= 0 && (prevDigit && arabic || prevArabic && digit) {
-			flush(i)
-		}
-		if start < 0 {
-			start = i
-		}
-		prevDigit, prevArabic = digit, arabic
-	}
-	flush(len(h))
 	return b.String()
 }
