@@ -119,17 +119,7 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 			stats = st
 		}
 	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetEscapeHTML(false)
-	failed := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "khabar keywords: %v\n", err)
-			failed++
-			continue
-		}
-		title, body := splitTitle(string(data))
+	return a.eachTextFile("keywords", files, func(f, title, body string) (any, error) {
 		// As the pipeline analyses an article: the title, a blank line,
 		// the text; a file without a title has an empty first line.
 		text := title + "\n\n" + body
@@ -137,15 +127,38 @@ func runKeywords(ctx context.Context, a *app, args []string) error {
 		ents := rec.Recognize(text, toks)
 		kws, err := keywords.Extract(ctx, text, toks, ents, stats, *top)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if kws == nil {
 			kws = []string{}
 		}
-		if err := enc.Encode(struct {
+		return struct {
 			File     string   `json:"file"`
 			Keywords []string `json:"keywords"`
-		}{f, kws}); err != nil {
+		}{f, kws}, nil
+	})
+}
+
+// eachTextFile reads each article text file (splitTitle), asks line for
+// its JSON line and prints it. A file that cannot be read is reported and
+// skipped, and the command fails at the end; an error from line stops it.
+func (a *app) eachTextFile(cmd string, files []string, line func(file, title, body string) (any, error)) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetEscapeHTML(false)
+	failed := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "khabar %s: %v\n", cmd, err)
+			failed++
+			continue
+		}
+		title, body := splitTitle(string(data))
+		v, err := line(f, title, body)
+		if err != nil {
+			return err
+		}
+		if err := enc.Encode(v); err != nil {
 			return err
 		}
 	}
@@ -194,33 +207,17 @@ func runQuotes(ctx context.Context, a *app, args []string) error {
 		Speaker string `json:"speaker"`
 		Text    string `json:"text"`
 	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetEscapeHTML(false)
-	failed := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "khabar quotes: %v\n", err)
-			failed++
-			continue
-		}
-		_, body := splitTitle(string(data))
+	return a.eachTextFile("quotes", files, func(f, _, body string) (any, error) {
 		ents := rec.Recognize(body, an.Analyze(body))
 		out := []quoteJSON{}
 		for _, q := range coverage.Quotes(body, ents) {
 			out = append(out, quoteJSON{q.Speaker, q.Text})
 		}
-		if err := enc.Encode(struct {
+		return struct {
 			File   string      `json:"file"`
 			Quotes []quoteJSON `json:"quotes"`
-		}{f, out}); err != nil {
-			return err
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d files could not be read", failed, len(files))
-	}
-	return nil
+		}{f, out}, nil
+	})
 }
 
 func runEntities(ctx context.Context, a *app, args []string) error {
