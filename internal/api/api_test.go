@@ -212,6 +212,39 @@ func TestBadParameters(t *testing.T) {
 	}
 }
 
+// TestGetArticleLater: related articles published more than a story's
+// span after the article are its later developments, listed apart under
+// "later" as the article page shows them, and not under "related".
+func TestGetArticleLater(t *testing.T) {
+	eachBackend(t, func(t *testing.T, backend string) {
+		f := newFixture(t, nil, backend)
+		later := model.Article{URL: "https://arabi.example/later", SourceName: "عربي", Title: "التحالف الدولي يعلن انسحابه",
+			Text: "أعلن التحالف الدولي انسحاب قواته.", Published: f.ref.Published.Add(40 * 24 * time.Hour),
+			Keywords: []string{"التحالف الدولي"}}
+		if _, err := f.st.SaveArticle(context.Background(), &later, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		m := decode(t, do(t, f.h, "GET", "/api/v1/articles/"+id(f.ref), ""), 200)
+		hasKeys(t, "article", m, "related", "later")
+		if rel := list(t, m, "related"); len(rel) != 1 || rel[0]["url"] != f.related.URL {
+			t.Errorf("related %v, want only the background article", rel)
+		}
+		lat := list(t, m, "later")
+		if len(lat) != 1 || lat[0]["url"] != later.URL {
+			t.Fatalf("later %v, want the article published 40 days after", lat)
+		}
+		hasKeys(t, "later", lat[0], "id", "url", "title", "source", "published")
+		// Seen from the later article, the reference is background.
+		m = decode(t, do(t, f.h, "GET", "/api/v1/articles/"+id(later), ""), 200)
+		if lat := list(t, m, "later"); len(lat) != 0 {
+			t.Errorf("later of the latest article %v, want none", lat)
+		}
+		if rel := list(t, m, "related"); len(rel) == 0 {
+			t.Errorf("related of the later article is empty, want the earlier ones")
+		}
+	})
+}
+
 func TestGetArticle(t *testing.T) {
 	eachBackend(t, func(t *testing.T, backend string) {
 		f := newFixture(t, nil, backend)

@@ -49,23 +49,28 @@ type ArticleItemJSON struct {
 
 // ArticleJSON is one article in full.
 type ArticleJSON struct {
-	ID          int64            `json:"id"`
-	URL         string           `json:"url"`
-	Title       string           `json:"title"`
-	Text        string           `json:"text"`
-	Published   *time.Time       `json:"published"`
-	Modified    *time.Time       `json:"modified"`
-	Fetched     *time.Time       `json:"fetched"`
-	Source      string           `json:"source"`
-	SourceID    *int64           `json:"source_id"`
-	SiteName    string           `json:"site_name"`
-	Agency      string           `json:"agency"`
-	Authors     []string         `json:"authors"`
-	Language    string           `json:"language"`
-	Image       string           `json:"image"`
-	Keywords    []string         `json:"keywords"`
-	Entities    []model.Entity   `json:"entities"`
+	ID        int64          `json:"id"`
+	URL       string         `json:"url"`
+	Title     string         `json:"title"`
+	Text      string         `json:"text"`
+	Published *time.Time     `json:"published"`
+	Modified  *time.Time     `json:"modified"`
+	Fetched   *time.Time     `json:"fetched"`
+	Source    string         `json:"source"`
+	SourceID  *int64         `json:"source_id"`
+	SiteName  string         `json:"site_name"`
+	Agency    string         `json:"agency"`
+	Authors   []string       `json:"authors"`
+	Language  string         `json:"language"`
+	Image     string         `json:"image"`
+	Keywords  []string       `json:"keywords"`
+	Entities  []model.Entity `json:"entities"`
+	// Related is background reading: other stories on the subject, before
+	// the article or near it in time; Later lists the later developments
+	// («تطورات لاحقة»: related articles published more than a story's span
+	// after it), as the article page shows them.
 	Related     []ArticleRefJSON `json:"related"`
+	Later       []ArticleRefJSON `json:"later"`
 	DuplicateOf *int64           `json:"duplicate_of"`
 	Story       *StoryJSON       `json:"story"`
 	Quotes      []QuoteJSON      `json:"quotes"`
@@ -213,7 +218,7 @@ func ArticleDetail(ctx context.Context, st store.Stories, se search.Searcher, a 
 		SourceID: idPtr(a.SourceID), SiteName: a.SiteName, Agency: a.Agency, Authors: nonNil(a.Authors),
 		Language: a.Language, Image: a.Image, Keywords: nonNil(a.Keywords),
 		Entities: make([]model.Entity, 0, len(a.Entities)), DuplicateOf: idPtr(a.DuplicateOf),
-		Related: []ArticleRefJSON{}, Quotes: articleQuotes(a),
+		Related: []ArticleRefJSON{}, Later: []ArticleRefJSON{}, Quotes: articleQuotes(a),
 	}
 	for _, e := range a.Entities {
 		e.Mentions = nonNil(e.Mentions)
@@ -224,7 +229,11 @@ func ArticleDetail(ctx context.Context, st store.Stories, se search.Searcher, a 
 		return out, fmt.Errorf("api: related for article %d: %w", a.ID, err)
 	}
 	for _, x := range rel {
-		out.Related = append(out.Related, RefJSON(x))
+		if x.Later {
+			out.Later = append(out.Later, RefJSON(x))
+		} else {
+			out.Related = append(out.Related, RefJSON(x))
+		}
 	}
 	if a.StoryID != 0 {
 		story, err := st.GetStory(ctx, a.StoryID)

@@ -816,7 +816,8 @@ func (s *Store) Close() error { return nil }
 
 // Searcher is a fake search.Searcher over any store.Store: every query word
 // must occur in the title or text (plain substring); related articles
-// share a keyword and are from another story. It reads every article per
+// share a keyword and are from another story (later developments when
+// published more than search.LaterAfter after the article). It reads every article per
 // call, which is fine for tests.
 type Searcher struct {
 	Store store.Store
@@ -895,6 +896,7 @@ func (f *Searcher) Related(ctx context.Context, a model.Article, limit int) ([]m
 	for _, x := range page(rel, limit, 5, 0) {
 		r := model.ArticleRef{ID: x.ID, URL: x.URL, Title: x.Title, Source: x.DisplaySource(), Published: x.Published, Outlet: x.Outlet}
 		r.Excerpt = plaintext.Excerpt(x.Text, 140)
+		r.Later = !a.Published.IsZero() && x.Published.Sub(a.Published) > search.LaterAfter
 		out = append(out, r)
 	}
 	return out, nil
