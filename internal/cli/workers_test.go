@@ -7,11 +7,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"khabar/internal/model"
+	"khabar/internal/store/postgres"
+	"khabar/internal/store/sqlite"
 )
 
 // feedFarm serves n one-item RSS feeds and their pages, each answer after
@@ -173,6 +178,41 @@ func TestMigrateStore(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "60 articles") {
 			t.Fatalf("migrate-store: %d %s %s", code, out, errOut)
 		}
+	}
+	// The related reading the import computed is copied, list for list.
+	src, err := sqlite.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := postgres.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	lists, links := 0, 0
+	if err := src.EachArticle(ctx, func(a *model.Article) error {
+		want, wok, err := src.GetRelated(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		got, gok, err := dst.GetRelated(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if gok != wok || !slices.Equal(got, want) {
+			t.Errorf("related of %d in PostgreSQL: %v %+v, want %v %+v", a.ID, gok, got, wok, want)
+		}
+		if wok {
+			lists++
+			links += len(want)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if lists != 60 || links == 0 {
+		t.Errorf("the import stored %d related lists with %d links in all, want 60 lists and some links", lists, links)
 	}
 	code, out, _ := runCode2(ctx, t.TempDir(), db, "export", "--format", "jsonl")
 	if n := strings.Count(out, "\n"); code != 0 || n != 60 {

@@ -25,7 +25,7 @@ const maxSeenProbe = 100
 
 // CopyFrom copies everything src holds into dst (khabar migrate-store):
 // sources with their polling state, articles with their ids, stories and
-// duplicate links, alerts with their deliveries, learned names, and the
+// duplicate links, the stored related reading, alerts with their deliveries, learned names, and the
 // settings when src implements SettingsLister. The stores keep the
 // analysed forms only as indexes, so index recomputes an article's
 // IndexData (terms, stems, phrases, bands) from the article. progress, if
@@ -62,6 +62,7 @@ func CopyFrom(ctx context.Context, src store.Store, dst *Store, index func(*mode
 		batch []*model.Article
 		idxs  []store.IndexData
 		later []*model.Article // without a story: saved after the sequences move
+		ids   []int64
 		n     int
 	)
 	flush := func() error {
@@ -79,6 +80,7 @@ func CopyFrom(ctx context.Context, src store.Store, dst *Store, index func(*mode
 		return nil
 	}
 	err = src.EachArticle(ctx, func(a *model.Article) error {
+		ids = append(ids, a.ID)
 		if a.StoryID == 0 {
 			later = append(later, a)
 			return nil
@@ -107,6 +109,10 @@ func CopyFrom(ctx context.Context, src store.Store, dst *Store, index func(*mode
 		if progress != nil {
 			progress(n)
 		}
+	}
+	// Related lists name other articles: copied once every article is.
+	if err := copyRelated(ctx, src, dst, ids); err != nil {
+		return fmt.Errorf("postgres: copy: %w", err)
 	}
 
 	alerts, err := src.ListAlerts(ctx)

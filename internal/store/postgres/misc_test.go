@@ -326,6 +326,15 @@ func TestCopyFrom(t *testing.T) {
 	if err := src.SetSetting(ctx, "outlets_seeded", "yes"); err != nil {
 		t.Fatal(err)
 	}
+	// Related reading: a list with a later development, a list computed
+	// empty, and (every other article) none computed.
+	rel := []store.RelatedLink{{ID: arts[20].ID, Score: 6}, {ID: arts[440].ID, Score: 4, Later: true}}
+	if err := src.SaveRelated(ctx, arts[0].ID, rel); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.SaveRelated(ctx, arts[30].ID, nil); err != nil {
+		t.Fatal(err)
+	}
 
 	for run := range 2 { // the second run is a no-op
 		last := 0
@@ -374,6 +383,15 @@ func TestCopyFrom(t *testing.T) {
 	}
 	if names, err := dst.LearnedNames(ctx, 3); err != nil || len(names) != 1 || names[0].Name != "نجيب ميقاتي" {
 		t.Errorf("learned names copied: %+v, %v", names, err)
+	}
+	if got, ok, err := dst.GetRelated(ctx, arts[0].ID); err != nil || !ok || !slices.Equal(got, rel) {
+		t.Errorf("related reading copied as %+v, %v, %v; want %+v", got, ok, err, rel)
+	}
+	if got, ok, err := dst.GetRelated(ctx, arts[30].ID); err != nil || !ok || len(got) != 0 {
+		t.Errorf("empty related reading copied as %+v, %v, %v", got, ok, err)
+	}
+	if got, ok, err := dst.GetRelated(ctx, arts[1].ID); err != nil || ok {
+		t.Errorf("related reading never computed copied as %+v, %v, %v", got, ok, err)
 	}
 	if v, err := dst.GetSetting(ctx, "outlets_seeded"); err != nil || v != "yes" {
 		t.Errorf("setting copied: %q, %v", v, err)

@@ -11,6 +11,17 @@ import (
 	"khabar/internal/store"
 )
 
+// saveRelatedSQL replaces the related reading of article $1 with the JSON
+// list $2, leaving out links to itself and to articles not stored; it
+// changes no row when article $1 is not stored.
+const saveRelatedSQL = `INSERT INTO article_related (article_id, links)
+		SELECT $1, COALESCE((SELECT jsonb_agg(t.l ORDER BY t.o)
+				FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(l, o)
+				WHERE (t.l->>'id')::bigint <> $1
+					AND EXISTS (SELECT 1 FROM articles a WHERE a.id = (t.l->>'id')::bigint)), '[]'::jsonb)
+		WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1)
+		ON CONFLICT (article_id) DO UPDATE SET links = excluded.links`
+
 // SaveRelated replaces the stored related reading of article id; links to
 // articles not stored are left out.
 func (s *Store) SaveRelated(ctx context.Context, id int64, links []store.RelatedLink) error {
@@ -23,13 +34,7 @@ func (s *Store) SaveRelated(ctx context.Context, id int64, links []store.Related
 	}
 	q, done := s.db(ctx)
 	defer done()
-	tag, err := q.Exec(ctx, `INSERT INTO article_related (article_id, links)
-		SELECT $1, COALESCE((SELECT jsonb_agg(t.l ORDER BY t.o)
-				FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(l, o)
-				WHERE (t.l->>'id')::bigint <> $1
-					AND EXISTS (SELECT 1 FROM articles a WHERE a.id = (t.l->>'id')::bigint)), '[]'::jsonb)
-		WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1)
-		ON CONFLICT (article_id) DO UPDATE SET links = excluded.links`, id, string(js))
+	tag, err := q.Exec(ctx, saveRelatedSQL, id, string(js))
 	if err != nil {
 		return fmt.Errorf("postgres: save related of %d: %w", id, err)
 	}
@@ -60,4 +65,51 @@ func (s *Store) GetRelated(ctx context.Context, id int64) ([]store.RelatedLink, 
 		return nil, false, fmt.Errorf("postgres: get related of %d: %w", id, err)
 	}
 	return links, true, nil
+}
+
+// copyRelated copies the stored related reading of the articles ids from
+// src (those that have one), copyBatch lists per transaction.
+func copyRelated(ctx context.Context, src store.Related, dst *Store, ids []int64) error {
+	type list struct {
+		id int64
+		js string
+	}
+	var batch []list
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := dst.transact(ctx, func(tx pgx.Tx) error {
+			for _, l := range batch {
+				if _, err := tx.Exec(ctx, saveRelatedSQL, l.id, l.js); err != nil {
+					return fmt.Errorf("related of %d: %w", l.id, err)
+				}
+			}
+			return nil
+		})
+		batch = batch[:0]
+		return err
+	}
+	for _, id := range ids {
+		links, ok, err := src.GetRelated(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if links == nil {
+			links = []store.RelatedLink{}
+		}
+		js, err := json.Marshal(links)
+		if err != nil {
+			return fmt.Errorf("related of %d: %w", id, err)
+		}
+		if batch = append(batch, list{id, string(js)}); len(batch) == copyBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
