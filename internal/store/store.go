@@ -255,13 +255,21 @@ type StoryDetails interface {
 	// StaleStories returns up to limit ids of stories whose details are
 	// older than their members (or missing), by id.
 	StaleStories(ctx context.Context, limit int) ([]int64, error)
-	// SaveStoryDetails stores d as the details of the story at revision
-	// rev. When the story has changed since (its Rev is not rev) or is
-	// gone, it stores nothing and returns false.
-	SaveStoryDetails(ctx context.Context, id, rev int64, d model.StoryDetails) (bool, error)
+	// SaveStoryDetails stores each update's details as those of its story
+	// at the update's revision, all in one transaction (a refresh after a
+	// bulk import saves hundreds at once). saved[i] is false when the
+	// story of ups[i] has changed since (its Rev is not the update's) or is
+	// gone: that one is not stored.
+	SaveStoryDetails(ctx context.Context, ups []StoryDetailsUpdate) (saved []bool, err error)
 	// ActiveOutlets returns the distinct outlet keys of the articles
 	// published (or fetched) in [since, until).
 	ActiveOutlets(ctx context.Context, since, until time.Time) ([]string, error)
+}
+
+// StoryDetailsUpdate is a story's details computed at its revision Rev.
+type StoryDetailsUpdate struct {
+	ID, Rev int64
+	Details model.StoryDetails
 }
 
 // TermCount is a keyword or entity with a count, for tag clouds and trends.

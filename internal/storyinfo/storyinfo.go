@@ -7,6 +7,7 @@ package storyinfo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -23,9 +24,16 @@ const maxMembers = 500
 // active in the same days.
 const activeMargin = 24 * time.Hour
 
-// profiles loads the outlet profiles once for a run of refreshes.
-func profiles(ctx context.Context, st store.Store) (coverage.Profiles, error) {
-	all, err := st.ListOutlets(ctx)
+// refresher computes stories' details with what they share loaded once
+// per run: the outlet profiles, and which outlets published on each day.
+type refresher struct {
+	s    store.Store
+	prof coverage.Profiles
+	days map[time.Time][]string // a UTC day → the outlets active that day
+}
+
+func newRefresher(ctx context.Context, s store.Store) (*refresher, error) {
+	all, err := s.ListOutlets(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -33,23 +41,62 @@ func profiles(ctx context.Context, st store.Store) (coverage.Profiles, error) {
 	for _, o := range all {
 		by[o.Key] = o
 	}
-	return func(k string) (model.Outlet, bool) { o, ok := by[k]; return o, ok }, nil
+	prof := func(k string) (model.Outlet, bool) { o, ok := by[k]; return o, ok }
+	return &refresher{s: s, prof: prof, days: map[time.Time][]string{}}, nil
+}
+
+// maxActiveDays bounds the days of a span whose active outlets are read
+// day by day (and kept for the stories after); a longer span is read at
+// once.
+const maxActiveDays = 16
+
+// active returns the outlets that published in the whole UTC days that
+// cover [since, until).
+func (r *refresher) active(ctx context.Context, since, until time.Time) ([]string, error) {
+	from := since.UTC().Truncate(24 * time.Hour)
+	if !until.After(from) || until.Sub(from) > maxActiveDays*24*time.Hour {
+		return r.s.ActiveOutlets(ctx, since, until)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for d := from; d.Before(until); d = d.Add(24 * time.Hour) {
+		keys, ok := r.days[d]
+		if !ok {
+			var err error
+			if keys, err = r.s.ActiveOutlets(ctx, d, d.Add(24*time.Hour)); err != nil {
+				return nil, err
+			}
+			r.days[d] = keys
+		}
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out, nil
 }
 
 // Compute works out the details of story st (as GetStory returned it)
 // from its stored articles.
 func Compute(ctx context.Context, s store.Store, st model.Story, prof coverage.Profiles) (model.StoryDetails, error) {
-	arts, _, err := s.ListArticles(ctx, store.ArticleFilter{StoryID: st.ID, Limit: maxMembers})
+	r := &refresher{s: s, prof: prof, days: map[time.Time][]string{}}
+	return r.compute(ctx, st)
+}
+
+func (r *refresher) compute(ctx context.Context, st model.Story) (model.StoryDetails, error) {
+	arts, _, err := r.s.ListArticles(ctx, store.ArticleFilter{StoryID: st.ID, Limit: maxMembers})
 	if err != nil {
 		return model.StoryDetails{}, err
 	}
-	d := coverage.Compute(arts, prof)
+	d := coverage.Compute(arts, r.prof)
 	if coverage.LeanCandidate(d.Coverage) {
-		active, err := s.ActiveOutlets(ctx, st.FirstSeen.Add(-activeMargin), st.LastSeen.Add(activeMargin))
+		active, err := r.active(ctx, st.FirstSeen.Add(-activeMargin), st.LastSeen.Add(activeMargin))
 		if err != nil {
 			return model.StoryDetails{}, err
 		}
-		d.Lean = coverage.Lean(d.Coverage, active, prof)
+		d.Lean = coverage.Lean(d.Coverage, active, r.prof)
 		d.OneSided = d.Lean != ""
 	}
 	return d, nil
@@ -57,24 +104,24 @@ func Compute(ctx context.Context, s store.Store, st model.Story, prof coverage.P
 
 // refresh computes and stores the details of one story; the story comes
 // back with them.
-func refresh(ctx context.Context, s store.Store, id int64, prof coverage.Profiles) (model.Story, error) {
+func (r *refresher) refresh(ctx context.Context, id int64) (model.Story, error) {
 	for attempt := 0; ; attempt++ {
-		st, err := s.GetStory(ctx, id)
+		st, err := r.s.GetStory(ctx, id)
 		if err != nil {
 			return model.Story{}, err
 		}
-		d, err := Compute(ctx, s, st, prof)
+		d, err := r.compute(ctx, st)
 		if err != nil {
 			return model.Story{}, err
 		}
-		saved, err := s.SaveStoryDetails(ctx, id, st.Rev, d)
+		saved, err := r.s.SaveStoryDetails(ctx, []store.StoryDetailsUpdate{{ID: id, Rev: st.Rev, Details: d}})
 		if err != nil {
 			return model.Story{}, err
 		}
 		st.Details, st.DetailsRev = &d, st.Rev
 		// Changed meanwhile: once more, then serve what was computed; the
 		// next refresh catches up.
-		if saved || attempt == 1 {
+		if saved[0] || attempt == 1 {
 			return st, nil
 		}
 	}
@@ -90,27 +137,33 @@ func Story(ctx context.Context, s store.Store, id int64) (model.Story, error) {
 	if st.Details != nil && st.DetailsRev == st.Rev {
 		return st, nil
 	}
-	prof, err := profiles(ctx, s)
+	r, err := newRefresher(ctx, s)
 	if err != nil {
 		return model.Story{}, fmt.Errorf("storyinfo: story %d: %w", id, err)
 	}
-	if st, err = refresh(ctx, s, id, prof); err != nil {
+	if st, err = r.refresh(ctx, id); err != nil {
 		return model.Story{}, fmt.Errorf("storyinfo: story %d: %w", id, err)
 	}
 	return st, nil
 }
 
+// staleBatch is how many stale stories a refresh computes before it
+// stores their details together: one write for many reads (on SQLite each
+// write makes the next read start over with a cold page cache).
+const staleBatch = 200
+
 // RefreshStale computes and stores the details of the stories that
 // changed since theirs were, up to limit of them (0: all), and returns
-// how many it refreshed.
+// how many it stored. A story that changes while its details are computed
+// stays stale for the next refresh.
 func RefreshStale(ctx context.Context, s store.Store, limit int) (int, error) {
-	prof, err := profiles(ctx, s)
+	r, err := newRefresher(ctx, s)
 	if err != nil {
 		return 0, fmt.Errorf("storyinfo: refresh: %w", err)
 	}
 	n := 0
 	for limit == 0 || n < limit {
-		batch := 200
+		batch := staleBatch
 		if limit > 0 {
 			batch = min(batch, limit-n)
 		}
@@ -121,20 +174,35 @@ func RefreshStale(ctx context.Context, s store.Store, limit int) (int, error) {
 		if len(ids) == 0 {
 			return n, nil
 		}
-		done := 0
+		ups := make([]store.StoryDetailsUpdate, 0, len(ids))
 		for _, id := range ids {
 			if err := ctx.Err(); err != nil {
 				return n, err
 			}
-			st, err := refresh(ctx, s, id, prof)
+			st, err := s.GetStory(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // merged away meanwhile
+			}
 			if err != nil {
 				return n, fmt.Errorf("storyinfo: refresh story %d: %w", id, err)
 			}
-			if st.DetailsRev == st.Rev {
+			d, err := r.compute(ctx, st)
+			if err != nil {
+				return n, fmt.Errorf("storyinfo: refresh story %d: %w", id, err)
+			}
+			ups = append(ups, store.StoryDetailsUpdate{ID: id, Rev: st.Rev, Details: d})
+		}
+		saved, err := s.SaveStoryDetails(ctx, ups)
+		if err != nil {
+			return n, fmt.Errorf("storyinfo: refresh: %w", err)
+		}
+		done := 0
+		for _, ok := range saved {
+			if ok {
 				done++
 			}
-			n++
 		}
+		n += done
 		if done == 0 {
 			return n, nil // every one changed again meanwhile: leave them for the next round
 		}

@@ -435,14 +435,18 @@ func (s *Store) StaleStories(_ context.Context, limit int) ([]int64, error) {
 }
 
 // SaveStoryDetails implements store.StoryDetails.
-func (s *Store) SaveStoryDetails(_ context.Context, id, rev int64, d model.StoryDetails) (bool, error) {
+func (s *Store) SaveStoryDetails(_ context.Context, ups []store.StoryDetailsUpdate) ([]bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.storyRev[id] != rev {
-		return false, nil
+	saved := make([]bool, len(ups))
+	for i, u := range ups {
+		if s.storyRev[u.ID] != u.Rev {
+			continue
+		}
+		s.details[u.ID] = storyDetails{rev: u.Rev, d: u.Details}
+		saved[i] = true
 	}
-	s.details[id] = storyDetails{rev: rev, d: d}
-	return true, nil
+	return saved, nil
 }
 
 // ActiveOutlets implements store.StoryDetails.

@@ -244,21 +244,43 @@ func (s *Store) StaleStories(ctx context.Context, limit int) ([]int64, error) {
 	return ids, nil
 }
 
-// SaveStoryDetails stores d for the story at revision rev, unless the
-// story changed since or is gone.
-func (s *Store) SaveStoryDetails(ctx context.Context, id, rev int64, d model.StoryDetails) (bool, error) {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return false, fmt.Errorf("postgres: save details of story %d: %w", id, err)
+// SaveStoryDetails stores the updates' details in one transaction, each
+// unless its story changed since or is gone.
+func (s *Store) SaveStoryDetails(ctx context.Context, ups []store.StoryDetailsUpdate) ([]bool, error) {
+	saved := make([]bool, len(ups))
+	if len(ups) == 0 {
+		return saved, nil
 	}
-	q, done := s.db(ctx)
-	defer done()
-	tag, err := q.Exec(ctx, `UPDATE stories SET details = $1, details_rev = rev, one_sided = $2
-		WHERE id = $3 AND rev = $4`, clean(string(b)), d.OneSided, id, rev)
-	if err != nil {
-		return false, fmt.Errorf("postgres: save details of story %d: %w", id, err)
+	enc := make([]string, len(ups))
+	for i := range ups {
+		b, err := json.Marshal(ups[i].Details)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: save details of story %d: %w", ups[i].ID, err)
+		}
+		enc[i] = clean(string(b))
 	}
-	return tag.RowsAffected() == 1, nil
+	// Rerunning it after a lost commit stores the same details again.
+	err := s.transactIdempotent(ctx, func(tx pgx.Tx) error {
+		var b pgx.Batch
+		for i, u := range ups {
+			b.Queue(`UPDATE stories SET details = $1, details_rev = rev, one_sided = $2
+				WHERE id = $3 AND rev = $4`, enc[i], u.Details.OneSided, u.ID, u.Rev)
+		}
+		res := tx.SendBatch(ctx, &b)
+		for i, u := range ups {
+			tag, err := res.Exec()
+			if err != nil {
+				res.Close()
+				return fmt.Errorf("story %d: %w", u.ID, err)
+			}
+			saved[i] = tag.RowsAffected() == 1
+		}
+		return res.Close()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: save story details: %w", err)
+	}
+	return saved, nil
 }
 
 // ActiveOutlets returns the distinct outlets of the articles published (or

@@ -227,27 +227,45 @@ func (s *Store) StaleStories(ctx context.Context, limit int) ([]int64, error) {
 	return ids, nil
 }
 
-// SaveStoryDetails stores d for the story at revision rev, unless the
-// story changed since or is gone.
-func (s *Store) SaveStoryDetails(ctx context.Context, id, rev int64, d model.StoryDetails) (bool, error) {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return false, fmt.Errorf("sqlite: save details of story %d: %w", id, err)
+// SaveStoryDetails stores the updates' details in one transaction, each
+// unless its story changed since or is gone.
+func (s *Store) SaveStoryDetails(ctx context.Context, ups []store.StoryDetailsUpdate) ([]bool, error) {
+	saved := make([]bool, len(ups))
+	if len(ups) == 0 {
+		return saved, nil
 	}
-	var n int64
-	err = s.transact(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE stories SET details = ?, details_rev = rev, one_sided = ?
-			WHERE id = ? AND rev = ?`, string(b), d.OneSided, id, rev)
+	enc := make([]string, len(ups))
+	for i := range ups {
+		b, err := json.Marshal(ups[i].Details)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: save details of story %d: %w", ups[i].ID, err)
+		}
+		enc[i] = string(b)
+	}
+	err := s.transact(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE stories SET details = ?, details_rev = rev, one_sided = ?
+			WHERE id = ? AND rev = ?`)
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		defer stmt.Close()
+		for i, u := range ups {
+			res, err := stmt.ExecContext(ctx, enc[i], u.Details.OneSided, u.ID, u.Rev)
+			if err != nil {
+				return fmt.Errorf("story %d: %w", u.ID, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			saved[i] = n == 1
+		}
+		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("sqlite: save details of story %d: %w", id, err)
+		return nil, fmt.Errorf("sqlite: save story details: %w", err)
 	}
-	return n == 1, nil
+	return saved, nil
 }
 
 // ActiveOutlets returns the distinct outlets of the articles published (or

@@ -1948,7 +1948,7 @@ func testStoryDetails(t *testing.T, s store.Store) {
 		Quotes:      []model.Quote{{Speaker: "الوزير", Text: "نص", ArticleID: a.ID}},
 		OneSided:    true, Lean: "country:SA",
 	}
-	if ok, err := s.SaveStoryDetails(c, a.StoryID, st.Rev, d); err != nil || !ok {
+	if ok, err := s.SaveStoryDetails(c, []store.StoryDetailsUpdate{{ID: a.StoryID, Rev: st.Rev, Details: d}}); err != nil || !slices.Equal(ok, []bool{true}) {
 		t.Fatalf("SaveStoryDetails = %v, %v", ok, err)
 	}
 	st, err = s.GetStory(c, a.StoryID)
@@ -1973,15 +1973,16 @@ func testStoryDetails(t *testing.T, s store.Store) {
 	if stale, _ := s.StaleStories(c, 10); !slices.Equal(stale, []int64{a.StoryID}) {
 		t.Errorf("StaleStories after a new member = %v", stale)
 	}
-	if ok, err := s.SaveStoryDetails(c, a.StoryID, old, model.StoryDetails{}); err != nil || ok {
-		t.Errorf("SaveStoryDetails at an old revision = %v, %v; want false", ok, err)
+	ok, err := s.SaveStoryDetails(c, []store.StoryDetailsUpdate{{ID: a.StoryID, Rev: old}, {ID: 999999, Rev: 1}})
+	if err != nil || !slices.Equal(ok, []bool{false, false}) {
+		t.Errorf("SaveStoryDetails(an old revision, a missing story) = %v, %v; want [false false]", ok, err)
 	}
-	if ok, err := s.SaveStoryDetails(c, 999999, 1, model.StoryDetails{}); err != nil || ok {
-		t.Errorf("SaveStoryDetails of a missing story = %v, %v; want false", ok, err)
+	if ok, err := s.SaveStoryDetails(c, nil); err != nil || len(ok) != 0 {
+		t.Errorf("SaveStoryDetails(nil) = %v, %v", ok, err)
 	}
 	// An outlet's profile changes the names its stories' details show.
 	st, _ = s.GetStory(c, a.StoryID)
-	if ok, _ := s.SaveStoryDetails(c, a.StoryID, st.Rev, d); !ok {
+	if ok, _ := s.SaveStoryDetails(c, []store.StoryDetailsUpdate{{ID: a.StoryID, Rev: st.Rev, Details: d}}); !slices.Equal(ok, []bool{true}) {
 		t.Fatal("SaveStoryDetails refused the current revision")
 	}
 	if err := s.SaveOutlet(c, model.Outlet{Key: "المصدر", NameAR: "المصدر الجديد"}); err != nil {
@@ -1996,6 +1997,21 @@ func testStoryDetails(t *testing.T, s store.Store) {
 	act, err := s.ActiveOutlets(c, day(0), day(0).Add(30*time.Minute))
 	if err != nil || !slices.Equal(act, []string{"المصدر"}) {
 		t.Errorf("ActiveOutlets = %v, %v", act, err)
+	}
+	// In one batch, a refused update keeps none of the others from being
+	// stored.
+	other := article("https://c.com/1", "نبأ", day(3))
+	save(t, s, other, idx("نبأ", ""))
+	ost, err := s.GetStory(c, other.StoryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err = s.SaveStoryDetails(c, []store.StoryDetailsUpdate{{ID: a.StoryID, Rev: old}, {ID: other.StoryID, Rev: ost.Rev, Details: d}})
+	if err != nil || !slices.Equal(ok, []bool{false, true}) {
+		t.Errorf("SaveStoryDetails(an old revision, a current one) = %v, %v; want [false true]", ok, err)
+	}
+	if ost, _ = s.GetStory(c, other.StoryID); ost.DetailsRev != ost.Rev || ost.Details == nil {
+		t.Errorf("the current update of the batch was not stored: details at %d, rev %d", ost.DetailsRev, ost.Rev)
 	}
 }
 
