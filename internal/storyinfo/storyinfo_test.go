@@ -2,6 +2,7 @@ package storyinfo
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -87,5 +88,65 @@ func TestRefresh(t *testing.T) {
 	}
 	if _, err := Story(ctx, st, 987654); err == nil {
 		t.Error("a missing story gave no error")
+	}
+}
+
+// TestRefreshBatches refreshes more stale stories than one batch holds,
+// and checks that the outlets active on one day do not make a story of
+// another day one-sided.
+func TestRefreshBatches(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.AddOutlets(ctx, []model.Outlet{
+		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
+		{Key: "sabq", NameAR: "سبق", Country: "SA", Kind: model.OutletPrivate},
+		{Key: "was", NameAR: "واس", Country: "SA", Kind: model.OutletWire},
+		{Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2015, 8, 1, 9, 0, 0, 0, time.UTC)
+	save := func(a *model.Article) {
+		t.Helper()
+		if _, err := st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A Saudi-only story on day 0, while a British outlet publishes that
+	// day; the same on day 10 with no other country publishing.
+	var stories [2]int64
+	for s, day := range []time.Duration{0, 10 * 24 * time.Hour} {
+		for i, k := range []string{"was", "okaz", "sabq"} {
+			a := &model.Article{URL: fmt.Sprintf("https://%s.example/%d", k, s), Outlet: k, SourceName: k, Title: "خبر",
+				Text: "نص الخبر.", StoryID: stories[s], Published: t0.Add(day + time.Duration(i)*time.Hour)}
+			save(a)
+			stories[s] = a.StoryID
+		}
+	}
+	save(&model.Article{URL: "https://aawsat.example/x", Outlet: "aawsat", SourceName: "aawsat", Title: "آخر",
+		Text: "نص.", Published: t0.Add(3 * time.Hour)})
+	for i := range staleBatch + 50 {
+		save(&model.Article{URL: fmt.Sprintf("https://okaz.example/more/%d", i), Outlet: "okaz", SourceName: "okaz",
+			Title: fmt.Sprintf("خبر %d", i), Text: "نص.", Published: t0.Add(20*24*time.Hour + time.Duration(i)*time.Minute)})
+	}
+	want := 3 + staleBatch + 50
+	if n, err := RefreshStale(ctx, st, 0); err != nil || n != want {
+		t.Fatalf("RefreshStale = %d, %v; want %d stories", n, err, want)
+	}
+	if stale, _ := st.StaleStories(ctx, 10); len(stale) != 0 {
+		t.Errorf("stale after refresh: %v", stale)
+	}
+	for i, wantOneSided := range []bool{true, false} {
+		s, err := st.GetStory(ctx, stories[i])
+		if err != nil || s.Details == nil {
+			t.Fatalf("story %d: %v, details %v", stories[i], err, s.Details)
+		}
+		if s.Details.OneSided != wantOneSided {
+			t.Errorf("story of day %d: one-sided %v (lean %q), want %v", i*10, s.Details.OneSided, s.Details.Lean, wantOneSided)
+		}
 	}
 }
