@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"quotes":        {"print the direct quotations of plain-text articles and who said them, as JSON Lines", runQuotes},
 		"entities":      {"tag tokens with named-entity BIO tags (--conll)", runEntities},
 		"alerts":        {"add, list or remove saved-search alerts", runAlerts},
+		"users":         {"add, list, remove reader accounts; set a password or the Fever API password (read from standard input)", runUsers},
 		"backup":        {"write a consistent snapshot of the store to a file", runBackup},
 		"migrate-store": {"copy the store into PostgreSQL (--to postgres://…)", runMigrateStore},
 	}

@@ -271,3 +271,34 @@ type Alert struct {
 	Email     string
 	CreatedAt time.Time
 }
+
+// User is an account: a reader with their own reading state and follows.
+// The admin token is not a user; it administers.
+type User struct {
+	ID           int64
+	Name         string
+	PasswordHash string // an encoded argon2id hash (package users); never the password
+	// FeverKey is the hex MD5 of "name:fever password", the Fever API's
+	// api_key, or "" when the user has not turned Fever on.
+	FeverKey  string
+	CreatedAt time.Time
+}
+
+// Follow kinds: what a user may follow.
+const (
+	FollowSource = "source" // a source (feed) khabar polls
+	FollowTag    = "tag"    // a keyword, by its normalized form
+	FollowName   = "name"   // an entity, by its canonical name
+)
+
+// Follow is something a user follows: a source, a tag or a name. Label
+// groups follows (a folder of sources; the label a tag or name shows as).
+type Follow struct {
+	Kind     string
+	SourceID int64  // FollowSource
+	Term     string // FollowTag (normalized) and FollowName
+	Label    string // "" for a source outside any folder
+	// Title is the source's title (filled by listings), or the term.
+	Title     string
+	CreatedAt time.Time
+}

@@ -37,6 +37,7 @@ type Store interface {
 	Outlets
 	StoryDetails
 	Related
+	Users
 
 	// Backup writes a consistent snapshot of the whole store to path.
 	Backup(ctx context.Context, path string) error

@@ -22,6 +22,7 @@ import (
 
 // Store is an in-memory store.Store. The zero value is not usable; call NewStore.
 type Store struct {
+	NoUsers
 	mu        sync.Mutex
 	sources   map[int64]*model.Source
 	articles  map[int64]*model.Article

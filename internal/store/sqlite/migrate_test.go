@@ -394,6 +394,10 @@ func TestUpgradeFTSToASCII(t *testing.T) {
 // undoVersion8 are the statements that take a store of version 8 or later
 // back to before migration 0008, for tests that rewind the version.
 var undoVersion8 = []string{
+	"DROP TABLE user_item_labels", // migration 0010
+	"DROP TABLE user_follows",
+	"DROP TABLE user_articles",
+	"DROP TABLE users",
 	"DROP TABLE article_related", // migration 0009
 	"DROP TABLE outlets",
 	"ALTER TABLE sources DROP COLUMN outlet",

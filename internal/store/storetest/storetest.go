@@ -93,6 +93,8 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"Settings", testSettings},
 		{"Outlets", testOutlets},
 		{"StoryDetails", testStoryDetails},
+		{"Users", testUsers},
+		{"ReadingState", testReadingState},
 		{"Backup", func(t *testing.T, s store.Store) { testBackup(t, s, cfg.openBackup) }},
 	}
 	for _, tc := range tests {
