@@ -107,7 +107,7 @@ func TestBrowser(t *testing.T) {
 	if n := eval[int](b, "marks", `document.querySelectorAll('ol.results mark').length`); n == 0 {
 		b.fail("search", "no highlighted <mark> in the results for %q", tag)
 	}
-	b.checkRTL("search", `ol.results > li h3`)
+	b.checkRTL("search", `ol.results > li h2`)
 
 	// Phone width: nothing may overflow horizontally, on any page.
 	pages := []string{"/", article, tagPage, searchPage, "/sources", "/search", "/alerts", "/login",

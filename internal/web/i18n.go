@@ -12,8 +12,10 @@ import (
 // template naming a missing string fails the template test instead of
 // rendering nothing.
 type Strings struct {
-	Lang, Dir                                       string
-	SiteName, Tagline                               string
+	Lang, Dir         string
+	SiteName, Tagline string
+	// Meta descriptions: "%s" is the page's subject.
+	DescAbout, DescSearch, DescStory, DescSources   string
 	SkipToContent, MainNav                          string
 	Home, Sources, Search, SearchLabel              string
 	SearchPlaceholder, SearchButton                 string
@@ -72,6 +74,8 @@ var (
 		OneSidedNote: "قصص تغطيها ثلاثة مصادر أو أكثر كلها من بلد واحد أو من نوع واحد، بينما تنشر مصادر أخرى في الأيام نفسها",
 		KindWire:     "وكالة أنباء", KindState: "إعلام رسمي", KindPublic: "إعلام عام", KindPrivate: "إعلام خاص",
 		SiteName: "خبر", Tagline: "الأخبار العربية من مصادرها، في مكان واحد",
+		DescAbout: "آخر الأخبار عن %s من المصادر العربية", DescSearch: "نتائج البحث عن «%s» في الأخبار العربية",
+		DescStory: "%s: كل تغطيات القصة من مصادرها", DescSources: "المصادر التي يجمع منها خبر الأخبار العربية، وحالة كل منها",
 		SkipToContent: "انتقل إلى المحتوى", MainNav: "القائمة الرئيسية",
 		Home: "الرئيسية", Sources: "المصادر", Search: "بحث", SearchLabel: "ابحث في الأخبار",
 		SearchPlaceholder: "اكتب كلمات البحث", SearchButton: "ابحث",
@@ -122,6 +126,8 @@ var (
 		OneSidedNote: "Stories covered by three or more outlets, all from one country or of one kind, while other outlets publish in the same days",
 		KindWire:     "news agency", KindState: "state media", KindPublic: "public media", KindPrivate: "private media",
 		SiteName: "Khabar", Tagline: "Arabic news from its sources, in one place",
+		DescAbout: "The latest Arabic news about %s", DescSearch: "Arabic news matching “%s”",
+		DescStory: "%s: every outlet's coverage of this story", DescSources: "The outlets Khabar collects Arabic news from, and how each is doing",
 		SkipToContent: "Skip to content", MainNav: "Main menu",
 		Home: "Home", Sources: "Sources", Search: "Search", SearchLabel: "Search the news",
 		SearchPlaceholder: "Search words", SearchButton: "Search",

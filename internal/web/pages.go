@@ -40,7 +40,16 @@ type Base struct {
 	CanLogin bool
 	Admin    bool
 	CSRF     string
-	loc      *time.Location
+	// What search engines and link previews read (seo.go): a plain-text
+	// description, the page's absolute URL, its Open Graph type and image,
+	// and its schema.org data as JSON.
+	Description string
+	PageURL     string
+	OGType      string
+	Image       string
+	JSONLD      template.JS
+	NoIndex     bool // an error page: search engines must not keep it
+	loc         *time.Location
 }
 
 type pageData interface{ base() *Base }
@@ -126,7 +135,7 @@ func (s *Server) newBase(r *http.Request, title string) Base {
 		digits = v
 	}
 	b := Base{T: t, Title: title, Path: r.URL.RequestURI(), CSS: s.cssPath, Digits: digits, loc: s.loc,
-		CanLogin: s.cfg.CheckToken != nil}
+		CanLogin: s.cfg.CheckToken != nil, PageURL: s.absURL(r, r.URL.EscapedPath()), Description: t.Tagline}
 	if se, ok := s.session(r); ok {
 		b.Admin, b.CSRF = true, s.sess.csrf(se.value)
 	}
@@ -245,6 +254,7 @@ type oneSidedItem struct {
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := &homePage{Base: s.newBase(r, "")}
+	p.JSONLD = siteLD(p.T.SiteName, s.absURL(r, "/"), s.absURL(r, "/search"))
 	p.setFeeds("/feeds/latest.xml")
 	page := pageParam(r)
 	shown := map[int64]int{} // story id → number of articles, for stories on this page
@@ -346,6 +356,12 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &articlePage{Base: s.newBase(r, a.Title), Article: a, Paragraphs: escapeParagraphs(paras)}
 	p.Groups = groupEntities(a.Entities, p.T)
+	p.Description = describe(strings.Join(paras, " "))
+	if p.Description == "" {
+		p.Description = a.Title
+	}
+	p.OGType, p.Image = "article", a.Image
+	p.JSONLD = articleLD(&a, p.PageURL, p.Outlet(), p.Description)
 	// Related reading (a search, cached and time-boxed: see related.go)
 	// runs beside the story lookup (the store).
 	var wg sync.WaitGroup
@@ -381,6 +397,18 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	}
 	wg.Wait()
 	s.renderCached(w, r, "article", pageKey{id: a.ID, lang: p.T.Lang, digits: p.Digits}, p)
+}
+
+// storyDescription is the story's summary, or what the page is.
+func storyDescription(st model.Story, t *Strings) string {
+	if st.Details != nil && len(st.Details.Summary) > 0 {
+		parts := make([]string, len(st.Details.Summary))
+		for i, ss := range st.Details.Summary {
+			parts[i] = ss.Text
+		}
+		return describe(strings.Join(parts, " "))
+	}
+	return describe(fmt.Sprintf(t.DescStory, st.Title))
 }
 
 // Outlet names the article's outlet: its source, its site, or its host.
@@ -538,6 +566,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	p := &searchPage{Base: s.newBase(r, "")}
 	p.Title = p.T.Search
 	p.Query = q
+	if q != "" {
+		p.Description = fmt.Sprintf(p.T.DescSearch, q)
+		p.PageURL = s.absURL(r, "/search?"+url.Values{"q": {q}}.Encode())
+	}
 	srcs, err := s.cfg.Store.ListSources(ctx)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("web: search sources: %w", err))
@@ -603,6 +635,7 @@ func (s *Server) sourcesWith(w http.ResponseWriter, r *http.Request, status int,
 	p := &sourcesPage{Base: s.newBase(r, ""), Sources: srcs, Notice: n}
 	p.Title = p.T.Sources
 	p.Path = "/sources"
+	p.Description = p.T.DescSources
 	ids := make([]int64, 0, len(srcs))
 	for _, x := range srcs {
 		ids = append(ids, x.ID)
@@ -646,6 +679,7 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
 	tag := strings.TrimSpace(r.PathValue("tag"))
 	p := &listPage{Base: s.newBase(r, tag), Heading: tag}
 	p.Kind = p.T.Tag
+	p.Description = fmt.Sprintf(p.T.DescAbout, tag)
 	p.setFeeds("/feeds/tags/" + url.PathEscape(tag) + ".xml")
 	if !s.listing(w, r, p, store.ArticleFilter{Tag: tag}) {
 		return
@@ -670,6 +704,7 @@ func (s *Server) entity(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &listPage{Base: s.newBase(r, info.Name), Heading: info.Name, Entity: &info}
 	p.Kind = p.T.Entity
+	p.Description = fmt.Sprintf(p.T.DescAbout, info.Name)
 	for _, g := range groupEntities([]model.Entity{{Name: info.Name, Type: info.Type}}, p.T) {
 		p.TypeName = g.Label
 	}
@@ -694,6 +729,7 @@ func (s *Server) source(w http.ResponseWriter, r *http.Request) {
 	title := src.DisplayName()
 	p := &listPage{Base: s.newBase(r, title), Heading: title, Source: &src}
 	p.Kind = p.T.Source
+	p.Description = fmt.Sprintf(p.T.DescAbout, title)
 	p.setFeeds(fmt.Sprintf("/feeds/sources/%d.xml", id))
 	if !s.listing(w, r, p, store.ArticleFilter{SourceID: id}) {
 		return
@@ -744,6 +780,7 @@ func (s *Server) story(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &storyPage{Base: s.newBase(r, st.Title), Story: st}
+	p.Description = storyDescription(st, p.T)
 	// What the story is goes on its first page; later pages list versions.
 	if st.Details != nil && pageParam(r) == 1 {
 		p.Details = *st.Details

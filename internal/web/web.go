@@ -92,6 +92,7 @@ type Server struct {
 	rel      *relatedCache
 	pcache   *pageCache
 	busy     atomic.Int64 // article pages being served, see related.go
+	smonths  sitemapMonths
 	// relatedWait is Config.RelatedWait or its default.
 	relatedWait time.Duration
 }
@@ -175,6 +176,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /feeds/stories/{file}", s.feedStory)
 	m.HandleFunc("GET /feeds/alerts/{file}", s.feedAlert)
 	m.HandleFunc("GET /opensearch.xml", s.openSearch)
+	m.HandleFunc("GET /robots.txt", s.robots)
+	m.HandleFunc("GET /sitemap.xml", s.sitemap)
+	m.HandleFunc("GET /sitemaps/{file}", s.sitemapFile)
 	if s.cfg.API != nil {
 		m.Handle("/api/", s.cfg.API)
 	}
@@ -187,7 +191,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	s.mux.ServeHTTP(w, r)
+	withGzip(w, r, s.mux)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -336,7 +340,7 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request, name string, p 
 	if err := t.Execute(&buf, p); err != nil {
 		s.log.Error("web: render failed", "template", name, "path", r.URL.Path, "err", err)
 		if name != "error" {
-			s.render(w, r, http.StatusInternalServerError, "error", &errorPage{Base: s.newBase(r, "")})
+			s.render(w, r, http.StatusInternalServerError, "error", s.errorPage(r))
 			return nil, false
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -374,7 +378,10 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, p page
 		}
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src https: http: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	// No script may run (script-src falls back to 'none'); connect-src
+	// 'self' lets a crawler's check that fetches /robots.txt from within
+	// the page (Lighthouse's) read it.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src https: http: data:; form-action 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
@@ -382,8 +389,16 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, p page
 	}
 }
 
+// errorPage is the page behind a 404 or a 500, which search engines must
+// not keep.
+func (s *Server) errorPage(r *http.Request) *errorPage {
+	p := &errorPage{Base: s.newBase(r, "")}
+	p.NoIndex = true
+	return p
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusNotFound, "notfound", &errorPage{Base: s.newBase(r, "")})
+	s.render(w, r, http.StatusNotFound, "notfound", s.errorPage(r))
 }
 
 // fail answers a store or search error: 404 for ErrNotFound, a 500 page
@@ -397,6 +412,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return // the reader left
 	}
 	s.log.Error("web: request failed", "path", r.URL.Path, "err", err)
-	p := &errorPage{Base: s.newBase(r, "")}
+	p := s.errorPage(r)
 	s.render(w, r, http.StatusInternalServerError, "error", p)
 }
