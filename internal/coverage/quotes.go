@@ -27,6 +27,10 @@ var speechVerbs = normSet(
 	"أجاب", "أجابت", "رد", "ردت", "قالوا", "أكدوا", "أضافوا", "أوضحوا", "يقولون", "أعرب", "أعربت", "وصف", "وصفت",
 	"أبلغ", "أبلغت", "أخبر", "أخبرت", "ناشد", "ناشدت", "اعترف", "اعترفت", "روى", "روت", "يروي", "أردف", "أردفت",
 	"تعهد", "تعهدت", "أفصح", "أفصحت", "نوه", "نوهت", "أكمل", "أكملت", "قالا", "يضيفون", "تصف", "يصف",
+	"يتساءل", "تتساءل", "يعلق", "تعلق", "يبين", "تبين",
+	// بين alone is "between"; with و before it, at a clause's start, it is
+	// "and he made clear".
+	"وبين",
 )
 
 // speechParticiples continue the sentence's subject as the speaker
@@ -39,6 +43,10 @@ var speechParticiples = normSet(
 
 // sayingNouns stand for "his saying": "نقل عن الملك قوله «…»".
 var sayingNouns = normSet("قوله", "قولها", "قولهم", "بقوله", "بقولها", "تصريحه", "تصريحها")
+
+// statementNouns say that the sentence's subject said it: "اكتفى
+// الناطق … بالتأكيد على أن «…»".
+var statementNouns = normSet("بالتأكيد", "بالقول", "بالإشارة", "بالتشديد", "بالتوضيح")
 
 // introducers may stand right before a short quotation.
 var introducers = normSet("أن", "إن", "بأن", "أنه", "إنه", "بأنه", "أنها", "إنها", "بأنها", "أنهم", "إنهم", "وإنه", "وأنه", "وإن", "وأن")
@@ -62,7 +70,7 @@ var roles = normSet("رئيس", "نائب", "وزير", "وزيرة", "مدير"
 	"عضو", "أمين", "مستشار", "سفير", "قائد", "المدير", "الرئيس", "الأمين", "رئيسة", "محافظ", "أمير", "مساعد",
 	"وكيل", "المدرب", "مدرب", "لاعب", "اللاعب", "الخبير", "خبير", "المحلل", "محلل", "الكاتب", "الباحث", "مؤسس",
 	"المنسقة", "منسق", "منسقة", "ممثل", "المسؤول", "مسؤول", "عميد", "مفتي", "شيخ", "الشيخ", "النائب", "الوزير",
-	"رئيسة", "المستشار", "السفير", "القائد", "المحافظ", "الأمير",
+	"رئيسة", "المستشار", "السفير", "القائد", "المحافظ", "الأمير", "نائبة", "وزيرة", "سفيرة", "مستشارة",
 )
 
 // generic speakers are described, not named: their description is kept.
@@ -77,6 +85,8 @@ var nameContexts = normSet("صحيفة", "جريدة", "موقع", "قناة", "
 	"فيلم", "مسلسل", "أغنية", "عملية", "حملة", "شعار", "عنوان", "بعنوان", "لقب", "وسم", "هاشتاق", "هاشتاغ", "مركز",
 	"مجموعة", "شركة", "تطبيق", "مبادرة", "مشروع", "مسابقة", "جائزة", "مهرجان", "معرض", "منتدى", "مؤتمر", "نادي",
 	"تنظيم", "جماعة", "حركة", "حزب", "فندق", "مستشفى", "ندوة", "مسرحية", "رواية", "ديوان", "قصيدة", "اسم", "باسم", "مسمى",
+	// A position right before a quoted span: the body it heads (رئيس «…»).
+	"رئيس", "رئيسة", "مدير", "مديرة", "مؤسس", "مؤسسة", "عضو", "منتج", "مالك",
 )
 
 // minQuoteWords is the fewest words a quotation has; a quotation of exactly
@@ -140,11 +150,18 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 				// "عن الملك فيصل قوله «…»": the name before.
 				speaker = sayingSubject(before[:words[i].start], ents)
 				found = true
-			} else if speechParticiples.Has(w) {
+			} else if speechParticiples.Has(w) || statementNouns.Has(words[i].norm) {
 				speaker = sentenceSubject(before[:words[i].start], ents)
 				found = true
 			} else if speechVerbs.Has(w) {
 				speaker = speakerAfter(before[words[i].end:], ents)
+				if w == "نقل" || w == "نقلت" {
+					// "نقلت الوكالة عن المتحدث سوسن شبلي: «…»": the one
+					// quoted is named after عن.
+					if who := quotedVia(before[words[i].end:], ents); who != "" {
+						speaker = who
+					}
+				}
 				if speaker == "" {
 					speaker = firstPerson(before[:words[i].start], ents)
 				}
@@ -373,7 +390,7 @@ func introduced(before string, words []word) bool {
 		return false
 	}
 	w := words[len(words)-1].norm
-	return introducers.Has(w) || speechVerbs.Has(verbForm(w)) || speechParticiples.Has(verbForm(w)) || sayingNouns.Has(w)
+	return introducers.Has(w) || speechVerbs.Has(verbForm(w)) || speechParticiples.Has(verbForm(w)) || sayingNouns.Has(w) || statementNouns.Has(w)
 }
 
 // isNameContext reports whether the text just before a quote makes it a
@@ -435,6 +452,10 @@ func isObjectWord(raw, norm string) bool {
 // or the entity mentioned there. A described speaker (مصدر عسكري) keeps its
 // description, a named one loses the position after the name.
 func speakerAfter(s string, ents []model.Entity) string {
+	s = skipOutlet(s)
+	if name := appositive(s, ents); name != "" {
+		return name
+	}
 	if i := strings.IndexAny(s, ":،,؛.\n«\"“”("); i >= 0 {
 		s = s[:i]
 	}
@@ -449,7 +470,8 @@ func speakerAfter(s string, ents []model.Entity) string {
 		if isObjectWord(s[ws[n].start:ws[n].end], w) {
 			break
 		}
-		if stopSpeaker.Has(w) {
+		// علي is a name; على, which normalizes the same, is not.
+		if stopSpeaker.Has(w) && s[ws[n].start:ws[n].end] != "علي" {
 			// A described speaker goes on: "مسؤول كبير من حزب الشعب".
 			if !(isGeneric && (w == "من" || w == "في") && n+1 < len(ws)) {
 				break
@@ -466,6 +488,9 @@ func speakerAfter(s string, ents []model.Entity) string {
 	if !isGeneric {
 		n = min(n, maxSpeakerWords)
 	}
+	for n > 1 && stopSpeaker.Has(ws[n-1].norm) {
+		n-- // "مصدر مطلع في تصريح": the description ends before في
+	}
 	phrase := s[ws[0].start:ws[n-1].end]
 	if !isGeneric {
 		if e := entityIn(phrase, ents); e != "" {
@@ -474,6 +499,86 @@ func speakerAfter(s string, ents []model.Entity) string {
 		// A name after a position: "وزير الخارجية الفرنسي لوران فابيوس".
 	}
 	return strings.TrimSpace(phrase)
+}
+
+// quotedVia is the speaker named after "عن" in what follows نقل: "وكالة
+// الأنباء عن الوزير". It is "" when no عن comes before the quotation.
+func quotedVia(s string, ents []model.Entity) string {
+	for _, w := range wordsOf(s) {
+		if w.norm == "عن" {
+			return speakerAfter(s[w.end:], ents)
+		}
+	}
+	return ""
+}
+
+// skipOutlet skips, at the start of s, the outlet a speaker talked to:
+// "وأكد لـ«الاقتصادية» مصدر خاص" names the speaker after it.
+func skipOutlet(s string) string {
+	t := strings.TrimLeft(s, " ")
+	rest, ok := strings.CutPrefix(t, "لـ")
+	if !ok {
+		rest, ok = strings.CutPrefix(t, "ل")
+	}
+	if !ok {
+		return s
+	}
+	rest = strings.TrimLeft(rest, " ")
+	r, size := utf8.DecodeRuneInString(rest)
+	closers := map[rune]string{'«': "»", '"': "\"", '“': "”“", '”': "”“"}[r]
+	if closers == "" {
+		return s
+	}
+	end := strings.IndexAny(rest[size:], closers+"\n")
+	if end < 0 || rest[size+end] == '\n' {
+		return s
+	}
+	_, cs := utf8.DecodeRuneInString(rest[size+end:])
+	return rest[size+end+cs:]
+}
+
+// maxAppositiveWords bounds a name given after a position and a comma.
+const maxAppositiveWords = 4
+
+// appositive is the name that follows a position and a comma right
+// before the quotation: "وقالت رئيسة الكتلة البرلمانية لحزب اليسار،
+// زارا فاجنكنشت: «…»". It is "" for any other speaker.
+func appositive(s string, ents []model.Entity) string {
+	comma := strings.IndexAny(s, "،,")
+	if comma < 0 {
+		return ""
+	}
+	head := s[:comma]
+	if strings.ContainsAny(head, ":؛.\n«\"“”(") {
+		return ""
+	}
+	hw := wordsOf(head)
+	for len(hw) > 0 && honorifics.Has(hw[0].norm) {
+		hw = hw[1:]
+	}
+	if len(hw) < 2 || !roles.Has(hw[0].norm) {
+		return ""
+	}
+	_, size := utf8.DecodeRuneInString(s[comma:])
+	tail := s[comma+size:]
+	end := strings.IndexAny(tail, ":«\"“")
+	if end < 0 || strings.ContainsAny(tail[:end], "،,؛.\n(") {
+		return ""
+	}
+	name := strings.TrimSpace(tail[:end])
+	nw := wordsOf(name)
+	if len(nw) == 0 || len(nw) > maxAppositiveWords {
+		return ""
+	}
+	for _, w := range nw {
+		if stopSpeaker.Has(w.norm) || roles.Has(w.norm) {
+			return ""
+		}
+	}
+	if e := entityIn(name, ents); e != "" {
+		return e
+	}
+	return name
 }
 
 // sayingSubject is the name before "قوله": after the last عن, else the
@@ -632,7 +737,7 @@ func entityIn(phrase string, ents []model.Entity) string {
 // referents are the nouns a text names once in full ("مصدر عسكري موال
 // لهادي", "صحيفة غارديان") and then by the noun alone ("المصدر").
 var referents = normSet("مصدر", "مسؤول", "متحدث", "ناطق", "صحيفة", "وكالة", "وزارة", "منظمة", "شركة", "هيئة",
-	"لجنة", "حكومة", "سفارة", "رئاسة", "مسؤولة", "مجلة", "قناة", "جمعية", "مؤسسة", "محكمة", "شرطة", "بيان")
+	"لجنة", "حكومة", "سفارة", "رئاسة", "مسؤولة", "مجلة", "قناة", "جمعية", "مؤسسة", "محكمة", "شرطة", "بيان", "كاتب")
 
 // resolveDefinite names what a bare definite noun stands for: "المصدر"
 // after "مصدر عسكري موال لهادي" is that source. before is the text before
@@ -649,15 +754,29 @@ func resolveDefinite(before, speaker string) string {
 	bw := wordsOf(before)
 	for i := len(bw) - 2; i >= 0; i-- {
 		w := bw[i].norm
-		for _, p := range []string{"", "و", "ل", "ب"} {
-			if x, ok := strings.CutPrefix(w, p); ok && x == noun {
-				// The noun and the words that describe it.
-				desc := speakerAfter(before[bw[i].end:], nil)
-				if desc == "" {
-					return speaker
-				}
-				return before[bw[i].start+len(p):bw[i].end] + " " + desc
+		// The noun alone or with a clitic (و، ل، ب), or once more with the
+		// article (الكاتب، للكاتب).
+		for _, p := range []string{"", "و", "ل", "ب", "ال", "وال", "بال", "لل"} {
+			x, ok := strings.CutPrefix(w, p)
+			if !ok || x != noun {
+				continue
 			}
+			// The noun and the words that describe it: "مصدر عسكري"; with
+			// the article, only a description of two words or more
+			// ("الكاتب الصحفي فلان", not "المصدر نفسه").
+			desc := speakerAfter(before[bw[i].end:], nil)
+			definite := strings.HasSuffix(p, "ال") || p == "لل"
+			if desc == "" || definite && len(wordsOf(desc)) < 2 {
+				continue
+			}
+			raw := before[bw[i].start:bw[i].end]
+			if !strings.HasPrefix(raw, p) {
+				return speaker // the written word differs from its normal form
+			}
+			if raw = raw[len(p):]; definite {
+				raw = "ال" + raw
+			}
+			return raw + " " + desc
 		}
 	}
 	return speaker
