@@ -144,7 +144,7 @@ func TestLogin(t *testing.T) {
 	s := f.server(t, withToken)
 
 	body := checkPage(t, get(t, s, "/login?next=/alerts"), 200)
-	mustContain(t, body, `<form method="post" action="/login"`, `<label for="login-token">رمز الإدارة</label>`,
+	mustContain(t, body, `<form method="post" action="/login"`, `<label for="login-token">كلمة المرور أو رمز الإدارة</label>`,
 		`type="password"`, `name="next" value="/alerts"`)
 	if strings.Contains(body, `name="csrf"`) {
 		t.Errorf("login form of a reader who is not logged in carries a CSRF token")
@@ -425,31 +425,31 @@ func TestSessionTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := ss.issue(testNow)
+	v, err := ss.issue(testNow, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, ok := ss.check(v, testNow.Add(time.Hour)); !ok {
+	if _, _, _, ok := ss.check(v, testNow.Add(time.Hour)); !ok {
 		t.Fatalf("fresh session refused")
 	}
 	// The same key (a restart with the same admin token) accepts it; another does not.
 	same, _ := newSessions(key)
-	if _, _, ok := same.check(v, testNow); !ok {
+	if _, _, _, ok := same.check(v, testNow); !ok {
 		t.Errorf("session refused under the same key")
 	}
 	otherKey, _ := newSessions(bytes.Repeat([]byte{8}, 32))
-	if _, _, ok := otherKey.check(v, testNow); ok {
+	if _, _, _, ok := otherKey.check(v, testNow); ok {
 		t.Errorf("session accepted under another key")
 	}
 	if otherKey.csrfOK(v, ss.csrf(v)) {
 		t.Errorf("CSRF token accepted under another key")
 	}
 	for _, bad := range []string{"", ".", "x.y", v[:len(v)-2], strings.Repeat("A", 300), v + "A"} {
-		if _, _, ok := ss.check(bad, testNow); ok {
+		if _, _, _, ok := ss.check(bad, testNow); ok {
 			t.Errorf("check(%q) accepted", bad)
 		}
 	}
-	if _, _, ok := ss.check(v, testNow.Add(sessionTTL)); ok {
+	if _, _, _, ok := ss.check(v, testNow.Add(sessionTTL)); ok {
 		t.Errorf("expired session accepted")
 	}
 }

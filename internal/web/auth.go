@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"khabar/internal/users"
 )
 
 // Web writes (adding and removing sources and alerts) need a login: the
@@ -20,7 +23,11 @@ import (
 //
 // The session cookie is a signed, expiring token, not a key into a table:
 //
-//	base64url(expiry:8 bytes big-endian | nonce:16 bytes) "." base64url(HMAC-SHA256(key, "session\x00" | payload))
+//	base64url(expiry:8 bytes big-endian | user:8 bytes big-endian | nonce:16 bytes) "." base64url(HMAC-SHA256(key, "session\x00" | payload))
+//
+// where user is the reader's account id, or 0 for the admin (a login with
+// the admin token). A reader's session marks articles read, stars them and
+// follows; only the admin's adds and removes sources and alerts.
 //
 // so the server keeps no session table. The key is Config.SessionKey (the
 // wiring derives it from the admin token, so changing the token ends every
@@ -69,43 +76,46 @@ func (ss *sessions) mac(label string, data []byte) []byte {
 
 var b64 = base64.RawURLEncoding
 
-// issue returns a new session cookie value valid until now+sessionTTL.
-func (ss *sessions) issue(now time.Time) (string, error) {
-	payload := make([]byte, 8+nonceLen)
+// issue returns a new session cookie value valid until now+sessionTTL,
+// for the user with that id (0: the admin).
+func (ss *sessions) issue(now time.Time, user int64) (string, error) {
+	payload := make([]byte, 16+nonceLen)
 	binary.BigEndian.PutUint64(payload, uint64(now.Add(sessionTTL).Unix()))
-	if _, err := rand.Read(payload[8:]); err != nil {
+	binary.BigEndian.PutUint64(payload[8:], uint64(user))
+	if _, err := rand.Read(payload[16:]); err != nil {
 		return "", fmt.Errorf("web: no randomness for a session: %w", err)
 	}
 	return b64.EncodeToString(payload) + "." + b64.EncodeToString(ss.mac("session", payload)), nil
 }
 
-// check returns the nonce and expiry of a valid, unexpired, not revoked
-// session value.
-func (ss *sessions) check(v string, now time.Time) (nonce string, exp time.Time, ok bool) {
+// check returns the nonce, expiry and user of a valid, unexpired, not
+// revoked session value.
+func (ss *sessions) check(v string, now time.Time) (nonce string, exp time.Time, user int64, ok bool) {
 	p, sig, found := strings.Cut(v, ".")
 	if !found || len(v) > 200 {
-		return "", time.Time{}, false
+		return "", time.Time{}, 0, false
 	}
 	payload, err1 := b64.DecodeString(p)
 	mac, err2 := b64.DecodeString(sig)
-	if err1 != nil || err2 != nil || len(payload) != 8+nonceLen {
-		return "", time.Time{}, false
+	if err1 != nil || err2 != nil || len(payload) != 16+nonceLen {
+		return "", time.Time{}, 0, false
 	}
 	if !hmac.Equal(mac, ss.mac("session", payload)) {
-		return "", time.Time{}, false
+		return "", time.Time{}, 0, false
 	}
 	exp = time.Unix(int64(binary.BigEndian.Uint64(payload)), 0)
 	if !now.Before(exp) {
-		return "", time.Time{}, false
+		return "", time.Time{}, 0, false
 	}
-	nonce = string(payload[8:])
+	user = int64(binary.BigEndian.Uint64(payload[8:]))
+	nonce = string(payload[16:])
 	ss.mu.Lock()
 	_, gone := ss.revoked[nonce]
 	ss.mu.Unlock()
-	if gone {
-		return "", time.Time{}, false
+	if gone || user < 0 {
+		return "", time.Time{}, 0, false
 	}
-	return nonce, exp, true
+	return nonce, exp, user, true
 }
 
 // revoke ends a session before its expiry and forgets sessions that have
@@ -132,12 +142,17 @@ func (ss *sessions) csrfOK(session, token string) bool {
 	return err == nil && hmac.Equal(got, ss.mac("csrf", []byte(session)))
 }
 
-// session is the reader's admin session, when they have a valid one.
+// session is the reader's session, when they have a valid one: the
+// admin's (user 0) or a reader account's.
 type session struct {
 	value string // the cookie value
 	nonce string
 	exp   time.Time
+	user  int64
 }
+
+// admin reports whether the session is the admin's.
+func (se session) admin() bool { return se.user == 0 }
 
 func (s *Server) session(r *http.Request) (session, bool) {
 	if s.cfg.CheckToken == nil {
@@ -147,11 +162,11 @@ func (s *Server) session(r *http.Request) (session, bool) {
 	if err != nil {
 		return session{}, false
 	}
-	nonce, exp, ok := s.sess.check(c.Value, s.now())
+	nonce, exp, user, ok := s.sess.check(c.Value, s.now())
 	if !ok {
 		return session{}, false
 	}
-	return session{value: c.Value, nonce: nonce, exp: exp}, true
+	return session{value: c.Value, nonce: nonce, exp: exp, user: user}, true
 }
 
 // crossSite reports whether the browser says the request came from
@@ -191,6 +206,7 @@ func safeNext(p string) string {
 type loginPage struct {
 	Base
 	Next  string
+	Name  string
 	Error string
 }
 
@@ -205,7 +221,8 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "login", p)
 }
 
-// login checks the admin token and starts a session.
+// login checks a reader's name and password, or (without a name) the
+// admin token, and starts a session.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p := &loginPage{Base: s.newBase(r, "")}
 	p.Title = p.T.Login
@@ -226,13 +243,25 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Next = safeNext(r.PostFormValue("next"))
-	tok := strings.TrimSpace(r.PostFormValue("token"))
-	if tok == "" || !s.cfg.CheckToken(tok) {
+	p.Name = strings.TrimSpace(r.PostFormValue("name"))
+	var uid int64
+	if p.Name != "" {
+		u, err := users.Login(r.Context(), s.cfg.Store, p.Name, r.PostFormValue("token"))
+		if errors.Is(err, users.ErrBadLogin) {
+			p.Error = p.T.BadLogin
+			s.render(w, r, http.StatusForbidden, "login", p)
+			return
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		uid = u.ID
+	} else if tok := strings.TrimSpace(r.PostFormValue("token")); tok == "" || !s.cfg.CheckToken(tok) {
 		p.Error = p.T.BadToken
 		s.render(w, r, http.StatusForbidden, "login", p)
 		return
 	}
-	v, err := s.sess.issue(s.now())
+	v, err := s.sess.issue(s.now(), uid)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -259,6 +288,26 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 // token (else 403). It parses the form, with a size bound, so handlers
 // find it parsed.
 func (s *Server) guard(back string, maxBody int64, h http.HandlerFunc) http.HandlerFunc {
+	return s.guardFor(true, back, maxBody, h)
+}
+
+// readerGuard is guard for a reader's own state (mark read, star,
+// follow): any logged-in reader passes, not only the admin. The handler
+// finds the reader's account id with readerOf.
+func (s *Server) readerGuard(back string, h http.HandlerFunc) http.HandlerFunc {
+	return s.guardFor(false, back, 16<<10, h)
+}
+
+type readerKey struct{}
+
+// readerOf is the account id of the reader a readerGuard let through (0:
+// the admin, who has no reading state).
+func readerOf(r *http.Request) int64 {
+	id, _ := r.Context().Value(readerKey{}).(int64)
+	return id
+}
+
+func (s *Server) guardFor(adminOnly bool, back string, maxBody int64, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		t := s.stringsFor(r)
 		if s.cfg.CheckToken == nil {
@@ -268,6 +317,10 @@ func (s *Server) guard(back string, maxBody int64, h http.HandlerFunc) http.Hand
 		se, ok := s.session(r)
 		if !ok {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(back), http.StatusSeeOther)
+			return
+		}
+		if adminOnly && !se.admin() {
+			s.denied(w, r, http.StatusForbidden, t.AdminOnly)
 			return
 		}
 		if s.crossSite(r) {
@@ -292,7 +345,7 @@ func (s *Server) guard(back string, maxBody int64, h http.HandlerFunc) http.Hand
 			s.denied(w, r, http.StatusForbidden, t.CSRFFailed)
 			return
 		}
-		h(w, r)
+		h(w, r.WithContext(context.WithValue(r.Context(), readerKey{}, se.user)))
 	}
 }
 

@@ -15,51 +15,56 @@ type Strings struct {
 	Lang, Dir         string
 	SiteName, Tagline string
 	// Meta descriptions: "%s" is the page's subject.
-	DescAbout, DescSearch, DescStory, DescSources   string
-	SkipToContent, MainNav                          string
-	Home, Sources, Search, SearchLabel              string
-	SearchPlaceholder, SearchButton                 string
-	Published, Updated, Source, Agency, Author      string
-	Keywords, Entities, ReadAlso, OtherVersions     string
-	AllVersions, OriginalArticle, CopyOf            string
-	TopStories, Latest, Trending, TrendingTags      string
-	TrendingEntities, LaterDevelopments             string
-	Outlets, Versions, FirstReport, LastReport      string
-	Results, NoResults, Page, PrevPage              string
-	NextPage, Pagination                            string
-	AllSources, FeedURL, Site, LastFetch            string
-	NextFetch, Articles, Failing, Working           string
-	NeverFetched, ErrorLabel, SourcesFailing        string
-	Tag, NoArticles, Entity, Aliases                string
-	AppearsWith, Story, StoryVersions               string
-	Persons, Places, Orgs, Others                   string
-	NotFoundTitle, NotFoundText, BackHome           string
-	ErrorTitle, ErrorText                           string
-	Feeds, FeedRSS, FeedAtom, FeedJSON              string
-	Language, OtherLang, Digits                     string
-	DigitsArab, DigitsLatn, APIDocs                 string
-	SearchEmpty, SourceFilter, AnySource            string
-	AddSource, ImportOPML, ExportOPML               string
-	Token, TitleOptional, AddButton                 string
-	ImportButton, OPMLFile                          string
-	WritesDisabled, BadToken                        string
-	SourceExists, SourceAdded                       string
-	Imported, AlreadyThere, Refused                 string
-	PerDay, Status                                  string
-	Alerts, AlertsIntro, AlertQuery, Webhook, Email string
-	CreateAlert, AlertCreated, AlertFeed, AlertThis string
-	QueryTooLong, InvalidQuery                      string
-	PartialResults                                  string
-	Login, Logout, LoginButton, LoginIntro          string
-	LoginToWrite, LoggedIn, CSRFFailed, Remove      string
-	SourceRemoved, AlertRemoved, SavedAlerts        string
-	NoAlerts                                        string
-	Coverage, Countries, BrokeBy, WhoCopied         string
-	CopiesOf, CreditsAgency, Summary, OutletAdds    string
-	NumbersLabel, NamesLabel, Quotes, Timeline      string
-	UpdateLabel, OneSided, OneSidedNote             string
-	KindWire, KindState, KindPublic, KindPrivate    string
-	Months                                          [12]string
+	DescAbout, DescSearch, DescStory, DescSources    string
+	SkipToContent, MainNav                           string
+	Home, Sources, Search, SearchLabel               string
+	SearchPlaceholder, SearchButton                  string
+	Published, Updated, Source, Agency, Author       string
+	Keywords, Entities, ReadAlso, OtherVersions      string
+	AllVersions, OriginalArticle, CopyOf             string
+	TopStories, Latest, Trending, TrendingTags       string
+	TrendingEntities, LaterDevelopments              string
+	Outlets, Versions, FirstReport, LastReport       string
+	Results, NoResults, Page, PrevPage               string
+	NextPage, Pagination                             string
+	AllSources, FeedURL, Site, LastFetch             string
+	NextFetch, Articles, Failing, Working            string
+	NeverFetched, ErrorLabel, SourcesFailing         string
+	Tag, NoArticles, Entity, Aliases                 string
+	AppearsWith, Story, StoryVersions                string
+	Persons, Places, Orgs, Others                    string
+	NotFoundTitle, NotFoundText, BackHome            string
+	ErrorTitle, ErrorText                            string
+	Feeds, FeedRSS, FeedAtom, FeedJSON               string
+	Language, OtherLang, Digits                      string
+	DigitsArab, DigitsLatn, APIDocs                  string
+	SearchEmpty, SourceFilter, AnySource             string
+	AddSource, ImportOPML, ExportOPML                string
+	Token, TitleOptional, AddButton                  string
+	ImportButton, OPMLFile                           string
+	WritesDisabled, BadToken                         string
+	SourceExists, SourceAdded                        string
+	Imported, AlreadyThere, Refused                  string
+	PerDay, Status                                   string
+	Alerts, AlertsIntro, AlertQuery, Webhook, Email  string
+	CreateAlert, AlertCreated, AlertFeed, AlertThis  string
+	QueryTooLong, InvalidQuery                       string
+	PartialResults                                   string
+	Login, Logout, LoginButton, LoginIntro           string
+	LoginToWrite, LoggedIn, CSRFFailed, Remove       string
+	SourceRemoved, AlertRemoved, SavedAlerts         string
+	NoAlerts                                         string
+	Coverage, Countries, BrokeBy, WhoCopied          string
+	CopiesOf, CreditsAgency, Summary, OutletAdds     string
+	NumbersLabel, NamesLabel, Quotes, Timeline       string
+	UpdateLabel, OneSided, OneSidedNote              string
+	KindWire, KindState, KindPublic, KindPrivate     string
+	BadLogin, AdminOnly, NameOptional, Password      string
+	MyNews, MyNewsIntro, MarkRead, MarkUnread        string
+	Star, Unstar, Follow, Unfollow, Following        string
+	MarkAllRead, NothingFollowed, LoggedInAs, Unread string
+	AdminNoReading                                   string
+	Months                                           [12]string
 }
 
 // Interface languages. Arabic is the default; English is offered for
@@ -109,11 +114,19 @@ var (
 		CreateAlert: "أنشئ التنبيه", AlertCreated: "أُنشئ التنبيه", AlertFeed: "تغذية التنبيه", AlertThis: "أنشئ تنبيهاً لهذا البحث",
 		QueryTooLong: "عبارة البحث طويلة جداً: ٥٠٠ حرف على الأكثر.", InvalidQuery: "تعذر فهم عبارة البحث",
 		PartialResults: "نتائج تطابق بعض الكلمات: لا يحوي أي خبر كل كلمات البحث.",
-		Login:          "دخول المشرف", Logout: "خروج", LoginButton: "ادخل",
-		LoginIntro:   "أدخل رمز الإدارة لتضيف المصادر والتنبيهات أو تحذفها. القراءة متاحة للجميع دون دخول.",
+		Login:          "الدخول", Logout: "خروج", LoginButton: "ادخل",
+		LoginIntro:   "ادخل باسمك وكلمة مرورك لتتابع الأخبار وتعلّم ما قرأت، أو برمز الإدارة لتضيف المصادر والتنبيهات أو تحذفها. القراءة متاحة للجميع دون دخول.",
 		LoginToWrite: "سجّل الدخول برمز الإدارة لتضيف أو تحذف.", LoggedIn: "أنت مسجّل الدخول مشرفاً.",
-		CSRFFailed: "رُفض الطلب: النموذج منتهي الصلاحية أو لم يُرسَل من هذا الموقع. حدّث الصفحة وأعد المحاولة.",
-		Remove:     "احذف", SourceRemoved: "حُذف المصدر", AlertRemoved: "حُذف التنبيه", SavedAlerts: "التنبيهات المحفوظة",
+		BadLogin: "الاسم أو كلمة المرور غير صحيحة.", AdminOnly: "هذا للمشرف وحده: سجّل الدخول برمز الإدارة.",
+		NameOptional: "اسم المستخدم (اتركه فارغاً مع رمز الإدارة)", Password: "كلمة المرور أو رمز الإدارة",
+		MyNews: "أخباري", MyNewsIntro: "أخبار ما تتابعه من مصادر ووسوم وأسماء، مجمّعة حسب القصة.",
+		MarkRead: "قرأته", MarkUnread: "لم أقرأه", Star: "ميّزه بنجمة", Unstar: "أزل النجمة",
+		Follow: "تابِع", Unfollow: "ألغِ المتابعة", Following: "ما تتابعه",
+		MarkAllRead: "علّم الكل مقروءاً", NothingFollowed: "لا أخبار غير مقروءة فيما تتابعه. تابع مصدراً أو وسماً أو اسماً من صفحته.",
+		LoggedInAs: "أنت مسجّل الدخول باسم", Unread: "غير مقروء",
+		AdminNoReading: "للمشرف حالة قراءة؟ لا: ادخل باسم مستخدم لتتابع الأخبار وتعلّم ما قرأت.",
+		CSRFFailed:     "رُفض الطلب: النموذج منتهي الصلاحية أو لم يُرسَل من هذا الموقع. حدّث الصفحة وأعد المحاولة.",
+		Remove:         "احذف", SourceRemoved: "حُذف المصدر", AlertRemoved: "حُذف التنبيه", SavedAlerts: "التنبيهات المحفوظة",
 		NoAlerts: "لا توجد تنبيهات محفوظة.",
 		Months:   [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
 	}
@@ -161,11 +174,19 @@ var (
 		CreateAlert: "Create the alert", AlertCreated: "Alert created", AlertFeed: "Alert feed", AlertThis: "Create an alert for this search",
 		QueryTooLong: "The search is too long: 500 characters at most.", InvalidQuery: "The search could not be understood",
 		PartialResults: "Results that match some of the words: no article holds them all.",
-		Login:          "Admin login", Logout: "Log out", LoginButton: "Log in",
-		LoginIntro:   "Type the admin token to add or remove sources and alerts. Reading needs no login.",
+		Login:          "Log in", Logout: "Log out", LoginButton: "Log in",
+		LoginIntro:   "Log in with your name and password to follow news and keep what you read, or with the admin token to add or remove sources and alerts. Reading needs no login.",
 		LoginToWrite: "Log in with the admin token to add or remove.", LoggedIn: "You are logged in as the admin.",
-		CSRFFailed: "Request refused: the form has expired or was not sent from this site. Reload the page and try again.",
-		Remove:     "Remove", SourceRemoved: "Source removed", AlertRemoved: "Alert removed", SavedAlerts: "Saved alerts",
+		BadLogin: "Wrong name or password.", AdminOnly: "This is for the admin only: log in with the admin token.",
+		NameOptional: "User name (leave empty with the admin token)", Password: "Password or admin token",
+		MyNews: "My news", MyNewsIntro: "News of the sources, tags and names you follow, grouped by story.",
+		MarkRead: "Mark read", MarkUnread: "Mark unread", Star: "Star", Unstar: "Unstar",
+		Follow: "Follow", Unfollow: "Unfollow", Following: "You follow",
+		MarkAllRead: "Mark all read", NothingFollowed: "No unread news in what you follow. Follow a source, tag or name from its page.",
+		LoggedInAs: "You are logged in as", Unread: "unread",
+		AdminNoReading: "The admin has no reading state: log in with a user name to follow news and keep what you read.",
+		CSRFFailed:     "Request refused: the form has expired or was not sent from this site. Reload the page and try again.",
+		Remove:         "Remove", SourceRemoved: "Source removed", AlertRemoved: "Alert removed", SavedAlerts: "Saved alerts",
 		NoAlerts: "No saved alerts.",
 		Months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	}

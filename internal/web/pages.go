@@ -34,11 +34,16 @@ type Base struct {
 	FeedRSS  string // the page's feeds, when it has them
 	FeedAtom string
 	FeedJSON string
-	// CanLogin is set when the server has an admin token, so that writes
-	// are possible at all; Admin when the reader is logged in, and CSRF
-	// is then the token every POST form must carry.
+	// CanLogin is set when the server has an admin token, so that logins
+	// and writes are possible at all; LoggedIn when the reader is logged
+	// in, Admin when with the admin token, Reader (the account's id) and
+	// User (its name) when with an account. CSRF is then the token every
+	// POST form must carry.
 	CanLogin bool
+	LoggedIn bool
 	Admin    bool
+	Reader   int64
+	User     string
 	CSRF     string
 	// What search engines and link previews read (seo.go): a plain-text
 	// description, the page's absolute URL, its Open Graph type and image,
@@ -137,7 +142,16 @@ func (s *Server) newBase(r *http.Request, title string) Base {
 	b := Base{T: t, Title: title, Path: r.URL.RequestURI(), CSS: s.cssPath, Digits: digits, loc: s.loc,
 		CanLogin: s.cfg.CheckToken != nil, PageURL: s.absURL(r, r.URL.EscapedPath()), Description: t.Tagline}
 	if se, ok := s.session(r); ok {
-		b.Admin, b.CSRF = true, s.sess.csrf(se.value)
+		b.LoggedIn, b.Admin, b.CSRF = true, se.admin(), s.sess.csrf(se.value)
+		if !se.admin() {
+			b.Reader = se.user
+			if u, err := s.cfg.Store.GetUser(r.Context(), se.user); err == nil {
+				b.User = u.Name
+			} else {
+				// The account is gone (or unreadable): no reader state.
+				b.LoggedIn, b.Reader, b.CSRF = false, 0, ""
+			}
+		}
 	}
 	return b
 }
@@ -333,6 +347,7 @@ type articlePage struct {
 	Later      []model.ArticleRef // later developments
 	Story      *model.Story       // set when the story has other versions
 	Others     []model.ArticleRef
+	State      *ReaderState      // for a logged-in reader
 	Original   *model.ArticleRef // what this article copies, when known
 }
 
@@ -356,6 +371,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &articlePage{Base: s.newBase(r, a.Title), Article: a, Paragraphs: escapeParagraphs(paras)}
 	p.Groups = groupEntities(a.Entities, p.T)
+	p.State = s.readerState(r, &p.Base, a.ID)
 	p.Description = describe(strings.Join(paras, " "))
 	if p.Description == "" {
 		p.Description = a.Title
@@ -661,6 +677,7 @@ type listPage struct {
 	Source   *model.Source
 	Entity   *store.EntityInfo
 	TypeName string
+	Follow   *FollowButton // for a logged-in reader
 }
 
 func (s *Server) listing(w http.ResponseWriter, r *http.Request, p *listPage, f store.ArticleFilter) bool {
@@ -679,6 +696,7 @@ func (s *Server) tag(w http.ResponseWriter, r *http.Request) {
 	tag := strings.TrimSpace(r.PathValue("tag"))
 	p := &listPage{Base: s.newBase(r, tag), Heading: tag}
 	p.Kind = p.T.Tag
+	p.Follow = s.followButton(r, &p.Base, model.FollowTag, 0, tag)
 	p.Description = fmt.Sprintf(p.T.DescAbout, tag)
 	p.setFeeds("/feeds/tags/" + url.PathEscape(tag) + ".xml")
 	if !s.listing(w, r, p, store.ArticleFilter{Tag: tag}) {
@@ -704,6 +722,7 @@ func (s *Server) entity(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &listPage{Base: s.newBase(r, info.Name), Heading: info.Name, Entity: &info}
 	p.Kind = p.T.Entity
+	p.Follow = s.followButton(r, &p.Base, model.FollowName, 0, info.Name)
 	p.Description = fmt.Sprintf(p.T.DescAbout, info.Name)
 	for _, g := range groupEntities([]model.Entity{{Name: info.Name, Type: info.Type}}, p.T) {
 		p.TypeName = g.Label
@@ -729,6 +748,7 @@ func (s *Server) source(w http.ResponseWriter, r *http.Request) {
 	title := src.DisplayName()
 	p := &listPage{Base: s.newBase(r, title), Heading: title, Source: &src}
 	p.Kind = p.T.Source
+	p.Follow = s.followButton(r, &p.Base, model.FollowSource, id, "")
 	p.Description = fmt.Sprintf(p.T.DescAbout, title)
 	p.setFeeds(fmt.Sprintf("/feeds/sources/%d.xml", id))
 	if !s.listing(w, r, p, store.ArticleFilter{SourceID: id}) {

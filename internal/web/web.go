@@ -164,6 +164,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /alerts", s.alerts)
 	m.HandleFunc("POST /alerts", s.guard("/alerts", 64<<10, s.addAlert))
 	m.HandleFunc("POST /alerts/{id}/delete", s.guard("/alerts", 16<<10, s.deleteAlert))
+	m.HandleFunc("POST /articles/{id}/read", s.readerGuard("/my", s.setArticleState))
+	m.HandleFunc("POST /articles/{id}/star", s.readerGuard("/my", s.setArticleState))
+	m.HandleFunc("POST /follow", s.readerGuard("/my", s.follow))
+	m.HandleFunc("GET /my", s.myNews)
+	m.HandleFunc("POST /my/read", s.readerGuard("/my", s.markAllRead))
 	m.HandleFunc("GET /login", s.loginForm)
 	m.HandleFunc("POST /login", s.login)
 	m.HandleFunc("POST /logout", s.guard("/", 16<<10, s.logout))
@@ -352,7 +357,7 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request, name string, p 
 // revalidated reports whether the response gets an ETag, so that readers
 // revalidate it and are spared the body when nothing changed.
 func (s *Server) revalidated(r *http.Request, status int, p pageData) bool {
-	return !p.base().Admin && status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+	return !p.base().LoggedIn && status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead)
 }
 
 func etagOf(body []byte) string {
@@ -366,8 +371,8 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, p page
 	h := w.Header()
 	h.Set("Content-Language", p.base().T.Lang)
 	h.Set("Vary", "Cookie")
-	if p.base().Admin {
-		// An admin's pages carry the CSRF token: no cache may keep them.
+	if p.base().LoggedIn {
+		// A logged-in reader's pages carry the CSRF token: no cache may keep them.
 		h.Set("Cache-Control", "private, no-store")
 	} else if etag != "" {
 		h.Set("ETag", etag)
