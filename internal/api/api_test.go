@@ -193,7 +193,7 @@ func TestBadParameters(t *testing.T) {
 		"/api/v1/search":                   "q",
 		"/api/v1/search?q=%20":             "q",
 		"/api/v1/search?q=x&limit=y":       "limit",
-		"/api/v1/search?q=x&source=1,b":    "source",
+		"/api/v1/search?q=x&source=1,0":    "source",
 		"/api/v1/stories?offset=-2":        "offset",
 		"/api/v1/stories/x":                "id",
 		"/api/v1/tags?days=0":              "days",

@@ -261,11 +261,11 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sources, err := parseIDList(q, "source")
+	f, _, err := parseFilter(q)
 	if err != nil {
 		return err
 	}
-	res, err := s.cfg.Search.Search(r.Context(), search.Request{Query: query, SourceIDs: sources, Limit: p.Limit, Offset: p.Offset, AllowPartial: true})
+	res, err := s.cfg.Search.Search(r.Context(), search.Request{Query: query, Filter: f, Limit: p.Limit, Offset: p.Offset, AllowPartial: true})
 	if errors.Is(err, store.ErrInvalid) {
 		return badParam("q", err.Error())
 	}
@@ -284,7 +284,10 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 		Limit   int                `json:"limit"`
 		Offset  int                `json:"offset"`
 		Partial bool               `json:"partial"`
-	}{query, out, res.Total, p.Limit, p.Offset, res.Partial})
+		// PartialTotal counts the partial matches (Total counts full
+		// matches only).
+		PartialTotal int `json:"partial_total,omitempty"`
+	}{query, out, res.Total, p.Limit, p.Offset, res.Partial, res.PartialTotal})
 }
 
 func (s *server) listSources(w http.ResponseWriter, r *http.Request) error {
@@ -532,4 +535,14 @@ func (s *server) getEntity(w http.ResponseWriter, r *http.Request) error {
 		Limit        int               `json:"limit"`
 		Offset       int               `json:"offset"`
 	}{info.Name, info.Type, nonNil(info.Aliases), info.Articles, termsJSON(info.Related), itemsJSON(as), total, p.Limit, p.Offset})
+}
+
+// parseFilter reads the search filters of a query (search.ParseFilter);
+// a filter that cannot be read is a 400 naming its parameter.
+func parseFilter(q url.Values) (store.Filter, *time.Location, error) {
+	f, loc, err := search.ParseFilter(func(n string) []string { return q[n] })
+	if fe, ok := err.(*search.FilterError); ok {
+		return f, nil, badParam(fe.Param, fe.Msg)
+	}
+	return f, loc, err
 }

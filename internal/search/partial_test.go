@@ -48,7 +48,7 @@ func TestPartialFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Partial || res.Total != 2 || len(res.Results) != 2 || res.Results[0].ID != ids[0] || res.Results[1].ID != ids[1] {
+	if !res.Partial || res.Total != 0 || res.PartialTotal != 2 || len(res.Results) != 2 || res.Results[0].ID != ids[0] || res.Results[1].ID != ids[1] {
 		t.Errorf("partial: %+v; want articles %d then %d, flagged partial", res, ids[0], ids[1])
 	}
 	// A full match is never flagged, and a one-word query has no partial.

@@ -19,8 +19,11 @@ import (
 type Request struct {
 	Query     string
 	SourceIDs []int64
-	Limit     int // 0 means 20; at most 100
-	Offset    int
+	// Filter narrows the matches (dates, sources or outlets, country,
+	// kind, tag, entity: ParseFilter).
+	Filter store.Filter
+	Limit  int // 0 means 20; at most 100
+	Offset int
 	// AllowPartial lets a query of several words that no article matches
 	// whole fall back to the articles that match some of its words, best
 	// first (Results.Partial says so). Interactive search only: alerts,
@@ -42,16 +45,21 @@ type Result struct {
 // Results is a page of results and the number of matches in all.
 type Results struct {
 	Results []Result `json:"results"`
-	Total   int      `json:"total"`
+	// Total counts the articles that match every word: never the partial
+	// matches, so that it agrees with attention counts and exports.
+	Total int `json:"total"`
 	// Partial is true when no article matched every word and the results
-	// match only some of them (Request.AllowPartial).
-	Partial bool `json:"partial"`
+	// match only some of them (Request.AllowPartial); PartialTotal then
+	// counts those, for paging them.
+	Partial      bool `json:"partial"`
+	PartialTotal int  `json:"partial_total,omitempty"`
 }
 
 // Backend is what search needs from a store.
 type Backend interface {
 	store.Searcher
 	store.Related
+	store.Explorer
 	GetArticle(ctx context.Context, id int64) (model.Article, error)
 }
 
@@ -89,6 +97,7 @@ func (s *Service) Search(ctx context.Context, req Request) (Results, error) {
 	tq := store.TextQuery{
 		Clauses:   q.Clauses,
 		SourceIDs: req.SourceIDs,
+		Filter:    req.Filter,
 		Limit:     req.Limit,
 		Offset:    req.Offset,
 	}
@@ -96,19 +105,19 @@ func (s *Service) Search(ctx context.Context, req Request) (Results, error) {
 	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
-	partial := false
+	partial, partialTotal := false, 0
 	if total == 0 && req.AllowPartial && len(q.Clauses) > 1 {
 		// No article holds every word: those that hold the most of them,
 		// and the rarest, score highest (BM25 adds up the words matched).
 		tq.Any = true
-		if hits, total, err = s.st.SearchText(ctx, tq); err != nil {
+		if hits, partialTotal, err = s.st.SearchText(ctx, tq); err != nil {
 			return Results{}, fmt.Errorf("search: partial: %w", err)
 		}
-		partial = total > 0
+		partial = partialTotal > 0
 	}
 	// Loading each hit and cutting its snippet are independent: they run
 	// side by side, which halves a page's latency on two cores.
-	out := Results{Results: make([]Result, len(hits)), Total: total, Partial: partial}
+	out := Results{Results: make([]Result, len(hits)), Total: total, Partial: partial, PartialTotal: partialTotal}
 	errs := make([]error, len(hits))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, snippetWorkers)

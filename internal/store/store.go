@@ -38,6 +38,7 @@ type Store interface {
 	StoryDetails
 	Related
 	Users
+	Explorer
 
 	// Backup writes a consistent snapshot of the whole store to path.
 	Backup(ctx context.Context, path string) error
@@ -335,6 +336,9 @@ type TextQuery struct {
 	ExcludeIDs   []int64
 	ExcludeStory int64
 	Since        time.Time
+	// Filter narrows the matches further (search filters: dates, sources
+	// or outlets, country, kind, tag, entity).
+	Filter Filter
 	// Around, when set, measures the freshness of the ranking contract
 	// from this time in both directions (|published - Around|) instead of
 	// back from the newest article: related reading favours what was

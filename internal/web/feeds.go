@@ -185,10 +185,13 @@ func (s *Server) feedSearch(w http.ResponseWriter, r *http.Request, f feedFormat
 		s.writeFeed(w, r, d, f)
 		return
 	}
-	req := search.Request{Query: q, Limit: feedItems}
-	if id, err := strconv.ParseInt(r.URL.Query().Get("source"), 10, 64); err == nil && id > 0 {
-		req.SourceIDs = []int64{id}
+	qv := r.URL.Query()
+	filter, _, err := search.ParseFilter(func(n string) []string { return qv[n] })
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
 	}
+	req := search.Request{Query: q, Limit: feedItems, Filter: filter}
 	res, err := s.cfg.Search.Search(r.Context(), req)
 	if errors.Is(err, store.ErrInvalid) {
 		http.Error(w, "invalid query: "+err.Error(), http.StatusBadRequest)

@@ -64,6 +64,13 @@ type Strings struct {
 	Star, Unstar, Follow, Unfollow, Following        string
 	MarkAllRead, NothingFollowed, LoggedInAs, Unread string
 	AdminNoReading                                   string
+	Filters, FromDate, ToDate, CountryFilter         string
+	AnyCountry, KindFilter, AnyKind, TagFilter       string
+	EntityFilter, BadFilter, Explore, ExploreIntro   string
+	OverTime, ByOutlet, ByCountry, Share, Count      string
+	DateLabel, Interval, Day, Week, Month            string
+	ExportCSV, TopNames, TopTags, CompareWith        string
+	ExploreThis, AlertPage, NoMatches, ChartOf       string
 	Months                                           [12]string
 }
 
@@ -115,7 +122,16 @@ var (
 		QueryTooLong: "عبارة البحث طويلة جداً: ٥٠٠ حرف على الأكثر.", InvalidQuery: "تعذر فهم عبارة البحث",
 		PartialResults: "نتائج تطابق بعض الكلمات: لا يحوي أي خبر كل كلمات البحث.",
 		Login:          "الدخول", Logout: "خروج", LoginButton: "ادخل",
-		LoginIntro:   "ادخل باسمك وكلمة مرورك لتتابع الأخبار وتعلّم ما قرأت، أو برمز الإدارة لتضيف المصادر والتنبيهات أو تحذفها. القراءة متاحة للجميع دون دخول.",
+		LoginIntro: "ادخل باسمك وكلمة مرورك لتتابع الأخبار وتعلّم ما قرأت، أو برمز الإدارة لتضيف المصادر والتنبيهات أو تحذفها. القراءة متاحة للجميع دون دخول.",
+		Filters:    "تضييق البحث", FromDate: "من تاريخ", ToDate: "إلى تاريخ", CountryFilter: "البلد",
+		AnyCountry: "كل البلدان", KindFilter: "نوع المصدر", AnyKind: "كل الأنواع", TagFilter: "كلمة دلالية",
+		EntityFilter: "اسم", BadFilter: "لا يمكن قراءة هذا القيد", Explore: "استكشاف التغطية",
+		ExploreIntro: "كم غُطّي الموضوع، ومتى، وأين، ومن غطّاه. الأعداد للمقالات التي تحوي كل كلمات البحث.",
+		OverTime:     "التغطية عبر الزمن", ByOutlet: "حسب المصدر", ByCountry: "حسب البلد", Share: "النسبة من كل المقالات",
+		Count: "عدد المقالات", DateLabel: "الفترة", Interval: "الفترة الزمنية", Day: "يوم", Week: "أسبوع", Month: "شهر",
+		ExportCSV: "تنزيل كل النتائج (CSV)", TopNames: "أبرز الأسماء", TopTags: "أبرز المواضيع", CompareWith: "قارن مع",
+		ExploreThis: "استكشف التغطية", AlertPage: "تنبيه محفوظ", NoMatches: "لا توجد مقالات تحوي كل كلمات البحث.",
+		ChartOf:      "رسم بياني:",
 		LoginToWrite: "سجّل الدخول برمز الإدارة لتضيف أو تحذف.", LoggedIn: "أنت مسجّل الدخول مشرفاً.",
 		BadLogin: "الاسم أو كلمة المرور غير صحيحة.", AdminOnly: "هذا للمشرف وحده: سجّل الدخول برمز الإدارة.",
 		NameOptional: "اسم المستخدم (اتركه فارغاً مع رمز الإدارة)", Password: "كلمة المرور أو رمز الإدارة",
@@ -175,7 +191,16 @@ var (
 		QueryTooLong: "The search is too long: 500 characters at most.", InvalidQuery: "The search could not be understood",
 		PartialResults: "Results that match some of the words: no article holds them all.",
 		Login:          "Log in", Logout: "Log out", LoginButton: "Log in",
-		LoginIntro:   "Log in with your name and password to follow news and keep what you read, or with the admin token to add or remove sources and alerts. Reading needs no login.",
+		LoginIntro: "Log in with your name and password to follow news and keep what you read, or with the admin token to add or remove sources and alerts. Reading needs no login.",
+		Filters:    "Narrow the search", FromDate: "From", ToDate: "To", CountryFilter: "Country",
+		AnyCountry: "All countries", KindFilter: "Outlet kind", AnyKind: "All kinds", TagFilter: "Tag",
+		EntityFilter: "Name", BadFilter: "This filter cannot be read", Explore: "Explore coverage",
+		ExploreIntro: "How much a subject is covered, when, where and by whom. Counts are of the articles holding every word of the search.",
+		OverTime:     "Coverage over time", ByOutlet: "By outlet", ByCountry: "By country", Share: "Share of all articles",
+		Count: "Articles", DateLabel: "Period", Interval: "Interval", Day: "day", Week: "week", Month: "month",
+		ExportCSV: "Download every result (CSV)", TopNames: "Top names", TopTags: "Top tags", CompareWith: "Compare with",
+		ExploreThis: "Explore coverage", AlertPage: "Saved alert", NoMatches: "No article holds every word of the search.",
+		ChartOf:      "Chart:",
 		LoginToWrite: "Log in with the admin token to add or remove.", LoggedIn: "You are logged in as the admin.",
 		BadLogin: "Wrong name or password.", AdminOnly: "This is for the admin only: log in with the admin token.",
 		NameOptional: "User name (leave empty with the admin token)", Password: "Password or admin token",

@@ -567,13 +567,16 @@ const maxQuery = 500
 
 type searchPage struct {
 	Base
-	Results  []search.Result
-	Total    int
-	Pager    Pager
-	Sources  []model.Source
-	SourceID int64
-	Error    string
-	Partial  bool // the results match some of the words only
+	Results []search.Result
+	Total   int
+	Pager   Pager
+	Filters FilterForm
+	Error   string
+	Partial bool // the results match some of the words only
+	Shown   int  // Total, or the partial matches when Partial
+	// QS is the query and filters as a URL query, for the explore and
+	// export links.
+	QS string
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
@@ -586,12 +589,16 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		p.Description = fmt.Sprintf(p.T.DescSearch, q)
 		p.PageURL = s.absURL(r, "/search?"+url.Values{"q": {q}}.Encode())
 	}
-	srcs, err := s.cfg.Store.ListSources(ctx)
+	ff, filter, _, bad, err := s.parseFilterForm(ctx, r, p.T)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("web: search sources: %w", err))
+		s.fail(w, r, fmt.Errorf("web: search: %w", err))
 		return
 	}
-	p.Sources = srcs
+	p.Filters = ff
+	p.QS = url.Values{"q": {q}}.Encode()
+	if ff.Encoded != "" {
+		p.QS += "&" + ff.Encoded
+	}
 	if q == "" {
 		s.render(w, r, http.StatusOK, "search", p)
 		return
@@ -602,11 +609,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	}
-	req := search.Request{Query: q, Limit: 20, AllowPartial: true}
-	if id, err := strconv.ParseInt(r.URL.Query().Get("source"), 10, 64); err == nil && id > 0 {
-		p.SourceID = id
-		req.SourceIDs = []int64{id}
+	if bad != "" {
+		p.Error = bad
+		s.render(w, r, http.StatusBadRequest, "search", p)
+		return
 	}
+	req := search.Request{Query: q, Limit: 20, AllowPartial: true, Filter: filter}
 	page := pageParam(r)
 	req.Offset = (page - 1) * req.Limit
 	res, err := s.cfg.Search.Search(ctx, req)
@@ -620,12 +628,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Results, p.Total, p.Partial = res.Results, res.Total, res.Partial
-	p.Pager = newPager(r, page, req.Limit, res.Total)
-	feedQ := url.Values{"q": {q}}
-	if p.SourceID != 0 {
-		feedQ.Set("source", strconv.FormatInt(p.SourceID, 10))
+	shown := res.Total
+	if res.Partial {
+		shown = res.PartialTotal
 	}
-	p.setFeeds("/feeds/search.xml?" + feedQ.Encode())
+	p.Shown = shown
+	p.Pager = newPager(r, page, req.Limit, shown)
+	p.setFeeds("/feeds/search.xml?" + p.QS)
 	s.render(w, r, http.StatusOK, "search", p)
 }
 

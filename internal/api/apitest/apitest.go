@@ -857,6 +857,12 @@ func (f *Searcher) Search(ctx context.Context, q search.Request) (search.Results
 		if len(q.SourceIDs) > 0 && !slices.Contains(q.SourceIDs, a.SourceID) {
 			return false
 		}
+		if !q.Filter.IsZero() {
+			o, _ := f.Store.GetOutlet(ctx, a.Outlet)
+			if !filterMatch(q.Filter, a, o) {
+				return false
+			}
+		}
 		for _, w := range words {
 			if !strings.Contains(a.Title+" "+a.Text, w) {
 				return false

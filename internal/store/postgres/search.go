@@ -247,6 +247,9 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 	if !q.Since.IsZero() {
 		conds = append(conds, `a.sort_time >= `+arg(q.Since.UTC()))
 	}
+	fa := sqlArgs{vals: args}
+	conds = append(conds, filterConds(q.Filter, &fa)...)
+	args = fa.vals
 	where := strings.Join(conds, " AND ")
 	countArgs := slices.Clone(args)
 	// The age for freshness: back from the newest article, or from Around

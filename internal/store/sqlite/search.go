@@ -132,7 +132,7 @@ func hasWordChar(s string) bool {
 // nothing to match gives no hits and no error.
 //
 // Speed: FTS5 scores every match, but when the query has no filter on
-// articles (sources, story, since; ExcludeIDs is applied inside the index)
+// articles (sources, story, since, Filter; ExcludeIDs is applied inside the index)
 // only the candidateCap best matches by relevance alone are looked up in
 // the articles table and ranked with freshness, and the total is a plain
 // count of matches. The trade-off: for a word in more than candidateCap
@@ -170,6 +170,8 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 		conds = append(conds, `a.sort_time >= ?`)
 		args = append(args, q.Since.UnixMicro())
 	}
+	fc, fa := filterConds(q.Filter)
+	conds, args = append(conds, fc...), append(args, fa...)
 	where := ""
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
