@@ -34,6 +34,9 @@ const (
 type Config struct {
 	Store  store.Store
 	Search search.Searcher
+	// Explore counts and exports full matches (GET /api/v1/attention,
+	// GET /api/v1/search.csv); nil answers those with 501.
+	Explore search.Explorer
 	// Now is the clock for windows such as "top tags this week"; nil means time.Now.
 	Now func() time.Time
 	// Logger receives internal errors; nil discards them.
@@ -90,6 +93,8 @@ func newServer(cfg Config) (*server, error) {
 		{"GET", "/api/v1/articles", s.listArticles},
 		{"GET", "/api/v1/articles/{id}", s.getArticle},
 		{"GET", "/api/v1/search", s.search},
+		{"GET", "/api/v1/search.csv", s.searchCSV},
+		{"GET", "/api/v1/attention", s.attention},
 		{"GET", "/api/v1/sources", s.listSources},
 		{"POST", "/api/v1/sources", s.addSource},
 		{"GET", "/api/v1/sources/{id}", s.getSource},

@@ -49,7 +49,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	checkToken := func(t string) bool {
 		return t != "" && subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1
 	}
-	apiH, err := api.New(api.Config{Store: st, Search: svc, Logger: a.log, CheckToken: checkToken})
+	apiH, err := api.New(api.Config{Store: st, Search: svc, Explore: svc, Logger: a.log, CheckToken: checkToken})
 	if err != nil {
 		return err
 	}
