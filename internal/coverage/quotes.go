@@ -114,20 +114,7 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 		said  = speakersOf(text, spans, sents, ents)
 	)
 	var quoted []spoken // the speakers of the quotations found so far
-	lastBefore := func(at int) (string, int) {
-		sp, where := "", -1
-		for _, list := range [][]spoken{said, quoted} {
-			for _, s := range list {
-				if s.at >= at {
-					break
-				}
-				if s.at > where {
-					sp, where = s.speaker, s.at
-				}
-			}
-		}
-		return sp, where
-	}
+	lastBefore := func(at int) (string, int) { return lastSpeaker(at, nil, said, quoted) }
 	for _, sp := range spans {
 		inner := strings.TrimSpace(text[sp.innerStart:sp.innerEnd])
 		n := countWords(inner)
@@ -150,6 +137,10 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 				// "عن الملك فيصل قوله «…»": the name before.
 				speaker = sayingSubject(before[:words[i].start], ents)
 				found = true
+			} else if words[i].norm == "بحسب" || words[i].norm == "حسب" {
+				// "بحسب المصادر، فقد «…»"
+				speaker = speakerAfter(before[words[i].end:], ents)
+				found = speaker != ""
 			} else if speechParticiples.Has(w) || statementNouns.Has(words[i].norm) {
 				speaker = sentenceSubject(before[:words[i].start], ents)
 				found = true
@@ -200,10 +191,47 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 			continue
 		}
 		speaker = resolveDefinite(text[:sp.open], resolveRole(text, speaker, ents))
+		if isStatement(speaker) {
+			// "وقال البيان": the statement of the last one named as
+			// speaking, when one was named shortly before.
+			issuer := func(s string) bool { return !isStatement(s) }
+			if who, at := lastSpeaker(sp.open, issuer, said, quoted); at >= 0 && sp.open-at < statementReach {
+				speaker = who
+			}
+		}
 		quoted = append(quoted, spoken{sp.open, speaker})
 		out = append(out, model.Quote{Speaker: speaker, Text: inner})
 	}
 	return out
+}
+
+// lastSpeaker is the last speaker (of said or quoted, each in text order)
+// before offset at that keep accepts (nil: any), and where it was named;
+// -1 when none.
+func lastSpeaker(at int, keep func(string) bool, lists ...[]spoken) (string, int) {
+	sp, where := "", -1
+	for _, list := range lists {
+		for _, s := range list {
+			if s.at >= at {
+				break
+			}
+			if s.at > where && (keep == nil || keep(s.speaker)) {
+				sp, where = s.speaker, s.at
+			}
+		}
+	}
+	return sp, where
+}
+
+// statementReach is how far before a quotation "البيان" may find the one
+// whose statement it is.
+const statementReach = 1500
+
+// isStatement reports a speaker that is a statement (البيان، بيان صحافي),
+// not who issued it.
+func isStatement(speaker string) bool {
+	ws := wordsOf(speaker)
+	return len(ws) > 0 && len(ws) <= 2 && (ws[0].norm == "البيان" || ws[0].norm == "بيان")
 }
 
 // speakersOf lists, in text order, the speakers that speech verbs name
@@ -456,6 +484,12 @@ func speakerAfter(s string, ents []model.Entity) string {
 	if name := appositive(s, ents); name != "" {
 		return name
 	}
+	if name := quotedName(s); name != "" {
+		return name
+	}
+	if name := personAfterRole(s, ents); name != "" {
+		return name
+	}
 	if i := strings.IndexAny(s, ":،,؛.\n«\"“”("); i >= 0 {
 		s = s[:i]
 	}
@@ -467,6 +501,10 @@ func speakerAfter(s string, ents []model.Entity) string {
 	n := 0
 	for n < len(ws) && n < maxSpeakerWords+2 {
 		w := ws[n].norm
+		if n == 0 && w == "بيان" && len(ws) > 1 {
+			n++ // "قال بيان الرئاسة": the statement, and whose it is
+			continue
+		}
 		if isObjectWord(s[ws[n].start:ws[n].end], w) {
 			break
 		}
@@ -504,6 +542,9 @@ func speakerAfter(s string, ents []model.Entity) string {
 // quotedVia is the speaker named after "عن" in what follows نقل: "وكالة
 // الأنباء عن الوزير". It is "" when no عن comes before the quotation.
 func quotedVia(s string, ents []model.Entity) string {
+	if j := strings.IndexAny(s, ":.\n«\"“”"); j >= 0 {
+		s = s[:j]
+	}
 	for _, w := range wordsOf(s) {
 		if w.norm == "عن" {
 			return speakerAfter(s[w.end:], ents)
@@ -535,6 +576,73 @@ func skipOutlet(s string) string {
 	}
 	_, cs := utf8.DecodeRuneInString(rest[size+end:])
 	return rest[size+end+cs:]
+}
+
+// maxQuotedName bounds a speaker written in quotation marks.
+const maxQuotedName = 4
+
+// quotedName is a speaker written in quotation marks right after the
+// verb, "وأكد «الأزهر» في بيان", when a preposition, a comma or أن follows
+// it (else the marks open the quotation itself).
+func quotedName(s string) string {
+	t := strings.TrimLeft(s, " ")
+	r, size := utf8.DecodeRuneInString(t)
+	closers := map[rune]string{'«': "»", '"': "\"", '“': "”“"}[r]
+	if closers == "" {
+		return ""
+	}
+	end := strings.IndexAny(t[size:], closers+"\n")
+	if end < 0 || t[size+end] == '\n' {
+		return ""
+	}
+	name := strings.TrimSpace(t[size : size+end])
+	if n := countWords(name); n == 0 || n > maxQuotedName || strings.ContainsAny(name, ".،,:؛") {
+		return ""
+	}
+	_, cs := utf8.DecodeRuneInString(t[size+end:])
+	rest := strings.TrimLeft(t[size+end+cs:], " ")
+	if strings.HasPrefix(rest, "،") || strings.HasPrefix(rest, ",") {
+		return name
+	}
+	rw := wordsOf(rest)
+	if len(rw) == 0 || rw[0].start != 0 || !stopSpeaker.Has(rw[0].norm) {
+		return ""
+	}
+	return name
+}
+
+// maxRoleWords bounds how far after a position its holder's name may come:
+// "وقال المدير الطبي للعيادات التخصصية السعودية الدكتور محمد الزعبي إن".
+const maxRoleWords = 10
+
+// personAfterRole is the person of ents named after a position that
+// opens s, before a comma, أن or إن, within maxRoleWords words.
+func personAfterRole(s string, ents []model.Entity) string {
+	if j := strings.IndexAny(s, ":،,؛.\n«\"“”("); j >= 0 {
+		s = s[:j]
+	}
+	ws := wordsOf(s)
+	i := 0
+	for i < len(ws) && honorifics.Has(ws[i].norm) {
+		i++
+	}
+	if i >= len(ws) || !roles.Has(ws[i].norm) {
+		return ""
+	}
+	end := len(s)
+	for k := i + 1; k < len(ws) && k <= i+maxRoleWords; k++ {
+		if ws[k].start >= end {
+			break
+		}
+		if introducers.Has(ws[k].norm) {
+			end = ws[k].start
+			break
+		}
+	}
+	if k := min(len(ws), i+maxRoleWords+1); k < len(ws) && ws[k].start < end {
+		end = ws[k].start
+	}
+	return firstOfType(s[:end], ents, model.EntityPerson)
 }
 
 // maxAppositiveWords bounds a name given after a position and a comma.
@@ -613,6 +721,9 @@ func sentenceSubject(s string, ents []model.Entity) string {
 		return p
 	}
 	ws := wordsOf(s)
+	if len(ws) > 0 && speechParticiples.Has(verbForm(ws[0].norm)) {
+		return "" // "مؤكدا …، قائلا:" opens its sentence: the last speaker's
+	}
 	for i, w := range ws {
 		if i > 3 {
 			break
