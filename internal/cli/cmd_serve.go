@@ -62,7 +62,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	webH, err := web.New(web.Config{Store: st, Search: svc, Logger: a.log, CheckToken: checkToken,
+	webH, err := web.New(web.Config{Store: st, Search: svc, Explore: svc, Logger: a.log, CheckToken: checkToken,
 		SessionKey: sessionKey.Sum(nil), Ready: ready.Load, OutletNames: names, NameKey: arabic.Normalize})
 	if err != nil {
 		return err

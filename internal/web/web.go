@@ -39,6 +39,9 @@ var styleCSS []byte
 type Config struct {
 	Store  store.Store
 	Search search.Searcher
+	// Explore, when set, serves /explore and the alerts' pages (the
+	// attention a query gets); without it they are not found.
+	Explore search.Explorer
 	// API, when set, is mounted at /api/ (it serves absolute paths).
 	API http.Handler
 	// Now is the clock; nil means time.Now.
@@ -151,6 +154,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{$}", s.home)
 	m.HandleFunc("GET /articles/{id}", s.article)
 	m.HandleFunc("GET /search", s.search)
+	m.HandleFunc("GET /explore", s.explore)
 	m.HandleFunc("GET /sources", s.sources)
 	m.HandleFunc("GET /sources/{id}", s.source)
 	m.HandleFunc("GET /sources.opml", s.sourcesOPML)
@@ -266,6 +270,14 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"excerpt":    plaintext.Excerpt,
 		"snippet":    safeSnippet,
 		"add":        func(a, b int) int { return a + b },
+		// url joins a path of the portal and a query already encoded
+		// (url.Values.Encode), which the template must not encode again.
+		"url": func(path, query string) template.URL {
+			if query == "" {
+				return template.URL(path)
+			}
+			return template.URL(path + "?" + query)
+		},
 		"host": func(raw string) string {
 			if u, err := url.Parse(raw); err == nil && u.Host != "" {
 				return strings.TrimPrefix(u.Host, "www.")

@@ -429,6 +429,8 @@ func TestEveryTemplateExecutes(t *testing.T) {
 		"alerts": {&alertsPage{}, &alertsPage{Form: alerts.Input{Query: "q", Webhook: "https://h.example", Email: "a@b.example"},
 			Created: &model.Alert{ID: 1, Query: "q"}, Removed: &model.Alert{ID: 2, Query: "r"}, Error: "e",
 			Saved: []model.Alert{{ID: 1, Query: "q", Webhook: "https://h.example", Email: "a@b.example"}}}},
+		"explore": {&explorePage{}, &explorePage{Queries: []string{"a", ""}, Interval: "week", Error: "e"},
+			explorePageFilled()},
 		"login":    {&loginPage{}, &loginPage{Next: "/sources", Error: "e"}},
 		"denied":   {&deniedPage{Message: "m"}},
 		"notfound": {&errorPage{}},
