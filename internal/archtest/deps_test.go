@@ -60,6 +60,10 @@ func TestImportEdges(t *testing.T) {
 			case name == "store/sqlite" && strings.HasPrefix(imp, k+"store/postgres"),
 				name == "store/postgres" && strings.HasPrefix(imp, k+"store/sqlite"):
 				t.Errorf("%s imports %s: the backends never import each other", pkg, imp)
+			case name == "greader" || name == "fever":
+				if strings.HasPrefix(imp, k+"store/") || imp == k+"web" || imp == k+"api" {
+					t.Errorf("%s imports %s: the reader APIs see store interfaces, never a backend, nor the portal or the JSON API", pkg, imp)
+				}
 			case name == "web" || name == "api":
 				if strings.HasPrefix(imp, k+"store/") && imp != k+"store/storetest" {
 					t.Errorf("%s imports %s: the portal and the API see store interfaces, never a backend", pkg, imp)

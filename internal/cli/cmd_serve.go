@@ -15,11 +15,13 @@ import (
 	"khabar/internal/api"
 	"khabar/internal/arabic"
 	"khabar/internal/extract"
+	"khabar/internal/greader"
 	"khabar/internal/outlets"
 	"khabar/internal/ratelimit"
 	"khabar/internal/search"
 	"khabar/internal/store"
 	"khabar/internal/storyinfo"
+	"khabar/internal/users"
 	"khabar/internal/web"
 )
 
@@ -67,6 +69,18 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Reader API tokens, like web sessions, hang on the admin token: a new
+	// one ends them all.
+	tokenKey := hmac.New(sha256.New, []byte(token))
+	tokenKey.Write([]byte("khabar reader api tokens"))
+	tokens, err := users.NewTokens(tokenKey.Sum(nil))
+	if err != nil {
+		return err
+	}
+	readerH, err := greader.New(greader.Config{Store: st, Tokens: tokens, Logger: a.log})
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if !ready.Load() {
@@ -95,6 +109,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		mux.Handle(p, limited(a.reg.Instrument("search", webH)))
 	}
 	mux.Handle("POST /login", limited(a.reg.Instrument("web", webH)))
+	// The Google Reader API, at the root as Miniflux serves it; a
+	// ClientLogin tries a password.
+	mux.Handle("/accounts/ClientLogin", limited(a.reg.Instrument("greader", readerH)))
+	mux.Handle("/reader/", a.reg.Instrument("greader", readerH))
 	mux.Handle("/", a.reg.Instrument("web", webH))
 
 	ln, err := net.Listen("tcp", *addr)

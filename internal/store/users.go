@@ -28,7 +28,9 @@ type Users interface {
 	SetFeverKey(ctx context.Context, id int64, key string) error
 
 	// Follow adds f to what the user follows, or sets its label when it is
-	// followed already. A source follow needs a stored source (ErrNotFound).
+	// followed already. A source follow needs a stored source (ErrNotFound);
+	// a tag or name followed without a label is labelled by its term (a
+	// source without one is in no folder).
 	Follow(ctx context.Context, userID int64, f model.Follow) error
 	// Unfollow removes the follow of that kind and source or term; one
 	// that is not there is ErrNotFound.

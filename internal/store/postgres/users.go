@@ -171,6 +171,9 @@ func (s *Store) Follow(ctx context.Context, userID int64, f model.Follow) error 
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
+	if kind != model.FollowSource && f.Label == "" {
+		f.Label = term
+	}
 	err = s.transact(ctx, func(tx pgx.Tx) error {
 		if kind == model.FollowSource {
 			var ok bool

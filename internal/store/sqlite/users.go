@@ -156,6 +156,9 @@ func (s *Store) Follow(ctx context.Context, userID int64, f model.Follow) error 
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
+	if kind != model.FollowSource && f.Label == "" {
+		f.Label = term
+	}
 	err = s.transact(ctx, func(tx *sql.Tx) error {
 		if kind == model.FollowSource {
 			var ok bool
