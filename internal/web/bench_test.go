@@ -30,19 +30,25 @@ func BenchmarkArticlePage(b *testing.B) {
 	lines := strings.Split(string(text), "\n")
 	body := strings.Join(lines[3:9], "\n\n")
 	for _, backend := range backends {
-		b.Run(backend, func(b *testing.B) {
-			s, target := benchServer(b, backend, lines, body)
-			var size int
-			for b.Loop() {
-				w := httptest.NewRecorder()
-				s.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
-				if w.Code != 200 {
-					b.Fatalf("status %d", w.Code)
+		// "gzip" is a reader whose browser accepts compressed pages (every
+		// browser), the other a client that does not ask.
+		for _, enc := range []string{"identity", "gzip"} {
+			b.Run(backend+"/"+enc, func(b *testing.B) {
+				s, target := benchServer(b, backend, lines, body)
+				var size int
+				for b.Loop() {
+					w := httptest.NewRecorder()
+					r := httptest.NewRequest("GET", target, nil)
+					r.Header.Set("Accept-Encoding", enc)
+					s.ServeHTTP(w, r)
+					if w.Code != 200 {
+						b.Fatalf("status %d", w.Code)
+					}
+					size = w.Body.Len()
 				}
-				size = w.Body.Len()
-			}
-			b.ReportMetric(float64(size), "B/page")
-		})
+				b.ReportMetric(float64(size), "B/page")
+			})
+		}
 	}
 }
 
