@@ -57,11 +57,19 @@ const (
 	// ModeSurnames tags a surname alone after the full name was seen in
 	// the same document.
 	ModeSurnames
+	// ModeOrgRules adds the organisations the gazetteers and head-noun
+	// rules find (نادي الهلال، وزارة الداخلية) over the words the model
+	// left out.
+	ModeOrgRules
+	// ModeConsistent tags a word the model left out with the type most of
+	// its other mentions in the document have, when they are entities more
+	// often than not.
+	ModeConsistent
 )
 
 // DefaultMode is the combination that measured best in cross-validation
 // on the training corpus (docs/DESIGN.md has the table).
-const DefaultMode = ModeModel | ModeSurnames
+const DefaultMode = ModeModel | ModeSurnames | ModeConsistent
 
 // Recognizer finds entities. It is immutable and safe for concurrent use.
 type Recognizer struct {
@@ -249,7 +257,7 @@ func (r *Recognizer) Recognize(text string, tokens []analysis.Token) []model.Ent
 	sc := getScratch()
 	defer putScratch(sc)
 	ws, found := r.scan(text, tokens, sc)
-	return r.entities(text, ws, found)
+	return r.entities(text, ws, found, sc)
 }
 
 // RecognizeAll returns what Recognize and NameObservations return, from
@@ -259,7 +267,7 @@ func (r *Recognizer) RecognizeAll(text string, tokens []analysis.Token) (ents, n
 	defer putScratch(sc)
 	ws, found := r.scan(text, tokens, sc)
 	names = r.names(text, ws, found) // first: entities may reuse found's array
-	return r.entities(text, ws, found), names
+	return r.entities(text, ws, found, sc), names
 }
 
 // scan returns the words of text (its tokens; split on non-letters when
@@ -279,6 +287,7 @@ type scratch struct {
 	ws   []word
 	buf  []string
 	seen map[string]int32 // written form → index in ws
+	tag  tagScratch       // the tagger's buffers
 }
 
 // seenKeep is the most words a scratch's map is cleared for, not replaced.
@@ -296,6 +305,7 @@ func putScratch(sc *scratch) {
 	clear(sc.ws)
 	clear(sc.buf)
 	sc.ws, sc.buf = sc.ws[:0], sc.buf[:0]
+	sc.tag.reset()
 	// Clearing a map walks its whole table, as large as the longest text
 	// it ever held: one grown that far is replaced.
 	if len(sc.seen) > seenKeep {
@@ -307,12 +317,21 @@ func putScratch(sc *scratch) {
 }
 
 // entities are the entities of the spans found, surnames joined.
-func (r *Recognizer) entities(text string, ws []word, found []span) []model.Entity {
+func (r *Recognizer) entities(text string, ws []word, found []span, sc *scratch) []model.Entity {
 	spans := found
 	if r.mode&ModeModel != 0 {
-		spans = r.modelSpans(ws)
+		spans = r.modelSpans(ws, &sc.tag)
 		if r.mode&ModeRules != 0 {
 			spans = fill(spans, found)
+		} else if r.mode&ModeOrgRules != 0 {
+			spans = fill(spans, orgSpans(found))
+		}
+		if r.mode&ModeConsistent != 0 {
+			one := [][]span{spans}
+			consistent([][]word{ws}, one, func(_, k int, typ string) span {
+				return r.g.finish(ws, span{i: k, j: k + 1, typ: typ})
+			})
+			spans = one[0]
 		}
 	} else if r.mode&ModeRules == 0 {
 		spans = nil
@@ -369,19 +388,19 @@ func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
 	out := make([][]string, len(sentences))
 	seen := map[string]int{} // surname → index of the last sentence naming it in full
 	var sc tagScratch
+	allWs := make([][]word, len(sentences))
+	allSpans := make([][]span, len(sentences))
 	for si, sentence := range sentences {
-		tags := make([]string, len(sentence))
-		for i := range tags {
-			tags[i] = "O"
-		}
-		out[si] = tags
 		ws := sentenceWords(r.g, sentence)
+		allWs[si] = ws
 		var spans []span
 		if r.mode&ModeModel != 0 {
 			spans = tagSpans(r.m.tagWords(r.g, ws, &sc), nil)
 		}
 		if r.mode&ModeRules != 0 {
 			spans = fill(spans, r.g.find(ws))
+		} else if r.mode&ModeOrgRules != 0 && r.mode&ModeModel != 0 {
+			spans = fill(spans, orgSpans(r.g.find(ws)))
 		}
 		if r.mode&ModeSurnames != 0 {
 			for _, s := range surnames(ws, spans) {
@@ -392,7 +411,20 @@ func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
 				return ok && si-last <= surnameWindow
 			})
 		}
-		for _, sp := range spans {
+		allSpans[si] = spans
+	}
+	if r.mode&ModeConsistent != 0 {
+		consistent(allWs, allSpans, func(s, k int, typ string) span {
+			return span{i: k, j: k + 1, typ: typ, form: allWs[s][k].forms[0]}
+		})
+	}
+	for si, sentence := range sentences {
+		tags := make([]string, len(sentence))
+		for i := range tags {
+			tags[i] = "O"
+		}
+		out[si] = tags
+		for _, sp := range allSpans[si] {
 			for k := sp.i; k < sp.j; k++ {
 				if k == sp.i {
 					tags[k] = "B-" + sp.typ
@@ -495,4 +527,96 @@ func (g *gazetteer) surnameKey(ws []word, sp span) string {
 		return sp.form
 	}
 	return last.norm
+}
+
+// orgSpans returns the organisations of spans, in a new slice.
+func orgSpans(spans []span) []span {
+	var out []span
+	for _, sp := range spans {
+		if sp.typ == model.EntityOrg {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// consistent adds to the spans of the sentences of one document (spans[s]
+// over words ws[s]) the words outside any span whose clitic-free form is,
+// in most of its mentions and at least twice, a one-word entity of the
+// same type.
+func consistent(ws [][]word, spans [][]span, mk func(s, k int, typ string) span) {
+	type vote struct{ n, ent, typ int }
+	votes := map[uint64]*vote{}
+	types := []string{model.EntityPerson, model.EntityPlace, model.EntityOrg, model.EntityMisc}
+	typeIndex := func(t string) int {
+		for i, x := range types {
+			if x == t {
+				return i
+			}
+		}
+		return -1
+	}
+	byType := map[uint64]*[4]int{}
+	for s := range ws {
+		for _, w := range ws[s] {
+			if w.skip || w.tf.kind != 'a' {
+				continue
+			}
+			v := votes[w.tf.core]
+			if v == nil {
+				v = &vote{}
+				votes[w.tf.core] = v
+			}
+			v.n++
+		}
+		for _, sp := range spans[s] {
+			if sp.j-sp.i != 1 || ws[s][sp.i].skip {
+				continue
+			}
+			t := typeIndex(sp.typ)
+			if t < 0 {
+				continue
+			}
+			c := ws[s][sp.i].tf.core
+			bt := byType[c]
+			if bt == nil {
+				bt = &[4]int{}
+				byType[c] = bt
+			}
+			bt[t]++
+		}
+	}
+	for c, bt := range byType {
+		best := 0
+		for t := range bt {
+			if bt[t] > bt[best] {
+				best = t
+			}
+		}
+		v := votes[c]
+		if v != nil && bt[best] >= 2 && 2*bt[best] > v.n {
+			v.ent, v.typ = bt[best], best
+		}
+	}
+	for s := range ws {
+		covered := make([]bool, len(ws[s]))
+		for _, sp := range spans[s] {
+			for k := sp.i; k < sp.j && k < len(covered); k++ {
+				covered[k] = true
+			}
+		}
+		added := false
+		for k, w := range ws[s] {
+			if covered[k] || w.skip || w.tf.kind != 'a' {
+				continue
+			}
+			if v := votes[w.tf.core]; v != nil && v.ent > 0 {
+				spans[s] = append(spans[s], mk(s, k, types[v.typ]))
+				added = true
+			}
+		}
+		if added {
+			slices.SortStableFunc(spans[s], func(a, b span) int { return a.i - b.i })
+		}
+	}
 }

@@ -33,6 +33,9 @@ const nTags = len(tagNames)
 // 8 int16 fills a quarter of a cache line, never straddling two.
 const nRow = nTags - 1
 
+// emissions adds a row's weights one by one: it must have eight.
+var _, _ [nRow - 8][8 - nRow]struct{}
+
 // tagTypes is the entity type of each tag ("" for O), as in model.Entity.
 var tagTypes = [nTags]string{"", "PERS", "PERS", "LOC", "LOC", "ORG", "ORG", "MISC", "MISC"}
 
@@ -64,6 +67,12 @@ const (
 	// FeatRules adds the tags the context rules give the word and its
 	// neighbours.
 	FeatRules
+	// FeatPairs adds pairs of neighbouring word forms beyond the word's
+	// own pairs with its neighbours.
+	FeatPairs
+	// FeatClusters adds the word clusters (see Clusters) of the word and
+	// its neighbours; the model holds the cluster table.
+	FeatClusters
 )
 
 // Model holds the weights of a tagger. It is immutable once made.
@@ -83,6 +92,7 @@ type Model struct {
 	rank []uint32
 	rows []int16
 	tr   *transTable // trans, for viterbi
+	cl   *Clusters   // with FeatClusters
 }
 
 // compact builds nz, rank and rows from dense weights w
@@ -130,16 +140,20 @@ func (m *Model) row(b uint64) []int16 {
 func (m *Model) Features() uint32 { return m.feats }
 
 // modelMagic starts an encoded model; its last byte is the format version.
-const modelMagic = "khabar-ner\x01"
+const modelMagic = "khabar-ner\x02"
 
 // Encode returns m's compact, deterministic encoding: the header, the
-// transition table, then each non-zero feature bucket as the gap from the
-// previous one and its weights, all as varints.
+// word clusters (with FeatClusters), the transition table, then each
+// non-zero feature bucket as the gap from the previous one and its
+// weights, all as varints.
 func (m *Model) Encode() []byte {
 	b := []byte(modelMagic)
 	b = binary.AppendUvarint(b, uint64(m.bits))
 	b = binary.AppendUvarint(b, uint64(m.feats))
 	b = binary.AppendUvarint(b, uint64(nTags))
+	if m.feats&FeatClusters != 0 {
+		b = m.cl.encode(b)
+	}
 	for _, v := range m.trans {
 		b = binary.AppendVarint(b, int64(v))
 	}
@@ -207,6 +221,12 @@ func DecodeModel(data []byte) (*Model, error) {
 	if m.bits < 8 || m.bits > 26 {
 		return nil, fmt.Errorf("entities: tagger model has %d bucket bits, want 8 to 26", m.bits)
 	}
+	if m.feats&FeatClusters != 0 {
+		m.cl, b, err = decodeClusters(b)
+		if err != nil {
+			return nil, err
+		}
+	}
 	m.trans = make([]int32, (nTags+1)*nTags)
 	for i := range m.trans {
 		m.trans[i] = int32(sv())
@@ -268,9 +288,10 @@ type wfeat struct {
 // ttok is one token as the tagger sees it in its sentence.
 type ttok struct {
 	f     *wfeat
-	flags uint8 // trigger flags (gazetteer features)
-	gaz   uint8 // gazetteer tag: 0, or 1+tag index of B-/I- of the matched type
-	rule  uint8 // rules' tag: 0 or 1+tag index
+	cl    uint16 // word cluster (FeatClusters), or clusterNone
+	flags uint8  // trigger flags (gazetteer features)
+	gaz   uint8  // gazetteer tag: 0, or 1+tag index of B-/I- of the matched type
+	rule  uint8  // rules' tag: 0 or 1+tag index
 }
 
 // strHash is FNV-1a of s.
@@ -325,6 +346,8 @@ func shapeKind(s string) byte {
 	var ar, di, la, other bool
 	for _, r := range s {
 		switch {
+		case r >= 0x0621 && r <= 0x064a && r != 0x0640: // Arabic letters (not the tatweel), the common case
+			ar = true
 		case r >= '0' && r <= '9' || unicode.IsDigit(r):
 			di = true
 		case unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r):
@@ -365,10 +388,13 @@ func coreForm(forms []string, norm string) (string, bool) {
 // prepare fills the tagger's view of the words of one sentence (their
 // features worked out by newWord) with, as the model asks, gazetteer
 // matches and rule tags.
-func (g *gazetteer) prepare(ws []word, feats uint32, out []ttok) []ttok {
+func (g *gazetteer) prepare(ws []word, feats uint32, cl *Clusters, out []ttok) []ttok {
 	out = out[:0]
 	for k := range ws {
-		t := ttok{f: &ws[k].tf}
+		t := ttok{f: &ws[k].tf, cl: clusterNone}
+		if feats&FeatClusters != 0 && t.f.kind == 'a' {
+			t.cl = cl.lookup(t.f.core)
+		}
 		if feats&FeatGazetteer != 0 {
 			t.flags = ws[k].flags
 		}
@@ -430,7 +456,7 @@ func fh(t byte, v ...uint64) uint64 {
 }
 
 // pad stands for the tokens before the first and after the last.
-var pad = ttok{f: &wfeat{kind: 's', text: 1, norm: 1, core: 1, stem: 1}}
+var pad = ttok{f: &wfeat{kind: 's', text: 1, norm: 1, core: 1, stem: 1}, cl: clusterNone - 1}
 
 // prefixRunes and suffixRunes cut s to its first or last n runes ("" when
 // s is not longer than n).
@@ -510,6 +536,27 @@ func feats(dst []uint64, ts []ttok, i int, set uint32) []uint64 {
 		fh(23, nf.stem),
 		fh(24, nf.suf[1], uint64(boolByte(nf.def))),
 	)
+	if set&FeatPairs != 0 {
+		dst = append(dst,
+			fh(25, pf.core, tf.core),
+			fh(26, tf.core, nf.core),
+			fh(27, pf.norm, nf.norm),
+			fh(28, p2.f.norm, pf.norm),
+			fh(29, nf.norm, n2.f.norm),
+		)
+	}
+	if set&FeatClusters != 0 {
+		// the cluster at each level: top, mid, leaf
+		c0, c1, c2 := uint64(t.cl>>6), uint64(t.cl>>3), uint64(t.cl)
+		dst = append(dst,
+			fh(50, c0), fh(51, c1), fh(52, c2),
+			fh(53, uint64(p1.cl)), fh(54, uint64(n1.cl)),
+			fh(55, uint64(p1.cl>>3)), fh(56, uint64(n1.cl>>3)),
+			fh(57, uint64(p2.cl>>3)), fh(58, uint64(n2.cl>>3)),
+			fh(59, uint64(p1.cl>>3), c1), fh(60, c1, uint64(n1.cl>>3)),
+			fh(61, c2, tf.suf[0]),
+		)
+	}
 	if set&FeatGazetteer != 0 {
 		dst = append(dst,
 			fh(30, uint64(t.flags)<<8|uint64(tf.gflag)),
@@ -539,21 +586,40 @@ func boolByte(b bool) byte {
 	return 0
 }
 
+// maxFeats bounds the features of a token (feats gives fewer).
+const maxFeats = 96
+
 // emissions fills sc[i*nTags+t] with the score of tag t at token i.
 func (m *Model) emissions(ts []ttok, fs []uint64, sc []int32) ([]uint64, []int32) {
 	sc = sc[:0]
 	mask := uint64(1)<<m.bits - 1
 	for i := range ts {
 		fs = feats(fs[:0], ts, i, m.feats)
-		var row [nTags]int32
+		// First the rows of the features that have weights, from the
+		// bitmap (in cache); then their weights, whose loads, most of them
+		// misses, no longer wait on each other's branches.
+		var at [maxFeats]int32
+		n := 0
 		for _, h := range fs {
-			ws := m.row(h & mask)
-			if ws == nil {
-				continue
+			b := h & mask
+			word := m.nz[b/64]
+			bit := uint64(1) << (b % 64)
+			if word&bit != 0 && n < maxFeats {
+				at[n] = int32(m.rank[b/64]) + int32(bits.OnesCount64(word&(bit-1)))
+				n++
 			}
-			for t := range nRow {
-				row[t+1] += int32(ws[t])
-			}
+		}
+		var row [nTags]int32
+		for _, r := range at[:n] {
+			w := (*[nRow]int16)(m.rows[int(r)*nRow:])
+			row[1] += int32(w[0])
+			row[2] += int32(w[1])
+			row[3] += int32(w[2])
+			row[4] += int32(w[3])
+			row[5] += int32(w[4])
+			row[6] += int32(w[5])
+			row[7] += int32(w[6])
+			row[8] += int32(w[7])
 		}
 		sc = append(sc, row[:]...)
 	}
@@ -583,10 +649,10 @@ func makeTransTable(trans []int32) *transTable {
 
 // viterbi returns the best tags for emission scores sc of n tokens under
 // transition table tr, into out.
-func viterbi(n int, sc []int32, tr *transTable, out []int, back []int8) []int {
+func viterbi(n int, sc []int32, tr *transTable, out []int, back []int8) ([]int, []int8) {
 	out = out[:0]
 	if n == 0 {
-		return out
+		return out, back
 	}
 	var prev, cur [nTags]int64
 	back = back[:0]
@@ -620,10 +686,11 @@ func viterbi(n int, sc []int32, tr *transTable, out []int, back []int8) []int {
 		arg = int(back[(i-1)*nTags+arg])
 		out[i-1] = arg
 	}
-	return out
+	return out, back
 }
 
-// tagScratch holds a tagger's buffers between sentences.
+// tagScratch holds a tagger's buffers between sentences (and, in a
+// scratch, between texts).
 type tagScratch struct {
 	ts    []ttok
 	fs    []uint64
@@ -631,13 +698,29 @@ type tagScratch struct {
 	tags  []int
 	back  []int8
 	spans []span
+	// modelSpans: the words of one sentence with its punctuation, the
+	// index in the text's words of each (-1: punctuation), their forms
+	seq []word
+	at  []int
+	buf []string
+}
+
+// reset drops the strings s holds, keeping its arrays.
+func (s *tagScratch) reset() {
+	clear(s.seq)
+	clear(s.buf)
+	clear(s.spans)
+	s.seq, s.buf, s.at, s.spans = s.seq[:0], s.buf[:0], s.at[:0], s.spans[:0]
+	for i := range s.ts {
+		s.ts[i].f = nil
+	}
 }
 
 // tagWords returns the tag indexes of the words of one sentence.
 func (m *Model) tagWords(g *gazetteer, ws []word, s *tagScratch) []int {
-	s.ts = g.prepare(ws, m.feats, s.ts)
+	s.ts = g.prepare(ws, m.feats, m.cl, s.ts)
 	s.fs, s.sc = m.emissions(s.ts, s.fs, s.sc)
-	s.tags = viterbi(len(ws), s.sc, m.tr, s.tags, s.back)
+	s.tags, s.back = viterbi(len(ws), s.sc, m.tr, s.tags, s.back)
 	return s.tags
 }
 
@@ -700,18 +783,16 @@ func sentenceEnd(p string) bool {
 // punctuation between words as tokens (the tagger's corpus has them), and
 // returns the entity spans over ws, each with its form and, when a
 // gazetteer knows the name, its canonical name.
-func (r *Recognizer) modelSpans(ws []word) []span {
-	var sc tagScratch
-	var seq []word
-	var at []int // index in ws of each word of seq; -1 for punctuation
-	var buf []string
+func (r *Recognizer) modelSpans(ws []word, sc *tagScratch) []span {
+	seq, at, buf := sc.seq[:0], sc.at[:0], sc.buf[:0]
 	var out []span
 	flush := func() {
 		if len(seq) == 0 {
 			return
 		}
-		tags := r.m.tagWords(r.g, seq, &sc)
-		for _, sp := range tagSpans(tags, sc.spans[:0]) {
+		tags := r.m.tagWords(r.g, seq, sc)
+		sc.spans = tagSpans(tags, sc.spans[:0])
+		for _, sp := range sc.spans {
 			// a span that runs over punctuation keeps its part before it
 			i, j := sp.i, sp.i
 			for j < sp.j && at[j] >= 0 {
@@ -727,6 +808,7 @@ func (r *Recognizer) modelSpans(ws []word) []span {
 				out = append(out, r.g.finish(ws, span{i: at[i], j: at[j-1] + 1, typ: sp.typ}))
 			}
 		}
+		clear(seq)
 		seq, at, buf = seq[:0], at[:0], buf[:0]
 	}
 	for k := range ws {
@@ -742,6 +824,7 @@ func (r *Recognizer) modelSpans(ws []word) []span {
 		}
 	}
 	flush()
+	sc.seq, sc.at, sc.buf = seq, at, buf
 	return out
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,6 +110,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"lengths", []Labeled{{Tokens: []string{"a", "b"}, Tags: []string{"O"}}}, TrainOptions{}, "2 tokens and 1 tags"},
 		{"tag", []Labeled{{Tokens: []string{"a"}, Tags: []string{"B-PER"}}}, TrainOptions{}, `unknown tag "B-PER"`},
 		{"bits", []Labeled{{Tokens: []string{"a"}, Tags: []string{"O"}}}, TrainOptions{Bits: 40}, "bucket bits"},
+		{"clusters", []Labeled{{Tokens: []string{"a"}, Tags: []string{"O"}}}, TrainOptions{Features: FeatClusters}, "without clusters"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Train(tt.data, tt.opt)
@@ -127,7 +129,7 @@ func TestDecodeModelBadInput(t *testing.T) {
 		want string
 	}{
 		{"empty", nil, "bad header"},
-		{"header", []byte("khabar-ner\x02"), "bad header"},
+		{"header", []byte("khabar-ner\x01"), "bad header"}, // the format before word clusters
 		{"truncated", good[:len(good)/2], "truncated"},
 		{"stray", append(append([]byte{}, good...), 0), "stray bytes"},
 	} {
@@ -148,6 +150,13 @@ func FuzzDecodeModel(f *testing.F) {
 	}
 	f.Add(m.Encode())
 	f.Add([]byte(modelMagic))
+	cl := LearnClusters(slices.Values([]string{"قال محمد علي في بغداد", "قال أحمد حسن في دمشق"}), ClusterOptions{MinCount: 1, Dims: 8, Iter: 2})
+	mc, err := Train([]Labeled{{Tokens: []string{"قال", "محمد", "علي", "في", "بغداد"}, Tags: []string{"O", "B-PERS", "I-PERS", "O", "B-LOC"}}},
+		TrainOptions{Epochs: 1, Bits: 8, Features: FeatClusters | FeatGazetteer, Clusters: cl})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(mc.Encode())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := DecodeModel(data)
 		if err != nil {

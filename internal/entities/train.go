@@ -21,6 +21,8 @@ type TrainOptions struct {
 	Bits     uint32 // log2 of the feature buckets; 0 means 20
 	Features uint32 // Feat* flags
 	Seed     uint64 // the order of sentences in each pass follows from it
+	// Clusters are the word clusters of FeatClusters (see LearnClusters).
+	Clusters *Clusters
 }
 
 // Train learns a tagger from data with the averaged structured perceptron.
@@ -39,6 +41,9 @@ func Train(data []Labeled, opt TrainOptions) (*Model, error) {
 	}
 	if len(data) == 0 {
 		return nil, errors.New("entities: no training sentences")
+	}
+	if opt.Features&FeatClusters != 0 && opt.Clusters.Len() == 0 {
+		return nil, errors.New("entities: cluster features without clusters")
 	}
 	g := base()
 	mask := uint64(1)<<opt.Bits - 1
@@ -65,7 +70,7 @@ func Train(data []Labeled, opt TrainOptions) (*Model, error) {
 			s.gold[i] = t
 		}
 		ws := sentenceWords(g, d.Tokens)
-		ts = g.prepare(ws, opt.Features, ts)
+		ts = g.prepare(ws, opt.Features, opt.Clusters, ts)
 		flat := make([]uint32, 0, len(ts)*48)
 		idx := make([]int, 0, len(ts)+1)
 		for i := range ts {
@@ -115,7 +120,7 @@ func Train(data []Labeled, opt TrainOptions) (*Model, error) {
 				}
 				sc = append(sc, row[:]...)
 			}
-			pred = viterbi(len(s.gold), sc, makeTransTable(tw), pred, back)
+			pred, back = viterbi(len(s.gold), sc, makeTransTable(tw), pred, back)
 			for i, gt := range s.gold {
 				pt := pred[i]
 				if gt != pt {
@@ -165,6 +170,9 @@ func Train(data []Labeled, opt TrainOptions) (*Model, error) {
 		return (n + top/2) / top
 	}
 	m := &Model{bits: opt.Bits, feats: opt.Features, trans: make([]int32, len(tw))}
+	if opt.Features&FeatClusters != 0 {
+		m.cl = opt.Clusters
+	}
 	q := make([]int16, nw/nTags*nRow)
 	for k := 0; k < nw; k += nTags {
 		for t := 1; t < nTags; t++ {

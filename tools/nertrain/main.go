@@ -3,9 +3,10 @@
 //
 //	go run ./tools/nertrain
 //
-// reads ../shared/corpora/anercorp-train/anercorp-train.txt and writes
-// internal/entities/data/ner.bin; the same corpus and options always give
-// the same file, byte for byte.
+// reads ../shared/corpora/anercorp-train/anercorp-train.txt (the tagged
+// sentences) and ../shared/corpora/saudinewsnet/zips (unlabeled news, for
+// the word clusters) and writes internal/entities/data/ner.bin; the same
+// corpora and options always give the same file, byte for byte.
 //
 // With -cv it reports instead the 5-fold cross-validated precision, recall
 // and F1 per entity type of each combination of model features and rules
@@ -16,6 +17,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +27,7 @@ import (
 	"slices"
 	"strings"
 
+	"khabar/internal/corpus"
 	"khabar/internal/entities"
 )
 
@@ -37,7 +40,7 @@ func main() {
 
 // Defaults of the shipped model.
 const (
-	defaultConfig = "mg+s"
+	defaultConfig = "mgc+sd"
 	defaultEpochs = 10
 	defaultBits   = 20
 	defaultSeed   = 1
@@ -53,8 +56,14 @@ func run(args []string, stdout io.Writer) error {
 	epochs := fs.Int("epochs", defaultEpochs, "training passes")
 	bits := fs.Uint("bits", defaultBits, "log2 of the feature buckets")
 	seed := fs.Uint64("seed", defaultSeed, "seed of the training order")
+	modes := fs.String("modes", "", "comma-separated tagging modes (s, f, o as after + in -configs) each scored with the model of each combination, instead of the combination's own")
 	predDir := fs.String("pred", "", "with -cv or -heldout: write each combination's predictions and the gold tags here, for nerscore")
 	limit := fs.Int("limit", 0, "use only the first N sentences (for quick checks)")
+	unlabeled := fs.String("clusters", filepath.Join("..", "shared", "corpora", "saudinewsnet", "zips"), "the unlabeled news corpus (SaudiNewsNet: .zip, .json or .jsonl files, or a folder of them) the word clusters are learned from")
+	cmin := fs.Int("cmin", 0, "least occurrences of a word form to be clustered (0: entities.ClusterOptions's default)")
+	cctx := fs.Int("cctx", 0, "the number of most frequent forms used as contexts in clustering (0: the default)")
+	cdims := fs.Int("cdims", 0, "dimensions of the projected context vectors in clustering (0: the default)")
+	clusterCache := fs.String("clustercache", "", "keep the learned word clusters in this file and read them from it when it exists (to save time between runs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,6 +75,27 @@ func run(args []string, stdout io.Writer) error {
 		data = data[:*limit]
 	}
 	opt := entities.TrainOptions{Epochs: *epochs, Bits: uint32(*bits), Seed: *seed}
+	// the word clusters, learned when a combination asks for them
+	needClusters := false
+	for _, c := range strings.Split(*configs, ",") {
+		if cfg, err := parseConfig(strings.TrimSpace(c)); err == nil && cfg.features&entities.FeatClusters != 0 {
+			needClusters = true
+		}
+	}
+	if !*cv && !*heldout {
+		cfg, err := parseConfig(defaultConfig)
+		if err != nil {
+			return err
+		}
+		needClusters = cfg.features&entities.FeatClusters != 0
+	}
+	if needClusters {
+		cl, err := clusters(*unlabeled, *clusterCache, entities.ClusterOptions{MinCount: *cmin, Contexts: *cctx, Dims: *cdims}, stdout)
+		if err != nil {
+			return err
+		}
+		opt.Clusters = cl
+	}
 	if *cv || *heldout {
 		dev, hold := split(data)
 		for _, c := range strings.Split(*configs, ",") {
@@ -73,12 +103,29 @@ func run(args []string, stdout io.Writer) error {
 			if err != nil {
 				return err
 			}
-			var sc score
-			var pred, gold []entities.Labeled
+			// the variants scored with the model of cfg: its own mode, or
+			// those of -modes
+			var vs []variant
+			feat, _, _ := strings.Cut(strings.TrimSpace(c), "+")
+			ms := []string{strings.TrimSpace(c)}
+			if *modes != "" && cfg.mode&entities.ModeModel != 0 {
+				ms = nil
+				for _, m := range strings.Split(*modes, ",") {
+					ms = append(ms, feat+"+"+strings.TrimSpace(m))
+				}
+			}
+			for _, name := range ms {
+				mc, err := parseConfig(name)
+				if err != nil {
+					return err
+				}
+				vs = append(vs, variant{name: name, mode: mc.mode})
+			}
+			var res []result
 			if *cv {
-				sc, pred, gold, err = crossValidate(dev, 5, cfg, opt)
+				res, err = crossValidate(dev, 5, cfg, opt, vs)
 			} else {
-				sc, pred, gold, err = evaluate(dev, hold, cfg, opt)
+				res, err = evaluate(dev, hold, cfg, opt, vs)
 			}
 			if err != nil {
 				return err
@@ -87,14 +134,17 @@ func run(args []string, stdout io.Writer) error {
 			if *heldout {
 				what = "held-out slice"
 			}
-			fmt.Fprintf(stdout, "%s, %s (%d sentences):\n%s\n", what, c, len(gold), sc.table())
-			if *predDir != "" {
-				name := strings.NewReplacer("+", "_").Replace(c)
-				if err := writeCoNLL(filepath.Join(*predDir, name+".pred"), pred); err != nil {
-					return err
-				}
-				if err := writeCoNLL(filepath.Join(*predDir, name+".gold"), gold); err != nil {
-					return err
+			for vi, r := range res {
+				sc, pred, gold := r.sc, r.pred, r.gold
+				fmt.Fprintf(stdout, "%s, %s (%d sentences):\n%s\n", what, vs[vi].name, len(gold), sc.table())
+				if *predDir != "" {
+					name := strings.NewReplacer("+", "_").Replace(vs[vi].name)
+					if err := writeCoNLL(filepath.Join(*predDir, name+".pred"), pred); err != nil {
+						return err
+					}
+					if err := writeCoNLL(filepath.Join(*predDir, name+".gold"), gold); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -138,6 +188,10 @@ func parseConfig(s string) (config, error) {
 			c.features |= entities.FeatGazetteer
 		case 'r':
 			c.features |= entities.FeatRules
+		case 'p':
+			c.features |= entities.FeatPairs
+		case 'c':
+			c.features |= entities.FeatClusters
 		default:
 			return config{}, fmt.Errorf("combination %q: unknown feature set %q", s, r)
 		}
@@ -148,6 +202,10 @@ func parseConfig(s string) (config, error) {
 			c.mode |= entities.ModeSurnames
 		case 'f':
 			c.mode |= entities.ModeRules
+		case 'o':
+			c.mode |= entities.ModeOrgRules
+		case 'd':
+			c.mode |= entities.ModeConsistent
 		default:
 			return config{}, fmt.Errorf("combination %q: unknown mode %q", s, r)
 		}
@@ -161,47 +219,69 @@ func split(data []entities.Labeled) (dev, hold []entities.Labeled) {
 	return data[:n], data[n:]
 }
 
+// variant is one way to tag with a trained model.
+type variant struct {
+	name string
+	mode entities.Mode
+}
+
+// result is the score of one variant, with the predicted and gold tags.
+type result struct {
+	sc         score
+	pred, gold []entities.Labeled
+}
+
 // crossValidate trains on k-1 contiguous folds and tags the k-th, k times.
-func crossValidate(data []entities.Labeled, k int, cfg config, opt entities.TrainOptions) (score, []entities.Labeled, []entities.Labeled, error) {
-	var total score
-	var preds, golds []entities.Labeled
+func crossValidate(data []entities.Labeled, k int, cfg config, opt entities.TrainOptions, vs []variant) ([]result, error) {
+	total := make([]result, len(vs))
 	for f := range k {
 		lo, hi := len(data)*f/k, len(data)*(f+1)/k
 		train := slices.Concat(data[:lo], data[hi:])
-		sc, p, g, err := evaluate(train, data[lo:hi], cfg, opt)
+		res, err := evaluate(train, data[lo:hi], cfg, opt, vs)
 		if err != nil {
-			return score{}, nil, nil, err
+			return nil, err
 		}
-		total.add(sc)
-		preds, golds = append(preds, p...), append(golds, g...)
+		for i, r := range res {
+			total[i].sc.add(r.sc)
+			total[i].pred = append(total[i].pred, r.pred...)
+			total[i].gold = append(total[i].gold, r.gold...)
+		}
 	}
-	return total, preds, golds, nil
+	return total, nil
 }
 
-// evaluate trains on train (unless cfg is rules alone) and scores test.
-func evaluate(train, test []entities.Labeled, cfg config, opt entities.TrainOptions) (score, []entities.Labeled, []entities.Labeled, error) {
-	o := entities.Options{Mode: cfg.mode}
+// evaluate trains on train (unless cfg is rules alone) and scores test,
+// tagging with each variant.
+func evaluate(train, test []entities.Labeled, cfg config, opt entities.TrainOptions, vs []variant) ([]result, error) {
+	var m *entities.Model
 	if cfg.mode&entities.ModeModel != 0 {
 		opt.Features = cfg.features
-		m, err := entities.Train(train, opt)
+		var err error
+		m, err = entities.Train(train, opt)
 		if err != nil {
-			return score{}, nil, nil, err
+			return nil, err
 		}
-		o.Model = m
 	}
-	rec := entities.New(o)
 	toks := make([][]string, len(test))
 	for i, s := range test {
 		toks[i] = s.Tokens
 	}
-	tags := rec.TagCoNLLDocument(toks)
-	var sc score
-	pred := make([]entities.Labeled, len(test))
-	for i, s := range test {
-		sc.count(s.Tags, tags[i])
-		pred[i] = entities.Labeled{Tokens: s.Tokens, Tags: tags[i]}
+	var out []result
+	for _, v := range vs {
+		o := entities.Options{Mode: v.mode}
+		if m != nil {
+			o.Model = m
+		}
+		tags := entities.New(o).TagCoNLLDocument(toks)
+		var sc score
+		pred := make([]entities.Labeled, len(test))
+		for i, s := range test {
+			sc.count(s.Tags, tags[i])
+			pred[i] = entities.Labeled{Tokens: s.Tokens, Tags: tags[i]}
+		}
+		out = append(out, result{sc, pred, test})
 	}
-	return sc, pred, test, nil
+	return out, nil
 }
 
 // readCorpus reads `word TAG` lines, a blank line after each sentence.
@@ -352,4 +432,62 @@ func (s *score) table() string {
 	p, r, f := prf(at, af, an)
 	fmt.Fprintf(&b, "| all | %.3f | %.3f | **%.3f** |\n", p, r, f)
 	return b.String()
+}
+
+// clusters learns the word clusters from the corpus files at path, or
+// reads them from cache when it is set and exists (and writes them there
+// when it does not).
+func clusters(path, cache string, copt entities.ClusterOptions, stdout io.Writer) (*entities.Clusters, error) {
+	if cache != "" {
+		if b, err := os.ReadFile(cache); err == nil {
+			return entities.DecodeClusters(b)
+		}
+	}
+	files, err := corpus.Expand([]string{path})
+	if err != nil {
+		return nil, fmt.Errorf("nertrain: word clusters: %w", err)
+	}
+	var readErr error
+	texts := func(yield func(string) bool) {
+		for _, f := range files {
+			items := make(chan corpus.Item, 64)
+			done := make(chan error, 1)
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				done <- corpus.ReadFile(ctx, f, items)
+				close(items)
+			}()
+			stop := false
+			for it := range items {
+				if stop || it.Err != nil {
+					continue
+				}
+				if !yield(strings.TrimSpace(it.Record.Title) + "\n\n" + strings.TrimSpace(it.Record.Content)) {
+					stop = true
+					cancel()
+				}
+			}
+			cancel()
+			if err := <-done; err != nil && readErr == nil && !stop {
+				readErr = err
+			}
+			if stop {
+				return
+			}
+		}
+	}
+	cl := entities.LearnClusters(texts, copt)
+	if readErr != nil {
+		return nil, fmt.Errorf("nertrain: word clusters: %w", readErr)
+	}
+	if cl.Len() == 0 {
+		return nil, fmt.Errorf("nertrain: word clusters: %s holds no words", path)
+	}
+	fmt.Fprintf(stdout, "learned the clusters of %d word forms from %d files\n", cl.Len(), len(files))
+	if cache != "" {
+		if err := os.WriteFile(cache, cl.Encode(), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return cl, nil
 }
