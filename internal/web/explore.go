@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"khabar/internal/model"
 	"khabar/internal/search"
 	"khabar/internal/store"
 )
@@ -200,8 +201,8 @@ type explorePage struct {
 	// Rows are the series as a table: an interval a row, a count and a
 	// share a query.
 	Rows []exploreRow
-	// AlertID, when the page shows a saved alert's attention.
-	AlertID int64
+	// Alert, when the page shows a saved alert's attention.
+	Alert *model.Alert
 }
 
 type exploreRow struct {
@@ -269,11 +270,18 @@ func (s *Server) renderExplore(w http.ResponseWriter, r *http.Request, p *explor
 	if len(p.Queries) > search.MaxQueries {
 		p.Queries = p.Queries[:search.MaxQueries]
 	}
+	page := "explore"
+	if p.Alert != nil {
+		page = "alert"
+	}
 	if len(qs) == 0 {
-		s.render(w, r, http.StatusOK, "explore", p)
+		s.render(w, r, http.StatusOK, page, p)
 		return
 	}
 	p.Title = strings.Join(qs, " · ") + " - " + p.T.Explore
+	if p.Alert != nil {
+		p.Title = p.Alert.Query + " - " + p.T.AlertPage
+	}
 	for _, q := range qs {
 		if utf8.RuneCountInString(q) > maxQuery {
 			p.Error = p.T.QueryTooLong
@@ -286,19 +294,19 @@ func (s *Server) renderExplore(w http.ResponseWriter, r *http.Request, p *explor
 		p.Error = bad
 	}
 	if p.Error != "" {
-		s.render(w, r, http.StatusBadRequest, "explore", p)
+		s.render(w, r, http.StatusBadRequest, page, p)
 		return
 	}
 	res, err := s.cfg.Explore.Attention(ctx, search.AttentionRequest{Queries: qs, Filter: filter, Location: loc, Interval: p.Interval})
 	var fe *search.FilterError
 	if errors.As(err, &fe) {
 		p.Error = p.T.BadFilter + " (" + fe.Param + ": " + fe.Msg + ")"
-		s.render(w, r, http.StatusBadRequest, "explore", p)
+		s.render(w, r, http.StatusBadRequest, page, p)
 		return
 	}
 	if errors.Is(err, store.ErrInvalid) {
 		p.Error = p.T.InvalidQuery + " (" + err.Error() + ")"
-		s.render(w, r, http.StatusBadRequest, "explore", p)
+		s.render(w, r, http.StatusBadRequest, page, p)
 		return
 	}
 	if err != nil {
@@ -339,5 +347,54 @@ func (s *Server) renderExplore(w http.ResponseWriter, r *http.Request, p *explor
 			p.Rows = append(p.Rows, row)
 		}
 	}
-	s.render(w, r, http.StatusOK, "explore", p)
+	s.render(w, r, http.StatusOK, page, p)
+}
+
+// alertPage answers GET /alerts/{id}: a saved alert is a saved
+// exploration, and its page shows the attention its query gets (under
+// its sources and its one name, when it has one) with the filters of the
+// URL on top. Alerts hold webhook URLs and addresses, and only the admin
+// saves them: the page is the admin's.
+func (s *Server) alertPage(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Explore == nil {
+		s.notFound(w, r)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.notFound(w, r)
+		return
+	}
+	t := s.stringsFor(r)
+	if s.cfg.CheckToken == nil {
+		s.denied(w, r, http.StatusForbidden, t.WritesDisabled)
+		return
+	}
+	se, ok := s.session(r)
+	if !ok {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if !se.admin() {
+		s.denied(w, r, http.StatusForbidden, t.AdminOnly)
+		return
+	}
+	a, err := s.cfg.Store.GetAlert(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("web: alert %d: %w", id, err))
+		return
+	}
+	// The alert's own narrowing joins the URL's filters.
+	q := r.URL.Query()
+	for _, sid := range a.SourceIDs {
+		q.Add("source", strconv.FormatInt(sid, 10))
+	}
+	if len(a.Entities) == 1 && q.Get("entity") == "" {
+		q.Set("entity", a.Entities[0])
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.RawQuery = q.Encode()
+	p := &explorePage{Base: s.newBase(r, ""), Alert: &a}
+	p.Query = a.Query
+	s.renderExplore(w, r2, p, []string{a.Query})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -14,11 +15,17 @@ import (
 	"khabar/internal/search"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
+	"khabar/internal/users"
 )
 
 // explorePortal serves the portal over SQLite with 30 articles over ten
 // days from two outlets with profiles.
 func explorePortal(t *testing.T, explore bool) *Server {
+	s, _ := explorePortalStore(t, explore)
+	return s
+}
+
+func explorePortalStore(t *testing.T, explore bool) (*Server, *sqlite.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir())
@@ -41,6 +48,7 @@ func explorePortal(t *testing.T, explore bool) *Server {
 		}
 	}
 	cfg := Config{Store: st, Search: sd.search(), Now: func() time.Time { return testNow }}
+	withToken(&cfg)
 	if explore {
 		cfg.Explore = sd.search()
 	}
@@ -48,7 +56,56 @@ func explorePortal(t *testing.T, explore bool) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return s, st
+}
+
+// TestAlertPage: a saved alert's page shows the attention its query gets
+// under its sources, to the admin only.
+func TestAlertPage(t *testing.T) {
+	ctx := context.Background()
+	s, st := explorePortalStore(t, true)
+	al := &model.Alert{Query: "النفط", Webhook: "https://hook.example/x"}
+	if err := st.AddAlert(ctx, al); err != nil {
+		t.Fatal(err)
+	}
+	path := "/alerts/" + itoa(al.ID)
+	if w := get(t, s, path); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login?next=") {
+		t.Errorf("%s without a login: %d %v", path, w.Code, w.Header())
+	}
+	hash, err := users.HashPassword("كلمة-سر-طويلة")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddUser(ctx, &model.User{Name: "salma", PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	w := postForm(t, s, "/login", url.Values{"name": {"salma"}, "token": {"كلمة-سر-طويلة"}, "next": {"/"}}, nil)
+	var reader *http.Cookie
+	for _, c := range w.Result().Cookies() {
+		if c.Name == sessionCookie {
+			reader = c
+		}
+	}
+	if reader == nil {
+		t.Fatalf("reader login: %d", w.Code)
+	}
+	if w := get(t, s, path, "Cookie", reader.String()); w.Code != http.StatusForbidden {
+		t.Errorf("%s for a reader: %d, want 403", path, w.Code)
+	}
+	a := login(t, s)
+	body := checkPage(t, get(t, s, path, "Cookie", a.cookie.String()), 200)
+	mustContain(t, body, "تنبيه محفوظ", "https://hook.example/x", `class="attn"`, "<polyline", "عدد النتائج: ٢٠", "/feeds/alerts/"+itoa(al.ID)+".xml")
+	// The URL's filters narrow it further.
+	body = checkPage(t, get(t, s, path+"?source=ahram&interval=week", "Cookie", a.cookie.String()), 200)
+	mustContain(t, body, "عدد النتائج: ١٠")
+	body = checkPage(t, get(t, s, path+"?from=never", "Cookie", a.cookie.String()), 400)
+	mustContain(t, body, `role="alert"`, "from")
+	if w := get(t, s, "/alerts/999", "Cookie", a.cookie.String()); w.Code != 404 {
+		t.Errorf("an alert that does not exist: %d", w.Code)
+	}
+	// The alerts list links to the page.
+	body = checkPage(t, get(t, s, "/alerts", "Cookie", a.cookie.String()), 200)
+	mustContain(t, body, `href="`+path+`"`)
 }
 
 func TestExplorePage(t *testing.T) {
@@ -132,7 +189,7 @@ func explorePageFilled() *explorePage {
 		ByCountry: []store.TermCount{{Term: "SA", Count: 2}}, TopEntities: []store.TermCount{{Term: "e", Count: 1}},
 		TopTags: []store.TermCount{{Term: "t", Count: 1}}}
 	res := &search.AttentionResult{Interval: search.IntervalMonth, Queries: []search.Attention{a, a}}
-	p := &explorePage{Queries: []string{"q", "q", ""}, Result: res, AlertID: 3}
+	p := &explorePage{Queries: []string{"q", "q", ""}, Result: res}
 	p.Chart = newLineChart(res.Queries, true, func(time.Time) string { return "d" }, strconv.Itoa)
 	for _, q := range res.Queries {
 		p.Blocks = append(p.Blocks, exploreBlock{Attention: q, QS: "q=q",

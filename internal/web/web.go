@@ -167,6 +167,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /settings", s.settings)
 	m.HandleFunc("GET /alerts", s.alerts)
 	m.HandleFunc("POST /alerts", s.guard("/alerts", 64<<10, s.addAlert))
+	m.HandleFunc("GET /alerts/{id}", s.alertPage)
 	m.HandleFunc("POST /alerts/{id}/delete", s.guard("/alerts", 16<<10, s.deleteAlert))
 	m.HandleFunc("POST /articles/{id}/read", s.readerGuard("/my", s.setArticleState))
 	m.HandleFunc("POST /articles/{id}/star", s.readerGuard("/my", s.setArticleState))

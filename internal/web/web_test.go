@@ -431,6 +431,8 @@ func TestEveryTemplateExecutes(t *testing.T) {
 			Saved: []model.Alert{{ID: 1, Query: "q", Webhook: "https://h.example", Email: "a@b.example"}}}},
 		"explore": {&explorePage{}, &explorePage{Queries: []string{"a", ""}, Interval: "week", Error: "e"},
 			explorePageFilled()},
+		"alert": {&explorePage{Alert: &model.Alert{ID: 1, Query: "q"}}, &explorePage{Alert: &model.Alert{ID: 1, Query: "q", Webhook: "https://h.example", Email: "a@b.example"}, Error: "e"},
+			func() *explorePage { p := explorePageFilled(); p.Alert = &model.Alert{ID: 1, Query: "q"}; return p }()},
 		"login":    {&loginPage{}, &loginPage{Next: "/sources", Error: "e"}},
 		"denied":   {&deniedPage{Message: "m"}},
 		"notfound": {&errorPage{}},
