@@ -15,6 +15,7 @@ import (
 	"khabar/internal/api"
 	"khabar/internal/arabic"
 	"khabar/internal/extract"
+	"khabar/internal/fever"
 	"khabar/internal/greader"
 	"khabar/internal/outlets"
 	"khabar/internal/ratelimit"
@@ -81,6 +82,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	feverH, err := fever.New(fever.Config{Store: st, Logger: a.log})
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if !ready.Load() {
@@ -113,6 +118,8 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	// ClientLogin tries a password.
 	mux.Handle("/accounts/ClientLogin", limited(a.reg.Instrument("greader", readerH)))
 	mux.Handle("/reader/", a.reg.Instrument("greader", readerH))
+	// The Fever API: every request carries its key, so every one is limited.
+	mux.Handle("/fever/", limited(a.reg.Instrument("fever", feverH)))
 	mux.Handle("/", a.reg.Instrument("web", webH))
 
 	ln, err := net.Listen("tcp", *addr)

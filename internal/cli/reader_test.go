@@ -455,3 +455,172 @@ feedhq-show-special-feeds no
 		t.Errorf("after two read through the API newsboat counts %d unread, the API %d", got, api)
 	}
 }
+
+// TestFeverAPI plays a Fever client against a crawled khabar: the key is
+// md5("name:fever password"), groups are the reader's folders, feeds the
+// sources followed, items the reading list.
+func TestFeverAPI(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testFeverAPI(t, "") })
+	t.Run("postgres", func(t *testing.T) { testFeverAPI(t, postgresURL(t)) })
+}
+
+func testFeverAPI(t *testing.T, db string) {
+	base, feeds := readerServer(t, db)
+	c := &greaderClient{t: t, base: base}
+	_, body := c.do("POST", "/accounts/ClientLogin", url.Values{"Email": {"salma"}, "Passwd": {readerPassword}}, false)
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, "Auth="); ok {
+			c.auth = v
+		}
+	}
+	_, c.token = c.do("GET", "/reader/api/0/token", nil, true)
+	var streams []string
+	for _, f := range feeds {
+		var qa struct {
+			StreamID string `json:"streamId"`
+		}
+		_, body := c.do("POST", "/reader/api/0/subscription/quickadd", url.Values{"quickadd": {f}, "T": {c.token}}, true)
+		json.Unmarshal([]byte(body), &qa)
+		streams = append(streams, qa.StreamID)
+	}
+	c.post("/reader/api/0/subscription/edit", url.Values{"ac": {"edit"}, "s": {streams[3]}, "a": {"user/-/label/اقتصاد"}})
+	econ, _ := strconv.ParseInt(strings.TrimPrefix(streams[3], "feed/"), 10, 64)
+
+	// md5("salma:fever-password"), as a Fever client computes it (coreutils md5sum).
+	const key = "da3e7400a674adb4a5b72d75eea58878"
+	type answer struct {
+		APIVersion   int    `json:"api_version"`
+		Auth         int    `json:"auth"`
+		Error        string `json:"error"`
+		Unread       string `json:"unread_item_ids"`
+		Saved        string `json:"saved_item_ids"`
+		TotalItems   int    `json:"total_items"`
+		LastRefresed int64  `json:"last_refreshed_on_time"`
+		Groups       []struct {
+			ID    int64  `json:"id"`
+			Title string `json:"title"`
+		} `json:"groups"`
+		FeedsGroups []struct {
+			GroupID int64  `json:"group_id"`
+			FeedIDs string `json:"feed_ids"`
+		} `json:"feeds_groups"`
+		Feeds []struct {
+			ID    int64  `json:"id"`
+			Title string `json:"title"`
+			URL   string `json:"url"`
+		} `json:"feeds"`
+		Items []struct {
+			ID      int64  `json:"id"`
+			FeedID  int64  `json:"feed_id"`
+			Title   string `json:"title"`
+			HTML    string `json:"html"`
+			URL     string `json:"url"`
+			IsRead  int    `json:"is_read"`
+			IsSaved int    `json:"is_saved"`
+			Created int64  `json:"created_on_time"`
+		} `json:"items"`
+	}
+	fever := func(query string, form url.Values, wantStatus int) answer {
+		t.Helper()
+		resp, err := http.PostForm(base+"/fever/?api&"+query, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var a answer
+		if err := json.Unmarshal(b, &a); err != nil || resp.StatusCode != wantStatus || a.APIVersion != 3 {
+			t.Fatalf("fever ?api&%s %v: %d %s", query, form, resp.StatusCode, b)
+		}
+		return a
+	}
+	k := url.Values{"api_key": {key}}
+	if a := fever("", url.Values{"api_key": {"00000000000000000000000000000000"}}, 200); a.Auth != 0 {
+		t.Errorf("a wrong key authenticates: %+v", a)
+	}
+	if a := fever("", url.Values{"api_key": {strings.ToUpper(key[:31])}}, 200); a.Auth != 0 {
+		t.Errorf("a short key authenticates")
+	}
+	if a := fever("", k, 200); a.Auth != 1 || a.LastRefresed == 0 {
+		t.Fatalf("the key md5(salma:fever-password) does not authenticate: %+v", a)
+	}
+	a := fever("groups&feeds", k, 200)
+	if len(a.Groups) != 1 || a.Groups[0].Title != "اقتصاد" || len(a.FeedsGroups) != 1 ||
+		a.FeedsGroups[0].GroupID != a.Groups[0].ID || a.FeedsGroups[0].FeedIDs != strconv.FormatInt(econ, 10) {
+		t.Errorf("groups = %+v, feeds_groups = %+v", a.Groups, a.FeedsGroups)
+	}
+	if len(a.Feeds) != len(feeds) {
+		t.Errorf("feeds = %+v", a.Feeds)
+	}
+	group := a.Groups[0].ID
+	unreadIDs := func() []string {
+		t.Helper()
+		a := fever("unread_item_ids", k, 200)
+		if a.Unread == "" {
+			return nil
+		}
+		return strings.Split(a.Unread, ",")
+	}
+	unread := unreadIDs()
+	if len(unread) != wantArticles {
+		t.Fatalf("unread_item_ids: %d ids, want %d", len(unread), wantArticles)
+	}
+	a = fever("items&since_id=0", k, 200)
+	if len(a.Items) != wantArticles || a.TotalItems != wantArticles {
+		t.Fatalf("items since 0: %d items, total %d", len(a.Items), a.TotalItems)
+	}
+	for i, it := range a.Items {
+		if i > 0 && it.ID <= a.Items[i-1].ID {
+			t.Errorf("items since_id are not in ascending id order: %d after %d", it.ID, a.Items[i-1].ID)
+		}
+		if it.Title == "" || it.HTML == "" || it.URL == "" || it.FeedID == 0 || it.IsRead != 0 || it.Created == 0 {
+			t.Errorf("item %+v", it)
+		}
+	}
+	first, last := a.Items[0].ID, a.Items[len(a.Items)-1].ID
+	if a := fever("items&max_id="+strconv.FormatInt(last, 10), k, 200); len(a.Items) != wantArticles-1 || a.Items[0].ID >= last || a.Items[0].ID < a.Items[1].ID {
+		t.Errorf("items below max_id %d: %d items, first %d", last, len(a.Items), a.Items[0].ID)
+	}
+	if a := fever("items&with_ids="+fmt.Sprintf("%d,%d", first, last), k, 200); len(a.Items) != 2 {
+		t.Errorf("items with_ids: %d items", len(a.Items))
+	}
+	if a := fever("items&with_ids=1,x", k, 400); !strings.Contains(a.Error, "with_ids") {
+		t.Errorf("a bad with_ids: %+v", a.Error)
+	}
+
+	id := strconv.FormatInt(first, 10)
+	fever("", url.Values{"api_key": {key}, "mark": {"item"}, "as": {"read"}, "id": {id}}, 200)
+	fever("", url.Values{"api_key": {key}, "mark": {"item"}, "as": {"saved"}, "id": {id}}, 200)
+	if got := unreadIDs(); len(got) != wantArticles-1 || slices.Contains(got, id) {
+		t.Errorf("unread after reading %s: %v", id, got)
+	}
+	if a := fever("saved_item_ids", k, 200); a.Saved != id {
+		t.Errorf("saved_item_ids = %q, want %s", a.Saved, id)
+	}
+	if a := fever("items&with_ids="+id, k, 200); len(a.Items) != 1 || a.Items[0].IsRead != 1 || a.Items[0].IsSaved != 1 {
+		t.Errorf("item %s after read and saved: %+v", id, a.Items)
+	}
+	fever("", url.Values{"api_key": {key}, "mark": {"item"}, "as": {"unsaved"}, "id": {id}}, 200)
+	fever("", url.Values{"api_key": {key}, "mark": {"item"}, "as": {"unread"}, "id": {id}}, 200)
+	if a := fever("saved_item_ids&unread_item_ids", k, 200); a.Saved != "" || len(strings.Split(a.Unread, ",")) != wantArticles {
+		t.Errorf("after unsaved and unread: saved %q, unread %q", a.Saved, a.Unread)
+	}
+	if a := fever("", url.Values{"api_key": {key}, "mark": {"item"}, "as": {"sparkly"}, "id": {id}}, 400); a.Error == "" {
+		t.Error("mark as sparkly was accepted")
+	}
+	before := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
+	fever("", url.Values{"api_key": {key}, "mark": {"group"}, "as": {"read"}, "id": {strconv.FormatInt(group, 10)}, "before": {before}}, 200)
+	if got := unreadIDs(); len(got) != wantArticles-len(genTopics) {
+		t.Errorf("after the economy group read: %d unread, want %d", len(got), wantArticles-len(genTopics))
+	}
+	src0 := strings.TrimPrefix(streams[0], "feed/")
+	fever("", url.Values{"api_key": {key}, "mark": {"feed"}, "as": {"read"}, "id": {src0}, "before": {before}}, 200)
+	n := len(unreadIDs())
+	if n >= wantArticles-len(genTopics) {
+		t.Errorf("marking feed %s read left %d unread", src0, n)
+	}
+	fever("", url.Values{"api_key": {key}, "mark": {"group"}, "as": {"read"}, "id": {"0"}, "before": {before}}, 200)
+	if got := unreadIDs(); len(got) != 0 {
+		t.Errorf("after group 0 (everything) read: %v", got)
+	}
+}
