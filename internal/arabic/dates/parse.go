@@ -988,11 +988,12 @@ func (p *parser) offsetAt(j int, afterName bool) (int, int, bool) {
 		h, m = n/100, n%100
 	case nd <= 2:
 		h = n
-		if p.punct(next, ":") {
-			if mm, nmm, ok := p.num(next + 1); ok && nmm == 2 {
-				m = mm
-				next += 2
-			}
+		// A colon counts only with two digits of minutes after it: in
+		// "+1:0" the "+1" stands alone, and so the rules below for a
+		// bare hour apply (Find's span and Parse must agree on it).
+		if mm, nmm, ok := p.num(next + 1); ok && nmm == 2 && p.punct(next, ":") {
+			m = mm
+			next += 2
 		} else if !afterName && sign < 0 {
 			return 0, j, false
 		} else if !afterName && p.toks[j].s == "+" && nd == 1 {
