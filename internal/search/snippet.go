@@ -82,9 +82,18 @@ func Snippet(an *analysis.Analyzer, text string, q Query, maxRunes int) string {
 }
 
 func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	// Only the first n runes are read: related reading truncates every
+	// candidate it scores, and a candidate may be a megabyte long.
+	i := 0
+	for range n {
+		if i >= len(s) {
+			return s
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	if i >= len(s) {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	return s[:i] + "…"
 }
