@@ -232,17 +232,50 @@ func FuzzQuotes(f *testing.F) {
 	f.Add(ownText)
 	f.Add("وقال: «")
 	f.Add("«»\"\"“”")
+	f.Add("«" + strings.Repeat("قال الوزير «نص» ", 50))
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, q := range Quotes(text, nil) {
 			if !strings.Contains(text, q.Text) || q.Speaker == "" {
 				t.Fatalf("quote %+v not verbatim or without speaker", q)
 			}
 		}
-		arts := []model.Article{{ID: 1, Outlet: "a", Text: text}, {ID: 2, Outlet: "b", Text: text + "\n\n" + wireText}, {ID: 3, Outlet: "c", Text: ownText}}
+	})
+}
+
+// FuzzSummary is apart from FuzzQuotes: summing up three articles costs
+// ten times more than finding quotes, and every input the fuzzer keeps is
+// minimized by running the target again and again.
+func FuzzSummary(f *testing.F) {
+	f.Add(wireText)
+	f.Add(ownText)
+	f.Add("«»\"\"“”")
+	f.Fuzz(func(t *testing.T, text string) {
+		arts := []model.Article{{ID: 1, Outlet: "a", Text: text}, {ID: 2, Outlet: "b", Text: text + "\n\n" + ownText}, {ID: 3, Outlet: "c", Text: ownText}}
 		for _, s := range Summary(arts) {
 			if !strings.Contains(arts[s.ArticleID-1].Text, s.Text) {
 				t.Fatalf("summary sentence %q not verbatim", s.Text)
 			}
 		}
 	})
+}
+
+// BenchmarkQuotesLongParagraph finds quotes in 250 KB paragraphs that used
+// to take minutes: a sentence of 4,000 quotes, quotes after the verb, and
+// marks that never close. Time per op should grow with the text's size,
+// no faster.
+func BenchmarkQuotesLongParagraph(b *testing.B) {
+	ents := []model.Entity{{Name: "الوزير", Type: model.EntityPerson}}
+	for name, unit := range map[string]string{
+		"said-quote": "قال الوزير «نص نص نص في الرياض» ثم ",
+		"quote-said": "\"نص طويل هنا جدا\" قال ",
+		"unclosed":   "« ",
+	} {
+		text := strings.Repeat(unit, 250_000/len(unit))
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				Quotes(text, ents)
+			}
+		})
+	}
 }

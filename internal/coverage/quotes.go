@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -121,7 +122,10 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 		if n < minQuoteWords || startsWithPunct(inner) {
 			continue
 		}
-		start := startOf(sents, sp.open)
+		// The speaker is looked for among the last words before the
+		// quote (see the loop below): a sentence of a thousand quotes is
+		// not read again for each.
+		start := max(startOf(sents, sp.open), runeStart(text, sp.open-maxBefore))
 		before := text[start:sp.open]
 		if isNameContext(before) || followedByColonQuote(text[sp.close:]) {
 			continue
@@ -190,7 +194,7 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 		if speaker == "" {
 			continue
 		}
-		speaker = resolveDefinite(text[:sp.open], resolveRole(text, speaker, ents))
+		speaker = resolveDefinite(text[runeStart(text, sp.open-maxDefinite):sp.open], resolveRole(text, speaker, ents))
 		if isStatement(speaker) {
 			// "وقال البيان": the statement of the last one named as
 			// speaking, when one was named shortly before.
@@ -209,14 +213,15 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 // before offset at that keep accepts (nil: any), and where it was named;
 // -1 when none.
 func lastSpeaker(at int, keep func(string) bool, lists ...[]spoken) (string, int) {
+	// Each list is in text order: the search starts at the last speaker
+	// before at, found by binary search, not at the first of the text.
 	sp, where := "", -1
 	for _, list := range lists {
-		for _, s := range list {
-			if s.at >= at {
+		k := sort.Search(len(list), func(k int) bool { return list[k].at >= at })
+		for k--; k >= 0 && list[k].at > where; k-- {
+			if keep == nil || keep(list[k].speaker) {
+				sp, where = list[k].speaker, list[k].at
 				break
-			}
-			if s.at > where && (keep == nil || keep(s.speaker)) {
-				sp, where = s.speaker, s.at
 			}
 		}
 	}
@@ -239,13 +244,10 @@ func isStatement(speaker string) bool {
 // subject later on ("وأضاف:").
 func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []model.Entity) []spoken {
 	var out []spoken
+	// spans are in text order and do not overlap.
 	inQuote := func(i int) bool {
-		for _, s := range spans {
-			if i >= s.open && i < s.close {
-				return true
-			}
-		}
-		return false
+		k := sort.Search(len(spans), func(k int) bool { return spans[k].close > i })
+		return k < len(spans) && i >= spans[k].open
 	}
 	for _, w := range wordsOf(text) {
 		v := verbForm(w.norm)
@@ -258,7 +260,7 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 			sp = speakerAfter(rest, ents)
 		}
 		if sp == "" {
-			sp = firstPerson(text[startOf(sents, w.start):w.start], ents)
+			sp = firstPerson(text[max(startOf(sents, w.start), runeStart(text, w.start-maxBefore)):w.start], ents)
 		}
 		if sp != "" {
 			out = append(out, spoken{w.start, sp})
@@ -275,6 +277,13 @@ type quoteSpan struct{ open, innerStart, innerEnd, close int }
 // them) and "" marks, outermost only, each within its paragraph.
 func quoteSpans(text string) []quoteSpan {
 	var out []quoteSpan
+	// The closing mark of each « of the line at hand, found in one pass
+	// over the line when its first « is met: searching from every « would
+	// read a long line once per mark.
+	var (
+		closing  map[int]int
+		lineDone = -1
+	)
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		var closers string
@@ -296,20 +305,24 @@ func quoteSpans(text string) []quoteSpan {
 			i += size
 			continue
 		}
-		depth, j, end := 0, i+size, -1
-		for j < len(text) {
+		end := -1
+		if r == '«' {
+			if i >= lineDone {
+				closing, lineDone = matchGuillemets(text, i)
+			}
+			if e, ok := closing[i]; ok {
+				end = e
+			}
+		}
+		// The other marks do not nest: the next closer on the line closes.
+		for j := i + size; r != '«' && j < len(text); {
 			c, cs := utf8.DecodeRuneInString(text[j:])
 			if c == '\n' {
 				break
 			}
-			if r == '«' && c == '«' {
-				depth++
-			} else if strings.ContainsRune(closers, c) {
-				if depth == 0 {
-					end = j
-					break
-				}
-				depth--
+			if strings.ContainsRune(closers, c) {
+				end = j
+				break
 			}
 			j += cs
 		}
@@ -324,16 +337,60 @@ func quoteSpans(text string) []quoteSpan {
 	return out
 }
 
+// matchGuillemets pairs each « from offset i to the end of its line with
+// the » that closes it, nested pairs counted, and returns the pairs and
+// where the line ends.
+func matchGuillemets(text string, i int) (map[int]int, int) {
+	end := strings.IndexByte(text[i:], '\n')
+	if end < 0 {
+		end = len(text)
+	} else {
+		end += i
+	}
+	pairs := map[int]int{}
+	var open []int
+	for j := i; j < end; {
+		c, cs := utf8.DecodeRuneInString(text[j:])
+		switch c {
+		case '«':
+			open = append(open, j)
+		case '»':
+			if n := len(open); n > 0 {
+				pairs[open[n-1]] = j
+				open = open[:n-1]
+			}
+		}
+		j += cs
+	}
+	return pairs, end
+}
+
 // startOf returns the start of the sentence holding offset i.
 func startOf(ss []arabic.Span, i int) int {
-	start := 0
-	for _, s := range ss {
-		if s.Start > i {
-			break
-		}
-		start = s.Start
+	k := sort.Search(len(ss), func(k int) bool { return ss[k].Start > i })
+	if k == 0 {
+		return 0
 	}
-	return start
+	return ss[k-1].Start
+}
+
+// How far before a quote its speaker, and the full form of a definite
+// noun ("المصدر"), are looked for, in bytes: the 30 words the speaker
+// search reads fit in maxBefore.
+const (
+	maxBefore   = 1000
+	maxDefinite = 4000
+)
+
+// runeStart is i, or 0 when negative, moved back to the start of a rune.
+func runeStart(s string, i int) int {
+	if i <= 0 {
+		return 0
+	}
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
 }
 
 type word struct {
