@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"khabar/internal/ingest/bulk"
 	"khabar/internal/model"
 	"khabar/internal/store/sqlite"
 )
@@ -73,9 +74,9 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
-	// Several batches (importBatch), so that the child is killed with some
+	// Several batches (bulk.DefaultSize), so that the child is killed with some
 	// committed and more to come.
-	const n = 3*importBatch + 500
+	const n = 3*bulk.DefaultSize + 500
 	corpus := syntheticCorpus(t, n)
 	data := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")

@@ -80,6 +80,17 @@ func Expand(paths []string) ([]string, error) {
 	return out, nil
 }
 
+// ReadFiles sends the records of each file in turn (ReadFile), and stops
+// at the first file that cannot be read.
+func ReadFiles(ctx context.Context, paths []string, out chan<- Item) error {
+	for _, path := range paths {
+		if err := ReadFile(ctx, path, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ReadFile sends the records of a .jsonl, .json or .zip file to out, and
 // stops early when ctx ends. Files are read as a stream: a record is held
 // in memory while it is decoded, never the whole file.
