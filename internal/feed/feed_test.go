@@ -238,6 +238,9 @@ func TestParseDate(t *testing.T) {
 		{"2026-07-28 09:39:20", utc(2026, 7, 28, 9, 39, 20)},
 		{"2026-07-28", utc(2026, 7, 28, 0, 0, 0)},
 		{"28/07/2026 09:39", utc(2026, 7, 28, 9, 39, 0)},
+		{"Tue Jul 28 09:39:20 +0300 2026", utc(2026, 7, 28, 6, 39, 20)},
+		{"Tue Jul 28 09:39:20 UTC 2026", utc(2026, 7, 28, 9, 39, 20)},
+		{"28 Jul 2026 09:39:20 EST", utc(2026, 7, 28, 14, 39, 20)},
 	}
 	for _, tt := range tests {
 		got, ok := ParseDate(tt.in)
@@ -245,7 +248,9 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q) = %v, %v; want %v", tt.in, got.UTC(), ok, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "yesterday", "32 Jul 2026", "قبل ساعتين"} {
+	// Relative dates, and dates without a year, have no anchor in a feed.
+	for _, bad := range []string{"", "yesterday", "32 Jul 2026", "قبل ساعتين", "منذ 3 ساعات", "أمس", "الجمعة الماضية",
+		"28 Jul", "09:39", "اليوم", "Jul 2026", "1850-01-01"} {
 		if got, ok := ParseDate(bad); ok {
 			t.Errorf("ParseDate(%q) = %v, want failure", bad, got)
 		}

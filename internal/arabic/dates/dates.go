@@ -48,6 +48,12 @@ type Options struct {
 	// Calendar is how unmarked numeric dates are read; the zero value is
 	// Gregorian.
 	Calendar Calendar
+	// Absolute accepts only dates that state their day, month and year
+	// (with their time and zone, if given): no relative expressions
+	// ("منذ ساعتين", "أمس", "الجمعة الماضية"), no bare times, and no dates
+	// without a year, which all need Now. It is for dates written by a
+	// machine for later reading, such as a feed's, whose Now is unknown.
+	Absolute bool
 }
 
 // Precision is the finest unit a parsed expression states.
@@ -161,6 +167,7 @@ type found struct {
 	res        Result
 	weak       bool
 	invalid    bool // a date in form only (31 February): skip it whole
+	full       bool // a calendar date with its day and year stated
 }
 
 func newParser(s string, opts Options) *parser {

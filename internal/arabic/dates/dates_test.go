@@ -283,6 +283,12 @@ func FuzzParse(f *testing.F) {
 		if r.Precision < PrecisionYear || r.Precision > PrecisionSecond || r.HasTime != (r.Precision >= PrecisionHour) {
 			t.Fatalf("Parse(%q): precision %s with HasTime %v", s, r.Precision, r.HasTime)
 		}
+		// An absolute date does not depend on Now.
+		a1, ok1 := Parse(s, Options{Now: devNow, Absolute: true})
+		a2, ok2 := Parse(s, Options{Now: devNow.AddDate(3, 5, 11), Absolute: true})
+		if ok1 != ok2 || !a1.Time.Equal(a2.Time) || ok1 && a1.Precision < PrecisionDay {
+			t.Fatalf("Parse(%q, Absolute) = %v %v (%s) or %v %v with another Now", s, a1.Time, ok1, a1.Precision, a2.Time, ok2)
+		}
 	})
 }
 
@@ -368,6 +374,48 @@ func TestSolarKnownPairs(t *testing.T) {
 		}
 		if y, m, d := daysToSolar(days); y != p.y || m != p.m || d != p.d {
 			t.Errorf("daysToSolar(%s) = %d-%d-%d", p.greg, y, m, d)
+		}
+	}
+}
+
+// TestAbsolute checks Options.Absolute over the development set: it never
+// reads a date differently from Parse, it reads every date that does not
+// depend on Now, and it refuses every one that does (relative
+// expressions, days without a year, bare times and months).
+func TestAbsolute(t *testing.T) {
+	later := devNow.AddDate(1, 3, 17)
+	kept, refused := 0, 0
+	for _, c := range loadDev(t) {
+		abs, aok := Parse(c.input, Options{Now: devNow, Absolute: true})
+		r1, ok1 := Parse(c.input, Options{Now: devNow})
+		r2, ok2 := Parse(c.input, Options{Now: later})
+		anchored := ok1 && ok2 && r1.Time.Equal(r2.Time)
+		switch {
+		case aok && !(ok1 && abs.Time.Equal(r1.Time)):
+			t.Errorf("dev.tsv:%d %q: absolute %v, Parse %v %v", c.line, c.input, abs.Time, r1.Time, ok1)
+		case aok && !anchored:
+			t.Errorf("dev.tsv:%d %q: absolute read %v, which depends on Now", c.line, c.input, abs.Time)
+		case aok && abs.Precision < PrecisionDay:
+			t.Errorf("dev.tsv:%d %q: absolute read %v at %v precision", c.line, c.input, abs.Time, abs.Precision)
+		case aok:
+			kept++
+		case c.kind == "relative" || !ok1:
+			refused++
+		case anchored && r1.Precision >= PrecisionDay && c.kind != "weekday":
+			t.Errorf("dev.tsv:%d %q: absolute refused %v, which does not depend on Now", c.line, c.input, r1.Time)
+		default:
+			refused++
+		}
+	}
+	t.Logf("%d read, %d refused", kept, refused)
+	for _, s := range []string{"منذ ساعتين", "أمس", "الجمعة الماضية", "قبل 3 أيام", "28 يوليو", "05:16 م", "مارس", "اليوم", "yesterday"} {
+		if r, ok := Parse(s, Options{Now: devNow, Absolute: true}); ok {
+			t.Errorf("Parse(%q, Absolute) = %v, want no date", s, r.Time)
+		}
+	}
+	for _, s := range []string{"Tue Jul 28 09:39:20 +0300 2026", "الثلاثاء، 28 يوليو 2026 09:39:20 +0300", "28/07/2026", "2026-07-28T09:39:20Z"} {
+		if r, ok := Parse(s, Options{Now: devNow, Absolute: true}); !ok || r.Time.Year() != 2026 || r.Time.Day() != 28 {
+			t.Errorf("Parse(%q, Absolute) = %v, %v, want 28 July 2026", s, r.Time, ok)
 		}
 	}
 }

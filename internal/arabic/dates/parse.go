@@ -103,6 +103,9 @@ func (p *parser) lookup(table nameTable, i int) (int, int, bool) {
 
 // matchAt recognises the longest expression starting at token i.
 func (p *parser) matchAt(i int) (found, bool) {
+	if p.opts.Absolute {
+		return p.absoluteAt(i)
+	}
 	t := p.toks[i]
 	switch t.kind {
 	case tNum:
@@ -157,6 +160,28 @@ func (p *parser) matchAt(i int) (found, bool) {
 	return found{}, false
 }
 
+// absoluteAt recognises a date that states its day, month and year at
+// token i, after a weekday name or before a time if there is one
+// (Options.Absolute).
+func (p *parser) absoluteAt(i int) (found, bool) {
+	k := i
+	if _, next, ok := p.lookup(weekdays, i); ok && p.toks[i].kind == tWord {
+		k = p.skipSeps(next)
+	}
+	if f, ok := p.dateExpr(i, k); ok && (f.invalid || f.full) {
+		return f, true
+	}
+	if p.isWord(k, "الساعه", "ساعه", "at", "في", "عند") {
+		k++
+	}
+	if f, ok := p.timeFirst(i, k); ok && f.full {
+		return f, true
+	}
+	// A day without a year, a month without a day or a time alone needs
+	// Now: no date here, but one may start inside it ("Jul 28, 2026").
+	return found{}, false
+}
+
 // skipSeps skips commas, dashes and similar marks between parts.
 func (p *parser) skipSeps(k int) int {
 	for n := 0; n < 3 && p.punct(k, ",-|•·;"); n++ {
@@ -182,7 +207,7 @@ func (p *parser) dateExpr(start, k int) (found, bool) {
 		// either: the caller skips the whole expression.
 		return found{start: start, end: next, invalid: true}, true
 	}
-	return found{start: start, end: next, res: res, weak: d.weakDate()}, true
+	return found{start: start, end: next, res: res, weak: d.weakDate(), full: d.hasY && d.hasD}, true
 }
 
 // weakDate: a bare month name is a date only on a date line.
@@ -501,6 +526,18 @@ func (p *parser) monthFirst(k int) (parts, int, bool) {
 		d2.d, d2.hasD = n, true
 		if jj2 := p.year(&d2, jj); d2.hasY {
 			return d2, jj2, true
+		}
+		// "Mon Jan 2 15:04:05 MST 2006": Unix date and C's asctime write
+		// the year after the time and zone.
+		if n2, ok := p.timeAfter(&d2, jj); ok {
+			if loc, n3, ok := p.zoneAt(n2); ok {
+				d2.zone, n2 = loc, n3
+			}
+			if _, nd, ok := p.num(n2); ok && nd == 4 {
+				if n4 := p.year(&d2, n2); d2.hasY {
+					return d2, n4, true
+				}
+			}
 		}
 	}
 	j = p.year(&d, j)
@@ -1033,7 +1070,7 @@ func (p *parser) timeFirst(start, j int) (found, bool) {
 		d.zone = c.zone
 		n = p.tail(&d, n)
 		if res, ok := p.resolve(d); ok {
-			return found{start: start, end: n, res: res}, true
+			return found{start: start, end: n, res: res, full: d.hasY && d.hasD}, true
 		}
 	}
 	if f, ok := p.dayWordAt(start, k2, &c); ok {
