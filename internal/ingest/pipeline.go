@@ -168,9 +168,11 @@ func (p *Pipeline) prepare(ctx context.Context, a *model.Article, stats keywords
 	for _, t := range bodyToks {
 		bodyWords = append(bodyWords, t.Norm)
 	}
-	for _, k := range a.Keywords {
-		extra = append(extra, arabic.Normalize(k))
+	idx.Tags = make([]string, len(a.Keywords))
+	for i, k := range a.Keywords {
+		idx.Tags[i] = store.NormalizeTag(k)
 	}
+	extra = append(extra, idx.Tags...)
 	for _, e := range a.Entities {
 		extra = append(extra, arabic.Normalize(e.Name))
 	}

@@ -93,6 +93,25 @@ type IndexData struct {
 	// Bands are the LSH band keys of the article (dedup and cluster decide
 	// them); Candidates finds articles that share one.
 	Bands []uint64
+	// Tags are the article's keywords in the form tags are matched on
+	// (NormalizeTag), one for each of Article.Keywords in order. The
+	// pipeline computes them once for its own use; a backend stores them
+	// beside the keywords (see TagForms).
+	Tags []string
+}
+
+// TagForms returns the matching forms of keywords: idx.Tags when they
+// are the forms of these keywords, else NormalizeTag of each (an article
+// saved without the pipeline's index data, or with edited keywords).
+func (idx IndexData) TagForms(keywords []string) []string {
+	if len(idx.Tags) == len(keywords) {
+		return idx.Tags
+	}
+	out := make([]string, len(keywords))
+	for i, k := range keywords {
+		out[i] = NormalizeTag(k)
+	}
+	return out
 }
 
 // IsWordRune reports whether r belongs to a word of the full-text index: a

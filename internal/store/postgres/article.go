@@ -290,10 +290,7 @@ func (s *Store) saveArticle(ctx context.Context, tx pgx.Tx, a *model.Article, id
 		}
 	}
 	if len(a.Keywords) > 0 {
-		norms := make([]string, len(a.Keywords))
-		for i, k := range a.Keywords {
-			norms[i] = store.NormalizeTag(k)
-		}
+		norms := idx.TagForms(a.Keywords)
 		queue("keywords", `INSERT INTO article_keywords (article_id, position, keyword, norm)
 			SELECT $1, t.o - 1, t.k, t.n FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(k, n, o)`,
 			id, cleanAll(a.Keywords), cleanAll(norms))

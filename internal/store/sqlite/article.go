@@ -234,8 +234,9 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, buf *saveBuf) error {
 	}
 	bandRows := make([]bandRow, 0, n)
 	for _, r := range buf.rows {
+		tags := r.idx.TagForms(r.keywords)
 		for i, k := range r.keywords {
-			kws.add(r.id, i, k, store.NormalizeTag(k))
+			kws.add(r.id, i, k, tags[i])
 		}
 		for i, e := range r.entities {
 			mentions, err := json.Marshal(e.Mentions)
