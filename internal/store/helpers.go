@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"strconv"
@@ -58,4 +59,55 @@ func DecodeSignature(b []byte) ([]uint64, error) {
 		sig[i] = binary.LittleEndian.Uint64(b[8*i:])
 	}
 	return sig, nil
+}
+
+// ArticleText is an article's id with its stored title and text: what
+// ReindexText makes the search forms from.
+type ArticleText struct {
+	ID          int64
+	Title, Text string
+}
+
+// ReindexPage is how many articles ReindexText rewrites in one
+// transaction.
+const ReindexPage = 500
+
+// Reindex is the walk both backends' ReindexText make: it reads the
+// stored articles by id a page at a time (read returns those after an id,
+// at most limit), makes each one's forms outside any transaction, and
+// hands the page to write. It returns how many articles it rewrote.
+func Reindex(ctx context.Context, read func(ctx context.Context, after int64, limit int) ([]ArticleText, error),
+	forms func(title, text string) IndexData, write func(ctx context.Context, page []ArticleText, idx []IndexData) error) (int, error) {
+	var last int64
+	done := 0
+	for {
+		page, err := read(ctx, last, ReindexPage)
+		if err != nil || len(page) == 0 {
+			return done, err
+		}
+		idx := make([]IndexData, len(page))
+		for i, a := range page {
+			if err := ctx.Err(); err != nil {
+				return done, err
+			}
+			idx[i] = forms(a.Title, a.Text)
+		}
+		if err := write(ctx, page, idx); err != nil {
+			return done, err
+		}
+		done += len(page)
+		last = page[len(page)-1].ID
+	}
+}
+
+// PageLimit checks a listing's limit and offset and gives the limit to
+// use: def when limit is 0. A negative limit or offset is ErrInvalid.
+func PageLimit(limit, offset, def int) (int, error) {
+	if limit < 0 || offset < 0 {
+		return 0, fmt.Errorf("negative limit or offset: %w", ErrInvalid)
+	}
+	if limit == 0 {
+		return def, nil
+	}
+	return limit, nil
 }

@@ -511,12 +511,9 @@ func fillDetails(ctx context.Context, q dbtx, as []*model.Article) error {
 // falling back to Fetched; ties by id, newest first) and the total number
 // matching. Since is inclusive and Until exclusive.
 func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]model.Article, int, error) {
-	if f.Limit < 0 || f.Offset < 0 {
-		return nil, 0, fmt.Errorf("postgres: list articles: negative limit or offset: %w", store.ErrInvalid)
-	}
-	limit := f.Limit
-	if limit == 0 {
-		limit = 50
+	limit, err := store.PageLimit(f.Limit, f.Offset, 50)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: list articles: %w", err)
 	}
 	var (
 		conds []string
@@ -557,7 +554,7 @@ func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]mode
 	var list []*model.Article
 	query := `SELECT ` + articleColumns + ` FROM articles a` + where +
 		` ORDER BY a.sort_time DESC, a.id DESC LIMIT ` + arg(limit) + ` OFFSET ` + arg(f.Offset)
-	err := runQuery(ctx, q, query, func(rows pgx.Rows) error {
+	err = runQuery(ctx, q, query, func(rows pgx.Rows) error {
 		a, err := scanArticle(rows)
 		if err != nil {
 			return err

@@ -218,8 +218,8 @@ func phrase(words []string, weights string) string {
 // match gives no hits and no error. Every match is ranked (the GIN index
 // finds them; ts_rank reads each one's vector).
 func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit, int, error) {
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, 0, fmt.Errorf("postgres: search: negative limit or offset: %w", store.ErrInvalid)
+	if _, err := store.PageLimit(q.Limit, q.Offset, 0); err != nil {
+		return nil, 0, fmt.Errorf("postgres: search: %w", err)
 	}
 	tsq := TSQuery(q.Clauses, q.Any)
 	if tsq == "" {

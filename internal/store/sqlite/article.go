@@ -623,12 +623,9 @@ func (s *Store) fillDetails(ctx context.Context, as []*model.Article) error {
 // falling back to Fetched; ties by id, newest first) and the total number
 // matching. Since is inclusive and Until exclusive.
 func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]model.Article, int, error) {
-	if f.Limit < 0 || f.Offset < 0 {
-		return nil, 0, fmt.Errorf("sqlite: list articles: negative limit or offset: %w", store.ErrInvalid)
-	}
-	limit := f.Limit
-	if limit == 0 {
-		limit = 50
+	limit, err := store.PageLimit(f.Limit, f.Offset, 50)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list articles: %w", err)
 	}
 	var (
 		conds []string
@@ -667,7 +664,7 @@ func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]mode
 		return nil, 0, fmt.Errorf("sqlite: list articles: count: %w", err)
 	}
 	var list []*model.Article
-	err := runQuery(ctx, s.r, `SELECT `+articleColumns+` FROM articles a`+where+
+	err = runQuery(ctx, s.r, `SELECT `+articleColumns+` FROM articles a`+where+
 		` ORDER BY a.sort_time DESC, a.id DESC LIMIT ? OFFSET ?`, func(rows *sql.Rows) error {
 		a, err := scanArticle(rows)
 		if err != nil {

@@ -10,52 +10,33 @@ import (
 
 var _ store.TextIndexer = (*Store)(nil)
 
-// reindexPage is how many articles ReindexText rewrites in one transaction.
-const reindexPage = 500
-
 // ReindexText implements store.TextIndexer: it rewrites the full-text row
 // of every article from forms of its stored title and text.
 func (s *Store) ReindexText(ctx context.Context, forms func(title, text string) store.IndexData) (int, error) {
-	var last int64
-	done := 0
-	for {
-		type row struct {
-			id          int64
-			title, text string
-		}
-		var page []row
+	read := func(ctx context.Context, after int64, limit int) ([]store.ArticleText, error) {
+		var page []store.ArticleText
 		err := runQuery(ctx, s.r, `SELECT id, title, text FROM articles WHERE id > ? ORDER BY id LIMIT ?`,
 			func(rows *sql.Rows) error {
-				var r row
-				if err := rows.Scan(&r.id, &r.title, &r.text); err != nil {
+				var a store.ArticleText
+				if err := rows.Scan(&a.ID, &a.Title, &a.Text); err != nil {
 					return err
 				}
-				page = append(page, r)
+				page = append(page, a)
 				return nil
-			}, last, reindexPage)
-		if err != nil {
-			return done, fmt.Errorf("sqlite: reindex: %w", err)
-		}
-		if len(page) == 0 {
-			return done, nil
-		}
-		// The analysis runs outside the transaction, which holds the
-		// store's only writer.
-		idx := make([]store.IndexData, len(page))
-		for i, r := range page {
-			if err := ctx.Err(); err != nil {
-				return done, fmt.Errorf("sqlite: reindex: %w", err)
-			}
-			idx[i] = forms(r.title, r.text)
-		}
-		err = s.transact(ctx, func(tx *sql.Tx) error {
-			for i, r := range page {
-				if _, err := exec(ctx, tx, s.stmts.deleteFTS, r.id); err != nil {
+			}, after, limit)
+		return page, err
+	}
+	// The forms are made before the transaction, which holds the store's
+	// only writer.
+	write := func(ctx context.Context, page []store.ArticleText, idx []store.IndexData) error {
+		return s.transact(ctx, func(tx *sql.Tx) error {
+			for i, a := range page {
+				if _, err := exec(ctx, tx, s.stmts.deleteFTS, a.ID); err != nil {
 					return err
 				}
 				// An article deleted since the page was read keeps no row.
 				var alive int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE id = ?`, r.id).Scan(&alive); err != nil {
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE id = ?`, a.ID).Scan(&alive); err != nil {
 					return err
 				}
 				if alive == 0 {
@@ -63,16 +44,16 @@ func (s *Store) ReindexText(ctx context.Context, forms func(title, text string) 
 				}
 				x := idx[i]
 				if _, err := tx.ExecContext(ctx, `INSERT INTO articles_fts (rowid, title_terms, title_stems, body_terms, body_stems)
-					VALUES (?, ?, ?, ?, ?)`, r.id, ftsText(x.TitleTerms), ftsText(x.TitleStems), ftsText(x.BodyTerms), ftsText(x.BodyStems)); err != nil {
+					VALUES (?, ?, ?, ?, ?)`, a.ID, ftsText(x.TitleTerms), ftsText(x.TitleStems), ftsText(x.BodyTerms), ftsText(x.BodyStems)); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return done, fmt.Errorf("sqlite: reindex: %w", err)
-		}
-		done += len(page)
-		last = page[len(page)-1].id
 	}
+	n, err := store.Reindex(ctx, read, forms, write)
+	if err != nil {
+		return n, fmt.Errorf("sqlite: reindex: %w", err)
+	}
+	return n, nil
 }

@@ -139,8 +139,8 @@ func hasWordChar(s string) bool {
 // articles, an article whose relevance ranks below the first candidateCap
 // cannot appear, however fresh it is. With filters every match is ranked.
 func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit, int, error) {
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, 0, fmt.Errorf("sqlite: search: negative limit or offset: %w", store.ErrInvalid)
+	if _, err := store.PageLimit(q.Limit, q.Offset, 0); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: search: %w", err)
 	}
 	expr := MatchExpression(q.Clauses, q.Any)
 	if expr == "" {

@@ -80,12 +80,9 @@ func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
 // latest report), each with at most 10 Members, earliest first, and the
 // total number.
 func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.Story, int, error) {
-	if f.Limit < 0 || f.Offset < 0 {
-		return nil, 0, fmt.Errorf("sqlite: list stories: negative limit or offset: %w", store.ErrInvalid)
-	}
-	limit := f.Limit
-	if limit == 0 {
-		limit = 20
+	limit, err := store.PageLimit(f.Limit, f.Offset, 20)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: list stories: %w", err)
 	}
 	var (
 		conds []string
@@ -107,7 +104,7 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 		return nil, 0, fmt.Errorf("sqlite: list stories: count: %w", err)
 	}
 	var out []model.Story
-	err := runQuery(ctx, s.r, `SELECT `+storyColumns+` FROM stories`+where+
+	err = runQuery(ctx, s.r, `SELECT `+storyColumns+` FROM stories`+where+
 		` ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?`, func(rows *sql.Rows) error {
 		st, err := scanStory(rows)
 		if err != nil {
