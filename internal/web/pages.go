@@ -61,6 +61,16 @@ type pageData interface{ base() *Base }
 
 func (b *Base) base() *Base { return b }
 
+// RefList is a list of article references with the page they are shown
+// on, for the "ref-items" template.
+type RefList struct {
+	*Base
+	Items []model.ArticleRef
+}
+
+// Refs pairs refs with the page, for the "ref-items" template.
+func (b *Base) Refs(refs []model.ArticleRef) RefList { return RefList{Base: b, Items: refs} }
+
 // Date formats t as a date ("٢ مارس ٢٠٢٤").
 func (b *Base) Date(t time.Time) string { return FormatDate(t, b.T, b.Digits, b.loc, false) }
 
