@@ -31,6 +31,7 @@ const (
 var backupTables = [...]string{
 	"sources", "stories", "articles", "article_keywords", "article_entities", "lsh_bands",
 	"phrase_df", "alerts", "alert_deliveries", "settings", "learned_names",
+	"users", "user_articles", "user_follows", "user_item_labels",
 }
 
 // Backup writes a consistent snapshot of the whole store to path (which
@@ -152,7 +153,7 @@ func truncate(s string, n int) string {
 // resetSequences moves the id sequences past the largest stored ids, after
 // rows were inserted with their own ids.
 func resetSequences(ctx context.Context, tx pgx.Tx) error {
-	for _, t := range []string{"sources", "stories", "articles", "alerts"} {
+	for _, t := range []string{"sources", "stories", "articles", "alerts", "users"} {
 		if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'),
 			GREATEST((SELECT MAX(id) FROM `+t+`), 1), (SELECT MAX(id) FROM `+t+`) IS NOT NULL)`); err != nil {
 			return fmt.Errorf("sequence of %s: %w", t, err)

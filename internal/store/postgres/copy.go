@@ -134,6 +134,9 @@ func CopyFrom(ctx context.Context, src store.Store, dst *Store, index func(*mode
 		}
 	}
 
+	if err := copyUsers(ctx, src, dst); err != nil {
+		return fmt.Errorf("postgres: copy: %w", err)
+	}
 	if err := copyLearnedNames(ctx, src, dst); err != nil {
 		return fmt.Errorf("postgres: copy: %w", err)
 	}
@@ -227,4 +230,84 @@ func copyLearnedNames(ctx context.Context, src store.Store, dst *Store) error {
 		}
 		return nil
 	})
+}
+
+// usersBatch is how many articles' reading state copyUsers reads at once.
+const usersBatch = 1000
+
+// copyUsers copies the accounts under their ids, with what each follows
+// and its read, starred and labelled articles.
+func copyUsers(ctx context.Context, src store.Store, dst *Store) error {
+	us, err := src.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if err := dst.upsertUser(ctx, u); err != nil {
+			return fmt.Errorf("user %q: %w", u.Name, err)
+		}
+		fs, err := src.ListFollows(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, f := range fs {
+			if err := dst.Follow(ctx, u.ID, f); err != nil {
+				return fmt.Errorf("user %q: %w", u.Name, err)
+			}
+		}
+		var after int64
+		for {
+			ids, err := src.ItemIDs(ctx, store.ItemQuery{UserID: u.ID, Stream: store.Stream{Kind: store.StreamAll}, ByID: true, AfterID: after, Limit: usersBatch})
+			if err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				break
+			}
+			after = ids[len(ids)-1]
+			states, err := src.ItemStates(ctx, u.ID, ids)
+			if err != nil {
+				return err
+			}
+			var read, starred []int64
+			labels := map[string][]int64{}
+			for id, st := range states {
+				if st.Read {
+					read = append(read, id)
+				}
+				if st.Starred {
+					starred = append(starred, id)
+				}
+				for _, l := range st.Labels {
+					labels[l] = append(labels[l], id)
+				}
+			}
+			if err := dst.SetRead(ctx, u.ID, read, true); err != nil {
+				return err
+			}
+			if err := dst.SetStarred(ctx, u.ID, starred, true); err != nil {
+				return err
+			}
+			for l, ids := range labels {
+				if err := dst.SetArticleLabel(ctx, u.ID, ids, l, true); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// upsertUser stores u under its own id.
+func (s *Store) upsertUser(ctx context.Context, u model.User) error {
+	q, done := s.db(ctx)
+	defer done()
+	_, err := q.Exec(ctx, `INSERT INTO users (id, name, password_hash, fever_key, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash,
+			fever_key = excluded.fever_key, created_at = excluded.created_at`,
+		u.ID, clean(u.Name), u.PasswordHash, u.FeverKey, timeArg(u.CreatedAt))
+	if isUniqueViolation(err) {
+		return fmt.Errorf("name stored under another id: %w", store.ErrConflict)
+	}
+	return err
 }

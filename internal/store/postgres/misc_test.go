@@ -336,6 +336,27 @@ func TestCopyFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A reader with follows, read, starred and labelled articles.
+	reader := &model.User{Name: "salma", PasswordHash: "$argon2id$h", FeverKey: "abc"}
+	if err := src.AddUser(ctx, reader); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Follow(ctx, reader.ID, model.Follow{Kind: model.FollowSource, SourceID: so.ID, Label: "أخبار"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Follow(ctx, reader.ID, model.Follow{Kind: model.FollowName, Term: "لبنان"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.SetRead(ctx, reader.ID, []int64{arts[1].ID, arts[2].ID}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.SetStarred(ctx, reader.ID, []int64{arts[2].ID}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.SetArticleLabel(ctx, reader.ID, []int64{arts[449].ID}, "لاحقا", true); err != nil {
+		t.Fatal(err)
+	}
+
 	for run := range 2 { // the second run is a no-op
 		last := 0
 		if err := CopyFrom(ctx, src, dst, index, func(n int) { last = n }); err != nil {
@@ -392,6 +413,16 @@ func TestCopyFrom(t *testing.T) {
 	}
 	if got, ok, err := dst.GetRelated(ctx, arts[1].ID); err != nil || ok {
 		t.Errorf("related reading never computed copied as %+v, %v, %v", got, ok, err)
+	}
+	if u, err := dst.GetUserByName(ctx, "salma"); err != nil || u.ID != reader.ID || u.PasswordHash != reader.PasswordHash || u.FeverKey != "abc" {
+		t.Errorf("user copied as %+v, %v", u, err)
+	}
+	if fs, err := dst.ListFollows(ctx, reader.ID); err != nil || len(fs) != 2 || fs[0].Label != "أخبار" || fs[1].Term != "لبنان" {
+		t.Errorf("follows copied as %+v, %v", fs, err)
+	}
+	if st, err := dst.ItemStates(ctx, reader.ID, []int64{arts[1].ID, arts[2].ID, arts[449].ID}); err != nil ||
+		!st[arts[1].ID].Read || st[arts[1].ID].Starred || !st[arts[2].ID].Starred || !slices.Equal(st[arts[449].ID].Labels, []string{"لاحقا"}) {
+		t.Errorf("reading state copied as %+v, %v", st, err)
 	}
 	if v, err := dst.GetSetting(ctx, "outlets_seeded"); err != nil || v != "yes" {
 		t.Errorf("setting copied: %q, %v", v, err)

@@ -1592,6 +1592,13 @@ func testBackup(t *testing.T, s store.Store, open BackupOpener) {
 	c := ctx(t)
 	a := fullArticle()
 	save(t, s, a, idx("تحالف دولي", "لبنان"))
+	u := &model.User{Name: "reader", PasswordHash: "h"}
+	if err := s.AddUser(c, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetStarred(c, u.ID, []int64{a.ID}, true); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if err := s.Backup(c, path); err != nil {
 		t.Fatal(err)
@@ -1618,6 +1625,9 @@ func testBackup(t *testing.T, s store.Store, open BackupOpener) {
 		ids, _ := search(t, b, store.TextQuery{Clauses: []store.Clause{word("لبنان", "")}})
 		if !slices.Equal(ids, []int64{a.ID}) {
 			t.Errorf("search in the backup: %v", ids)
+		}
+		if starred, err := b.StarredArticleIDs(c); err != nil || !slices.Equal(starred, []int64{a.ID}) {
+			t.Errorf("a reader's starred article in the backup: %v, %v", starred, err)
 		}
 	}
 }
