@@ -281,12 +281,14 @@ func (a *app) crawler(ctx context.Context, st store.Store, manual bool, progress
 			progress(p)
 		}
 	}
-	return ingest.NewCrawler(st, instrumented{a.fetcher(), a.reg}, p, ingest.CrawlConfig{
-		Workers:  a.cfg.Workers,
-		MaxItems: a.cfg.MaxItems,
-		Log:      a.log,
-		Progress: report,
-		Manual:   manual,
+	fc := a.fetcher()
+	return ingest.NewCrawler(st, instrumented{fc, a.reg}, p, ingest.CrawlConfig{
+		Workers:   a.cfg.Workers,
+		MaxItems:  a.cfg.MaxItems,
+		Log:       a.log,
+		Progress:  report,
+		Manual:    manual,
+		HostPause: fc.HostPause,
 	}), nil
 }
 

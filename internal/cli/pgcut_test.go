@@ -29,29 +29,34 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 	defer cancel()
 	const feeds = 60
 	// Each answer after 150 ms: the crawl lasts a few seconds, and the
-	// connections are cut while sources and articles are being saved.
-	f := newFeedFarm(t, feeds, 150*time.Millisecond)
+	// connections are cut while sources and articles are being saved. The
+	// feeds are spread over 10 hosts: a host is crawled by one worker at a
+	// time, so both workers crawl only when there are hosts for both.
+	f := newHostFarm(t, 10, 150*time.Millisecond)
 	// The farm holds its answers until both workers are asking, so that
-	// both crawl; held counts the requests waiting (each worker asks the
-	// one host one request at a time).
+	// both crawl; held counts the requests waiting. A worker asks at most
+	// 3 hosts at once (KHABAR_WORKERS=3), one request at a time each, so
+	// 4 waiting means both are asking.
 	gate := make(chan struct{})
 	var held atomic.Int32
-	farm := f.srv.Config.Handler
-	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		held.Add(1)
-		defer held.Add(-1)
-		select {
-		case <-gate:
-		case <-r.Context().Done():
-			return
-		}
-		farm.ServeHTTP(w, r)
-	})
+	for _, srv := range f.srvs {
+		farm := srv.Config.Handler
+		srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			held.Add(1)
+			defer held.Add(-1)
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+			farm.ServeHTTP(w, r)
+		})
+	}
 	setup := t.TempDir()
 	var opml strings.Builder
 	opml.WriteString(`<?xml version="1.0"?><opml version="2.0"><head><title>farm</title></head><body>`)
-	for i := range feeds {
-		fmt.Fprintf(&opml, `<outline type="rss" text="f%d" xmlUrl="%s/feed/%d.xml"/>`, i, f.srv.URL, i)
+	for i, u := range f.feeds(feeds) {
+		fmt.Fprintf(&opml, `<outline type="rss" text="f%d" xmlUrl="%s"/>`, i, u)
 	}
 	opml.WriteString(`</body></opml>`)
 	file := setup + "/farm.opml"
@@ -130,15 +135,13 @@ func TestWorkersSurviveLostDatabase(t *testing.T) {
 		}
 	}
 	cuts := 0
-	// The second worker starts once the first has claimed its sources
-	// and waits for the farm: a crawl by hand first makes every healthy
-	// source due, holding them for a moment, and a second crawl starting
-	// in that moment finds none due.
+	// The second worker starts once the first has claimed its hosts and
+	// waits for the farm.
 	start(0)
 	if wait("the first worker asking", asking(1)) {
 		start(1)
 	}
-	if waitErr == nil && wait("both workers asking", asking(2)) {
+	if waitErr == nil && wait("both workers asking", asking(4)) {
 		close(gate)
 		for _, at := range []int{feeds / 4, feeds / 2} {
 			if !wait(fmt.Sprintf("%d articles stored", at), stored(at)) {

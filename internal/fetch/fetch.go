@@ -429,6 +429,16 @@ func (c *Client) acquire(ctx context.Context, host string) (release func(), err 
 	}, nil
 }
 
+// HostPause is the least pause host gets between two requests: the
+// per-host delay, or the host's robots.txt Crawl-delay when longer. host is
+// a URL's host with its port, as store.SourceHost gives it.
+func (c *Client) HostPause(host string) time.Duration {
+	hs := c.hostStateFor(host)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return max(c.cfg.PerHostDelay, hs.crawlDelay)
+}
+
 // hostStateFor returns the state of host, creating it.
 func (c *Client) hostStateFor(host string) *hostState {
 	c.mu.Lock()

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
+	"math/rand/v2"
 	"net"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -39,6 +40,14 @@ type CrawlConfig struct {
 	// is polled (conditionally) even before it is due; sources waiting
 	// after a failure or a server's Retry-After still wait.
 	Manual bool
+	// Owner names this crawler in host leases; it must differ between
+	// processes sharing a store. Empty: the machine's name, the process id
+	// and a random number.
+	Owner string
+	// HostPause is the least pause a host gets after a request (the
+	// fetcher's per-host delay or the host's Crawl-delay); a host is handed
+	// to another crawler only after it. Nil: no pause.
+	HostPause func(host string) time.Duration
 }
 
 // Progress is the state of a running crawl.
@@ -66,6 +75,8 @@ type Crawler struct {
 	p   *Pipeline
 	cfg CrawlConfig
 
+	owner string
+
 	mu   sync.Mutex
 	seen map[string]string // item URL → canonical URL stored, so pages are not refetched
 }
@@ -89,7 +100,12 @@ func NewCrawler(st store.Store, fc Fetcher, p *Pipeline, cfg CrawlConfig) *Crawl
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Crawler{st: st, fc: fc, p: p, cfg: cfg, seen: map[string]string{}}
+	owner := cfg.Owner
+	if owner == "" {
+		name, _ := os.Hostname()
+		owner = fmt.Sprintf("%s-%d-%08x", name, os.Getpid(), rand.Uint32())
+	}
+	return &Crawler{st: st, fc: fc, p: p, cfg: cfg, owner: owner, seen: map[string]string{}}
 }
 
 // Polling bounds: a source is polled about as often as it publishes, within these.
@@ -111,71 +127,148 @@ const (
 // RunOnce crawls every source due now, once, and returns when all are done
 // or ctx ends. A failing source is recorded on that source (LastError) and
 // the crawl goes on.
+//
+// Work is claimed by host (store.ClaimHosts): a host is leased to this
+// crawler while it fetches the host's due sources one after another, and
+// handed back after the host's politeness pause, so crawlers sharing a
+// store never fetch from one host at once. Hosts are claimed one per free
+// worker, so that other crawlers take their part of the round.
 func (c *Crawler) RunOnce(ctx context.Context) (Report, error) {
 	var rep Report
+	req := store.HostClaimRequest{Owner: c.owner, Lease: c.cfg.Lease, Manual: c.cfg.Manual}
 	if c.cfg.Manual {
-		// A crawl by hand first makes every healthy source due now (not
-		// those another worker holds, nor those waiting after a failure),
-		// then crawls like the scheduler.
+		// A crawl by hand polls every healthy source not fetched since the
+		// round by hand began, the one another crawler started if it is
+		// still going: a late crawler does not poll again what a peer
+		// polled in this round.
 		now := c.cfg.Now()
-		srcs, err := c.st.ClaimSources(ctx, now, c.cfg.Lease, math.MaxInt32)
+		since, err := c.st.JoinRound(ctx, c.owner, now, now.Add(c.cfg.Lease))
 		if err != nil {
-			return rep, fmt.Errorf("ingest: claim sources: %w", err)
+			return rep, fmt.Errorf("ingest: join the crawl round: %w", err)
 		}
-		for _, s := range srcs {
-			s.NextFetch = now
-			if err := c.st.SaveFetchState(ctx, s); err != nil {
-				return rep, fmt.Errorf("ingest: release source %d: %w", s.ID, err)
-			}
-		}
-	}
-	var prog Progress
-	var mu sync.Mutex
-	jobs := make(chan model.Source)
-	var wg sync.WaitGroup
-	for range c.cfg.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for src := range jobs {
-				r := c.crawlSource(ctx, src)
-				mu.Lock()
-				rep.NewArticles += r.NewArticles
-				rep.Updated += r.Updated
-				rep.NotModified += r.NotModified
-				rep.Errors += r.Errors
-				prog.SourcesDone++
-				prog.NewArticles = rep.NewArticles
-				prog.Errors = rep.Errors
-				prog.Current = src.URL
-				prog.CurrentFailed = r.Errors > 0
-				if c.cfg.Progress != nil {
-					c.cfg.Progress(prog)
-				}
-				mu.Unlock()
+		req.Since = since
+		defer func() {
+			if err := c.st.LeaveRound(context.WithoutCancel(ctx), c.owner); err != nil {
+				c.cfg.Log.Warn("leave the crawl round", "err", err)
 			}
 		}()
 	}
-	// Sources are claimed a few at a time, as workers are free, so that
-	// other processes sharing the store take their part of the round.
+	var (
+		prog Progress
+		mu   sync.Mutex
+		held = map[string]bool{} // hosts leased to this crawler now
+	)
+	// Leases are renewed while held, so a long host outlives its first
+	// lease; a crawler that dies stops renewing, and its hosts and sources
+	// go to another within the lease.
+	beatCtx, stopBeat := context.WithCancel(ctx)
+	beatDone := make(chan struct{})
+	go func() {
+		defer close(beatDone)
+		t := time.NewTicker(max(c.cfg.Lease/3, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-beatCtx.Done():
+				return
+			case <-t.C:
+			}
+			mu.Lock()
+			hosts := make([]string, 0, len(held))
+			for h := range held {
+				hosts = append(hosts, h)
+			}
+			mu.Unlock()
+			until := c.cfg.Now().Add(c.cfg.Lease)
+			if err := c.st.RenewHosts(beatCtx, c.owner, hosts, until); err != nil && beatCtx.Err() == nil {
+				c.cfg.Log.Warn("renew host leases", "err", err)
+			}
+			if c.cfg.Manual {
+				if _, err := c.st.JoinRound(beatCtx, c.owner, c.cfg.Now(), until); err != nil && beatCtx.Err() == nil {
+					c.cfg.Log.Warn("renew the crawl round", "err", err)
+				}
+			}
+		}
+	}()
+	jobs := make(chan store.HostClaim, c.cfg.Workers)
+	finished := make(chan struct{}, c.cfg.Workers)
+	var wg sync.WaitGroup
+	for range c.cfg.Workers {
+		wg.Go(func() {
+			for hc := range jobs {
+				for _, src := range hc.Sources {
+					if ctx.Err() != nil {
+						break
+					}
+					r := c.crawlSource(ctx, src)
+					mu.Lock()
+					rep.NewArticles += r.NewArticles
+					rep.Updated += r.Updated
+					rep.NotModified += r.NotModified
+					rep.Errors += r.Errors
+					prog.SourcesDone++
+					prog.NewArticles = rep.NewArticles
+					prog.Errors = rep.Errors
+					prog.Current = src.URL
+					prog.CurrentFailed = r.Errors > 0
+					if c.cfg.Progress != nil {
+						c.cfg.Progress(prog)
+					}
+					mu.Unlock()
+				}
+				c.releaseHost(ctx, hc.Host)
+				mu.Lock()
+				delete(held, hc.Host)
+				mu.Unlock()
+				finished <- struct{}{}
+			}
+		})
+	}
 	var claimErr error
+	free := c.cfg.Workers
 claiming:
 	for ctx.Err() == nil {
-		srcs, err := c.st.ClaimDueSources(ctx, c.cfg.Now(), c.cfg.Lease, c.cfg.Workers)
-		if err != nil {
-			claimErr = fmt.Errorf("ingest: claim due sources: %w", err)
-			break
-		}
-		if len(srcs) == 0 {
-			break
-		}
-		mu.Lock()
-		rep.Sources += len(srcs)
-		prog.SourcesTotal += len(srcs)
-		mu.Unlock()
-		for _, s := range srcs {
+		for drained := false; !drained; {
 			select {
-			case jobs <- s:
+			case <-finished:
+				free++
+			default:
+				drained = true
+			}
+		}
+		if free == 0 {
+			select {
+			case <-finished:
+				free++
+			case <-ctx.Done():
+				break claiming
+			}
+		}
+		req.Now = c.cfg.Now()
+		req.MaxHosts = free
+		claims, err := c.st.ClaimHosts(ctx, req)
+		if err != nil {
+			claimErr = fmt.Errorf("ingest: claim hosts: %w", err)
+			break
+		}
+		for _, hc := range claims {
+			mu.Lock()
+			held[hc.Host] = true
+			rep.Sources += len(hc.Sources)
+			prog.SourcesTotal += len(hc.Sources)
+			mu.Unlock()
+			free--
+			jobs <- hc
+		}
+		if len(claims) == 0 {
+			if free == c.cfg.Workers {
+				break // nothing in flight, nothing left to claim
+			}
+			// Look again when a host is done: its sources may be due
+			// again, or a peer's hosts free.
+			select {
+			case <-finished:
+				free++
 			case <-ctx.Done():
 				break claiming
 			}
@@ -183,10 +276,24 @@ claiming:
 	}
 	close(jobs)
 	wg.Wait()
+	stopBeat()
+	<-beatDone
 	if claimErr != nil {
 		return rep, claimErr
 	}
 	return rep, ctx.Err()
+}
+
+// releaseHost hands host back, free for others after its politeness
+// pause from now (the end of this crawler's last request to it).
+func (c *Crawler) releaseHost(ctx context.Context, host string) {
+	var pause time.Duration
+	if c.cfg.HostPause != nil {
+		pause = c.cfg.HostPause(host)
+	}
+	if err := c.st.ReleaseHost(context.WithoutCancel(ctx), c.owner, host, c.cfg.Now().Add(pause)); err != nil {
+		c.cfg.Log.Warn("release host", "host", host, "err", err)
+	}
 }
 
 // crawlSource fetches one feed and its new items, then writes the source's

@@ -11,7 +11,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 	"unicode"
 
@@ -72,6 +74,66 @@ type Sources interface {
 	// LastFetched, LastError, NextFetch, ErrorCount, Interval) and, when not
 	// empty, its Title, SiteURL and Language.
 	SaveFetchState(ctx context.Context, s model.Source) error
+
+	// ClaimHosts shares the crawl between workers (khabar processes) by
+	// host: it leases to req.Owner up to req.MaxHosts hosts (SourceHost of
+	// a source's URL) that have due sources and no live lease (the owner's
+	// own included: a host is worked by one crawl at a time), and claims all their due sources, earliest first, moving each
+	// one's NextFetch to the lease's end. A host stays with its owner until
+	// the lease ends or the owner releases it, so two workers never fetch
+	// from one host at once. With req.Manual (khabar crawl), a healthy
+	// source (ErrorCount == 0) last fetched before req.Since is due too.
+	ClaimHosts(ctx context.Context, req HostClaimRequest) ([]HostClaim, error)
+	// RenewHosts moves the end of owner's leases on hosts to until; hosts
+	// owner no longer holds are left alone.
+	RenewHosts(ctx context.Context, owner string, hosts []string, until time.Time) error
+	// ReleaseHost ends owner's lease on host at freeAt: no one may take the
+	// host before then (the host's politeness pause after owner's last
+	// request). A host owner does not hold is left alone.
+	ReleaseHost(ctx context.Context, owner, host string, freeAt time.Time) error
+	// JoinRound enters owner into the crawl round by hand under way, or
+	// begins one at now, and returns when the round began: sources fetched
+	// since then are not polled again by the round's workers. owner stays
+	// in the round until LeaveRound or until the round's lease ends
+	// (renewed by calling JoinRound again).
+	JoinRound(ctx context.Context, owner string, now, until time.Time) (time.Time, error)
+	LeaveRound(ctx context.Context, owner string) error
+}
+
+// HostClaimRequest asks ClaimHosts for hosts to crawl.
+type HostClaimRequest struct {
+	Owner    string        // the worker, unique per process
+	Now      time.Time     // sources due at or before Now are claimed
+	Lease    time.Duration // how long the hosts and sources are held
+	MaxHosts int
+	Manual   bool      // a crawl by hand: healthy sources fetched before Since are due
+	Since    time.Time // the start of the round by hand (JoinRound)
+}
+
+// HostClaim is one leased host and its claimed sources.
+type HostClaim struct {
+	Host    string
+	Sources []model.Source
+}
+
+// SourceHost is the host a feed URL is fetched from, as the fetcher paces
+// it: the lower-cased host with its port, if any. A URL that does not
+// parse is its own host.
+func SourceHost(rawURL string) string {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil || u.Host == "" {
+		return strings.ToLower(rawURL)
+	}
+	return strings.ToLower(u.Host)
+}
+
+// SourceIsDue reports whether src is due under req (the contract of
+// ClaimHosts, for the backends that filter in Go).
+func SourceIsDue(src model.Source, req HostClaimRequest) bool {
+	if src.NextFetch.IsZero() || !src.NextFetch.After(req.Now) {
+		return true
+	}
+	return req.Manual && src.ErrorCount == 0 && (src.LastFetched.IsZero() || src.LastFetched.Before(req.Since))
 }
 
 // IndexData is what analysis derived from an article for the store's

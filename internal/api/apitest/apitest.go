@@ -35,6 +35,13 @@ type Store struct {
 	outlets   map[string]model.Outlet
 	storyRev  map[int64]int64 // raised by every save touching the story
 	details   map[int64]storyDetails
+	leases    map[string]hostLease
+	rounds    map[string][2]time.Time // owner → round start, lease end
+}
+
+type hostLease struct {
+	owner string
+	until time.Time
 }
 
 // storyDetails are a story's stored details and the revision they were computed at.
@@ -50,7 +57,7 @@ func NewStore() *Store {
 	return &Store{sources: map[int64]*model.Source{}, articles: map[int64]*model.Article{},
 		alerts: map[int64]*model.Alert{}, delivered: map[[2]int64]bool{}, settings: map[string]string{},
 		outlets: map[string]model.Outlet{}, storyRev: map[int64]int64{}, details: map[int64]storyDetails{},
-		related: map[int64][]store.RelatedLink{}}
+		related: map[int64][]store.RelatedLink{}, leases: map[string]hostLease{}, rounds: map[string][2]time.Time{}}
 }
 
 func (s *Store) id() int64 { s.nextID++; return s.nextID }
@@ -164,6 +171,80 @@ func (s *Store) claim(now time.Time, lease time.Duration, limit int, healthy boo
 		}
 	}
 	return out, nil
+}
+
+// ClaimHosts implements store.Sources.
+func (s *Store) ClaimHosts(_ context.Context, req store.HostClaimRequest) ([]store.HostClaim, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]int64, 0, len(s.sources))
+	for id := range s.sources {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var out []store.HostClaim
+	at := map[string]int{}
+	for _, id := range ids {
+		x := s.sources[id]
+		h := store.SourceHost(x.URL)
+		if l, ok := s.leases[h]; ok && l.until.After(req.Now) || !store.SourceIsDue(*x, req) {
+			continue
+		}
+		i, ok := at[h]
+		if !ok {
+			if len(out) >= req.MaxHosts {
+				continue
+			}
+			i = len(out)
+			at[h] = i
+			out = append(out, store.HostClaim{Host: h})
+			s.leases[h] = hostLease{req.Owner, req.Now.Add(req.Lease)}
+		}
+		x.NextFetch = req.Now.Add(req.Lease)
+		out[i].Sources = append(out[i].Sources, *x)
+	}
+	return out, nil
+}
+
+// RenewHosts implements store.Sources.
+func (s *Store) RenewHosts(_ context.Context, owner string, hosts []string, until time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, h := range hosts {
+		if l, ok := s.leases[h]; ok && l.owner == owner {
+			s.leases[h] = hostLease{owner, until}
+		}
+	}
+	return nil
+}
+
+// ReleaseHost implements store.Sources.
+func (s *Store) ReleaseHost(_ context.Context, owner, host string, freeAt time.Time) error {
+	return s.RenewHosts(context.Background(), owner, []string{host}, freeAt)
+}
+
+// JoinRound implements store.Sources.
+func (s *Store) JoinRound(_ context.Context, owner string, now, until time.Time) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := now
+	for o, r := range s.rounds {
+		if !r[1].After(now) {
+			delete(s.rounds, o)
+		} else if r[0].Before(start) {
+			start = r[0]
+		}
+	}
+	s.rounds[owner] = [2]time.Time{start, until}
+	return start, nil
+}
+
+// LeaveRound implements store.Sources.
+func (s *Store) LeaveRound(_ context.Context, owner string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.rounds, owner)
+	return nil
 }
 
 // SaveFetchState implements store.Sources.

@@ -394,6 +394,8 @@ func TestUpgradeFTSToASCII(t *testing.T) {
 // undoVersion8 are the statements that take a store of version 8 or later
 // back to before migration 0008, for tests that rewind the version.
 var undoVersion8 = []string{
+	"DROP TABLE host_leases", // migration 0011
+	"DROP TABLE crawl_rounds",
 	"DROP TABLE user_item_labels", // migration 0010
 	"DROP TABLE user_follows",
 	"DROP TABLE user_articles",
