@@ -41,7 +41,7 @@ func (s *Store) DocFreq(ctx context.Context, phrases []string) (map[string]int, 
 	q, done := s.db(ctx)
 	defer done()
 	var docs int
-	err := pgx.BeginTxFunc(ctx, beginner{q}, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	read := func(tx pgx.Tx) error {
 		// Exact while the table is small; past articleCountEstimate rows,
 		// the planner's estimate (kept by autovacuum): COUNT(*) reads the
 		// whole table for every new article, and keyword weights need
@@ -66,7 +66,19 @@ func (s *Store) DocFreq(ctx context.Context, phrases []string) (map[string]int, 
 				}
 				return nil
 			}, hs)
-	})
+	}
+	// A read-only transaction: when the server closed the connection it
+	// began on, it is begun again on another, as a single statement is.
+	var err error
+	for attempt := 1; ; attempt++ {
+		for p := range df {
+			df[p] = 0
+		}
+		err = pgx.BeginTxFunc(ctx, beginner{q}, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, read)
+		if !again(ctx, err, attempt) {
+			break
+		}
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("postgres: doc freq: %w", err)
 	}
