@@ -90,20 +90,36 @@ func fixtureScore(t *testing.T, cfg config) (passed, total int, cnnF1 float64) {
 	return passed, total, cnnF1
 }
 
-// TestArabicAblation reports how many fixture checks hold with each
-// addition switched off (EXTRACT_ABLATION=1).
+// TestArabicAblation checks each Arabic addition on the Arabic fixtures:
+// with every addition on, every check holds and the CNN Arabic body F1 is
+// at least 0.95; with one switched off that these fixtures exercise, a
+// check fails or the F1 drops, so none is dead weight here. The other
+// additions are measured on the extraction benchmark (TestBenchmarkScore
+// with EXTRACT_ABLATION=1).
 func TestArabicAblation(t *testing.T) {
-	if os.Getenv("EXTRACT_ABLATION") == "" {
-		t.Skip("set EXTRACT_ABLATION=1 to measure each addition on the Arabic fixtures")
-	}
 	if _, err := os.Stat(filepath.Join("testdata", "cnn-arabic-newspaper4k")); err != nil {
 		t.Skip("fixtures absent")
 	}
 	p, n, f1 := fixtureScore(t, defaultConfig)
 	t.Logf("%-30s checks %d/%d  CNN Arabic F1 %.3f", "khabar extract", p, n, f1)
+	if p != n || f1 < 0.95 {
+		t.Errorf("khabar extract: %d of %d fixture checks hold, CNN Arabic F1 %.3f; want all and at least 0.95", p, n, f1)
+	}
+	// The additions these fixtures exercise.
+	needed := map[string]bool{
+		"without label pruning": true, "without paragraph trimming": true, "without own paragraph text": true,
+		"without visible dates": true, "plain go-trafilatura": true,
+	}
 	extra := []ablation{{"without visible dates", func() config { c := defaultConfig; c.visibleDay = false; return c }()}}
 	for _, v := range append(ablations(), extra...) {
-		p, n, f1 := fixtureScore(t, v.cfg)
-		t.Logf("%-30s checks %d/%d  CNN Arabic F1 %.3f", v.name, p, n, f1)
+		ap, an, af1 := fixtureScore(t, v.cfg)
+		t.Logf("%-30s checks %d/%d  CNN Arabic F1 %.3f", v.name, ap, an, af1)
+		if needed[v.name] && ap >= p && af1 >= f1 {
+			t.Errorf("%s: %d of %d checks hold and CNN Arabic F1 %.3f, no worse than with it (%d, %.3f)", v.name, ap, an, af1, p, f1)
+		}
+		delete(needed, v.name)
+	}
+	for name := range needed {
+		t.Errorf("no ablation %q", name)
 	}
 }
