@@ -62,7 +62,11 @@ func (s *Server) parseFilterForm(ctx context.Context, r *http.Request, t *String
 	}
 	var countries []string
 	for _, o := range outs {
-		ff.Sources = append(ff.Sources, option{o.Key, o.Name()})
+		name := o.Name()
+		if t.Lang == "en" && o.NameEN != "" {
+			name = o.NameEN
+		}
+		ff.Sources = append(ff.Sources, option{o.Key, name})
 		if o.Country != "" && !slices.Contains(countries, o.Country) {
 			countries = append(countries, o.Country)
 		}

@@ -92,6 +92,7 @@ var (
 	timeType     = reflect.TypeFor[time.Time]()
 	stringsType  = reflect.TypeFor[*Strings]()
 	locationType = reflect.TypeFor[*time.Location]()
+	outletsType  = reflect.TypeFor[*outletNames]()
 )
 
 // hashValue writes v into h so that values that differ in any field,
@@ -112,6 +113,15 @@ func hashValue(h *maphash.Hash, v reflect.Value) bool {
 		maphash.WriteComparable(h, off)
 		maphash.WriteComparable(h, len(name))
 		h.WriteString(name)
+		return true
+	case outletsType:
+		// A reading of the outlets' names never changes: its
+		// generation names it.
+		var gen uint64
+		if !v.IsNil() {
+			gen = (*outletNames)(v.UnsafePointer()).gen
+		}
+		maphash.WriteComparable(h, gen)
 		return true
 	case stringsType, locationType:
 		// The interface strings and the server's time zone are fixed

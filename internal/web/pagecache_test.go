@@ -120,6 +120,9 @@ func fill(v reflect.Value, n *int) {
 	case v.Type() == locationType:
 		setAny(v, reflect.ValueOf(time.UTC))
 		return
+	case v.Type() == outletsType:
+		setAny(v, reflect.ValueOf(&outletNames{gen: uint64(*n), en: map[string]string{"عكاظ": "Okaz"}}))
+		return
 	}
 	switch v.Kind() {
 	case reflect.String:
@@ -148,7 +151,7 @@ func fill(v reflect.Value, n *int) {
 // eachLeaf calls fn with every settable scalar reachable from v.
 func eachLeaf(v reflect.Value, path string, fn func(string, reflect.Value)) {
 	switch {
-	case v.Type() == timeType || v.Type() == stringsType || v.Type() == locationType:
+	case v.Type() == timeType || v.Type() == stringsType || v.Type() == locationType || v.Type() == outletsType:
 		fn(path, v)
 		return
 	}
@@ -181,6 +184,11 @@ func change(v reflect.Value) {
 		return
 	case v.Type() == locationType:
 		setAny(v, reflect.ValueOf(time.FixedZone("+03", 3*3600)))
+		return
+	case v.Type() == outletsType:
+		// Another reading of the outlets' names.
+		old := v.Interface().(*outletNames)
+		setAny(v, reflect.ValueOf(&outletNames{gen: old.gen + 1000, en: old.en}))
 		return
 	}
 	switch v.Kind() {

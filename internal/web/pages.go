@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,6 +56,7 @@ type Base struct {
 	JSONLD      template.JS
 	NoIndex     bool // an error page: search engines must not keep it
 	loc         *time.Location
+	outlets     *outletNames // English pages: the outlets' English names
 }
 
 type pageData interface{ base() *Base }
@@ -151,6 +153,9 @@ func (s *Server) newBase(r *http.Request, title string) Base {
 	}
 	b := Base{T: t, Title: title, Path: r.URL.RequestURI(), CSS: s.cssPath, Digits: digits, loc: s.loc,
 		CanLogin: s.cfg.CheckToken != nil, PageURL: s.absURL(r, r.URL.EscapedPath()), Description: t.Tagline}
+	if t.Lang == "en" {
+		b.outlets = s.englishOutletNames(r.Context())
+	}
 	if se, ok := s.session(r); ok {
 		b.LoggedIn, b.Admin, b.CSRF = true, se.admin(), s.sess.csrf(se.value)
 		if !se.admin() {
@@ -164,6 +169,26 @@ func (s *Server) newBase(r *http.Request, title string) Base {
 		}
 	}
 	return b
+}
+
+// OutletLabel is the name an outlet is shown by in the page's language:
+// on English pages its English name, when its profile has one (name is
+// the Arabic name or key it was stored with); else name.
+func (b *Base) OutletLabel(name string) string {
+	return b.outlets.english(name)
+}
+
+// outletRefs is refs with each outlet named as OutletLabel names it (a
+// copy; refs is left as it is).
+func (b *Base) outletRefs(refs []model.ArticleRef) []model.ArticleRef {
+	if b.outlets == nil {
+		return refs
+	}
+	out := slices.Clone(refs)
+	for i := range out {
+		out[i].Source = b.OutletLabel(out[i].Source)
+	}
+	return out
 }
 
 // LoginURL is the login page, coming back to this page after.
@@ -294,7 +319,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			}
 			si := StoryItem{Story: st}
 			if len(st.Members) > 1 {
-				si.Others = st.Members[1:min(len(st.Members), 4)]
+				si.Others = p.outletRefs(st.Members[1:min(len(st.Members), 4)])
 			}
 			p.Stories = append(p.Stories, si)
 			shown[st.ID] = st.Articles
@@ -412,6 +437,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		case st.Articles > 1:
 			p.Story = &st
 			for _, m := range st.Members {
+				m.Source = p.OutletLabel(m.Source)
 				if m.ID != a.ID && len(p.Others) < 5 {
 					p.Others = append(p.Others, m)
 				}
@@ -441,7 +467,7 @@ func storyDescription(st model.Story, t *Strings) string {
 func (p *articlePage) Outlet() string {
 	switch {
 	case p.Article.DisplaySource() != "":
-		return p.Article.DisplaySource()
+		return p.OutletLabel(p.Article.DisplaySource())
 	case p.Article.SiteName != "":
 		return p.Article.SiteName
 	}
@@ -764,8 +790,9 @@ func (s *Server) source(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("web: source %d: %w", id, err))
 		return
 	}
-	title := src.DisplayName()
-	p := &listPage{Base: s.newBase(r, title), Heading: title, Source: &src}
+	p := &listPage{Base: s.newBase(r, ""), Source: &src}
+	title := p.OutletLabel(src.DisplayName())
+	p.Title, p.Heading = title, title
 	p.Kind = p.T.Source
 	p.Follow = s.followButton(r, &p.Base, model.FollowSource, id, "")
 	p.Description = fmt.Sprintf(p.T.DescAbout, title)
@@ -823,7 +850,11 @@ func (s *Server) story(w http.ResponseWriter, r *http.Request) {
 	// What the story is goes on its first page; later pages list versions.
 	if st.Details != nil && pageParam(r) == 1 {
 		p.Details = *st.Details
-		p.Timeline = newTimeline(p.Details.Timeline, p.DateTime, p.T.UpdateLabel)
+		ev := slices.Clone(p.Details.Timeline)
+		for i := range ev {
+			ev[i].Source = p.OutletLabel(ev[i].Source)
+		}
+		p.Timeline = newTimeline(ev, p.DateTime, p.T.UpdateLabel)
 	}
 	p.setFeeds(fmt.Sprintf("/feeds/stories/%d.xml", id))
 	// A story can grow large; its versions are paged like any listing.

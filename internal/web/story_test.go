@@ -106,3 +106,67 @@ func TestOneSided(t *testing.T) {
 		t.Errorf("one-sided feed: %d %s", w.Code, w.Body.String())
 	}
 }
+
+// TestEnglishOutletNames: English pages name each outlet by its English
+// name (story details, timeline, lists, the article page), Arabic pages
+// by its Arabic one.
+func TestEnglishOutletNames(t *testing.T) {
+	st := apitest.NewStore()
+	ctx := context.Background()
+	if err := st.AddOutlets(ctx, []model.Outlet{
+		{Key: "was", NameAR: "وكالة الأنباء السعودية", NameEN: "Saudi Press Agency", Country: "SA", Kind: model.OutletWire},
+		{Key: "okaz", NameAR: "عكاظ", NameEN: "Okaz", Country: "SA", Kind: model.OutletPrivate},
+		{Key: "aawsat", NameAR: "الشرق الأوسط", NameEN: "Asharq Al-Awsat", Country: "GB", Kind: model.OutletPrivate},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	text := "أعلنت الوزارة بدء المرحلة الثانية من المشروع في المنطقة الشرقية اليوم.\n\nوقال المتحدث باسم الوزارة: «سنكمل المشروع قبل نهاية العام الجاري بإذن الله».\n\nوأوضحت الوزارة أن المرحلة تشمل عشرة أحياء في مدينة الدمام."
+	wire := model.Article{URL: "https://spa.example/1", SourceName: "was", Outlet: "was", Title: "بدء المرحلة الثانية", Text: text,
+		Published: testNow, Modified: testNow.Add(3 * time.Hour)}
+	if _, err := st.SaveArticle(ctx, &wire, store.IndexData{}); err != nil {
+		t.Fatal(err)
+	}
+	cp := model.Article{URL: "https://okaz.example/1", SourceName: "okaz", Outlet: "okaz", Title: "بدء المرحلة الثانية", Text: text,
+		Published: testNow.Add(time.Hour), StoryID: wire.StoryID, DuplicateOf: wire.ID}
+	own := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "مشروع الدمام",
+		Text:      "بدأت المرحلة الثانية من مشروع تطوير الأحياء في الدمام وتشمل 10 أحياء بتكلفة 300 مليون ريال.\n\nوتوقع مهندسون أن تنتهي الأعمال في الربع الأول من العام المقبل.",
+		Published: testNow.Add(2 * time.Hour), StoryID: wire.StoryID}
+	for _, a := range []*model.Article{&cp, &own} {
+		if _, err := st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path            string
+		arabic, english []string
+	}{
+		{"/stories/" + strconv.FormatInt(wire.StoryID, 10),
+			[]string{"وكالة الأنباء السعودية", "عكاظ", "الشرق الأوسط"}, []string{"Saudi Press Agency", "Okaz", "Asharq Al-Awsat"}},
+		{"/articles/" + strconv.FormatInt(cp.ID, 10),
+			[]string{"وكالة الأنباء السعودية", "عكاظ", "الشرق الأوسط"}, []string{"Saudi Press Agency", "Okaz", "Asharq Al-Awsat"}},
+		{"/", []string{"عكاظ", "الشرق الأوسط"}, []string{"Okaz", "Asharq Al-Awsat"}},
+	} {
+		w := get(t, s, tc.path+"?lang=en")
+		en := w.Body.String()
+		if w.Code != 200 {
+			t.Fatalf("%s in English: status %d", tc.path, w.Code)
+		}
+		mustContain(t, en, tc.english...)
+		for _, name := range tc.arabic {
+			if strings.Contains(en, name) {
+				t.Errorf("%s in English names the outlet %s in Arabic", tc.path, name)
+			}
+		}
+		ar := checkPage(t, get(t, s, tc.path), 200)
+		mustContain(t, ar, tc.arabic...)
+		for _, name := range tc.english {
+			if strings.Contains(ar, name) {
+				t.Errorf("%s in Arabic names the outlet %s in English", tc.path, name)
+			}
+		}
+	}
+}

@@ -96,6 +96,7 @@ type Server struct {
 	pcache   *pageCache
 	busy     atomic.Int64 // article pages being served, see related.go
 	smonths  sitemapMonths
+	outletEN outletNamesCache
 	// relatedWait is Config.RelatedWait or its default.
 	relatedWait time.Duration
 }
