@@ -289,6 +289,7 @@ const (
 	FollowSource = "source" // a source (feed) khabar polls
 	FollowTag    = "tag"    // a keyword, by its normalized form
 	FollowName   = "name"   // an entity, by its canonical name
+	FollowSearch = "search" // a saved search: an alert the user keeps as theirs
 )
 
 // Follow is something a user follows: a source, a tag or a name. Label
@@ -296,9 +297,11 @@ const (
 type Follow struct {
 	Kind     string
 	SourceID int64  // FollowSource
+	AlertID  int64  // FollowSearch
 	Term     string // FollowTag (normalized) and FollowName
 	Label    string // "" for a source outside any folder
-	// Title is the source's title (filled by listings), or the term.
+	// Title is the source's title or the saved search's query (filled by
+	// listings), or the term.
 	Title     string
 	CreatedAt time.Time
 }

@@ -29,8 +29,10 @@ type Users interface {
 
 	// Follow adds f to what the user follows, or sets its label when it is
 	// followed already. A source follow needs a stored source (ErrNotFound);
-	// a tag or name followed without a label is labelled by its term (a
-	// source without one is in no folder).
+	// a saved search needs a stored alert (ErrNotFound); a tag or name
+	// followed without a label is labelled by its term, a saved search by
+	// its query (a source without one is in no folder). The table keeps a
+	// saved search's alert id in user_follows.source_id.
 	Follow(ctx context.Context, userID int64, f model.Follow) error
 	// Unfollow removes the follow of that kind and source or term; one
 	// that is not there is ErrNotFound.
@@ -82,7 +84,7 @@ type StreamKind int
 
 const (
 	// StreamReadingList: the articles of the sources, tags and names the
-	// user follows.
+	// user follows, and those their saved searches delivered.
 	StreamReadingList StreamKind = iota
 	StreamStarred                // the articles the user starred
 	StreamRead                   // the articles the user read
@@ -137,7 +139,9 @@ func ItemSQL(q ItemQuery, cols string, order bool, timeArg func(time.Time) any) 
 		b.WriteString("(a.source_id IN (SELECT f.source_id FROM user_follows f WHERE f.user_id = ? AND f.kind = 'source'" + lab + ")")
 		b.WriteString(" OR a.id IN (SELECT k.article_id FROM user_follows f JOIN article_keywords k ON k.norm = f.term WHERE f.user_id = ? AND f.kind = 'tag'" + lab + ")")
 		b.WriteString(" OR a.id IN (SELECT e.article_id FROM user_follows f JOIN article_entities e ON e.name = f.term WHERE f.user_id = ? AND f.kind = 'name'" + lab + ")")
-		for range 3 {
+		// A saved search holds what its alert delivered (source_id is the alert's id).
+		b.WriteString(" OR a.id IN (SELECT d.article_id FROM user_follows f JOIN alert_deliveries d ON d.alert_id = f.source_id WHERE f.user_id = ? AND f.kind = 'search'" + lab + ")")
+		for range 4 {
 			args = append(args, q.UserID)
 			if label != nil {
 				args = append(args, *label)

@@ -613,6 +613,8 @@ type searchPage struct {
 	// QS is the query and filters as a URL query, for the explore and
 	// export links.
 	QS string
+	// Follow saves the search as the reader's (a logged-in reader only).
+	Follow *FollowButton
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
@@ -621,6 +623,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	p := &searchPage{Base: s.newBase(r, "")}
 	p.Title = p.T.Search
 	p.Query = q
+	if q != "" {
+		p.Follow = s.followButton(r, &p.Base, model.FollowSearch, 0, q)
+	}
 	if q != "" {
 		p.Description = fmt.Sprintf(p.T.DescSearch, q)
 		p.PageURL = s.absURL(r, "/search?"+url.Values{"q": {q}}.Encode())

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"khabar/internal/alerts"
 	"khabar/internal/model"
 	"khabar/internal/store"
 )
@@ -43,7 +44,7 @@ func (s *Server) followButton(r *http.Request, b *Base, kind string, sourceID in
 		term = store.NormalizeTag(term)
 	}
 	for _, f := range fs {
-		if f.Kind == kind && f.SourceID == sourceID && f.Term == term {
+		if f.Kind == kind && (f.SourceID == sourceID && f.Term == term || kind == model.FollowSearch && f.Title == term) {
 			fb.On = true
 		}
 	}
@@ -145,6 +146,26 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if f.Kind == model.FollowSearch {
+		// A saved search is an alert of the query alone, shared by the
+		// readers who save the same words; following it keeps what it
+		// delivers from now on.
+		id, err := s.savedSearch(r, uid, f.Term, r.PostFormValue("on") == "1")
+		if err != nil {
+			var fe *alerts.FieldError
+			if errors.As(err, &fe) {
+				s.denied(w, r, http.StatusBadRequest, fe.Error())
+				return
+			}
+			s.fail(w, r, fmt.Errorf("web: saved search: %w", err))
+			return
+		}
+		if id == 0 {
+			back(w, r, "/my") // not saved: nothing to undo
+			return
+		}
+		f.Term, f.AlertID = "", id
+	}
 	var err error
 	if r.PostFormValue("on") == "1" {
 		err = s.cfg.Store.Follow(r.Context(), uid, f)
@@ -162,6 +183,43 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back(w, r, "/my")
+}
+
+// savedSearch returns the alert of query alone (no sources, names,
+// webhook or e-mail), made when create is set and none exists; 0 when
+// none exists and create is not set.
+func (s *Server) savedSearch(r *http.Request, uid int64, query string, create bool) (int64, error) {
+	ctx := r.Context()
+	if !create {
+		fs, err := s.cfg.Store.ListFollows(ctx, uid)
+		if err != nil {
+			return 0, err
+		}
+		for _, f := range fs {
+			if f.Kind == model.FollowSearch && f.Title == query {
+				return f.AlertID, nil
+			}
+		}
+		return 0, nil
+	}
+	a, err := alerts.NewAlert(ctx, s.cfg.Store, s.cfg.Search, alerts.Input{Query: query})
+	if err != nil {
+		return 0, err
+	}
+	all, err := s.cfg.Store.ListAlerts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, x := range all {
+		if x.Query == a.Query && len(x.SourceIDs) == 0 && len(x.Entities) == 0 && x.Webhook == "" && x.Email == "" {
+			return x.ID, nil
+		}
+	}
+	a.CreatedAt = s.now()
+	if err := s.cfg.Store.AddAlert(ctx, &a); err != nil {
+		return 0, err
+	}
+	return a.ID, nil
 }
 
 // myPageSize is how many unread articles "my news" shows at once.

@@ -111,6 +111,28 @@ func TestReaderAccount(t *testing.T) {
 	if n, _, _ := st.CountItems(ctx, store.ItemQuery{UserID: u.ID, Unread: true}); n != 0 {
 		t.Errorf("unread after mark all read = %d", n)
 	}
+	// A saved search: an alert of the query alone, followed; its page offers the unfollow.
+	q := "مهرجان التمور"
+	body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape(q), "Cookie", rd.cookie.String()), 200)
+	mustContain(t, body, `<input type="hidden" name="kind" value="search">`)
+	if w := postForm(t, s, "/follow", url.Values{"kind": {"search"}, "term": {q}, "on": {"1"}}, rd); w.Code != http.StatusSeeOther {
+		t.Fatalf("save a search: %d\n%s", w.Code, w.Body)
+	}
+	fs, _ := st.ListFollows(ctx, u.ID)
+	als, _ := st.ListAlerts(ctx)
+	if len(fs) != 2 || fs[1].Kind != model.FollowSearch || fs[1].Title != q || len(als) != 1 || als[0].ID != fs[1].AlertID {
+		t.Errorf("after saving a search: follows %+v, alerts %+v", fs, als)
+	}
+	body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape(q), "Cookie", rd.cookie.String()), 200)
+	mustContain(t, body, "ألغِ المتابعة")
+	body = checkPage(t, get(t, s, "/my", "Cookie", rd.cookie.String()), 200)
+	mustContain(t, body, `/feeds/alerts/`+itoa(als[0].ID)+`.xml`)
+	if w := postForm(t, s, "/follow", url.Values{"kind": {"search"}, "term": {q}, "on": {"0"}}, rd); w.Code != http.StatusSeeOther {
+		t.Fatalf("unsave a search: %d\n%s", w.Code, w.Body)
+	}
+	if fs, _ := st.ListFollows(ctx, u.ID); len(fs) != 1 {
+		t.Errorf("after unsaving: %+v", fs)
+	}
 	// Without the CSRF token, nothing changes.
 	checkPage(t, postForm(t, s, "/articles/"+itoa(arts[2].ID)+"/read", url.Values{"on": {"0"}, "csrf": {"forged"}}, rd), 403)
 	// The admin logs in with the token, without a name, and has no reading state.

@@ -150,6 +150,11 @@ func followKey(f model.Follow) (kind string, sourceID int64, term string, err er
 			return "", 0, "", fmt.Errorf("follow a source: no source id: %w", store.ErrInvalid)
 		}
 		return f.Kind, f.SourceID, "", nil
+	case model.FollowSearch:
+		if f.AlertID <= 0 {
+			return "", 0, "", fmt.Errorf("follow a saved search: no alert id: %w", store.ErrInvalid)
+		}
+		return f.Kind, f.AlertID, "", nil
 	case model.FollowTag:
 		t := clean(store.NormalizeTag(f.Term))
 		if t == "" {
@@ -171,7 +176,7 @@ func (s *Store) Follow(ctx context.Context, userID int64, f model.Follow) error 
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
-	if kind != model.FollowSource && f.Label == "" {
+	if (kind == model.FollowTag || kind == model.FollowName) && f.Label == "" {
 		f.Label = term
 	}
 	err = s.transact(ctx, func(tx pgx.Tx) error {
@@ -182,6 +187,15 @@ func (s *Store) Follow(ctx context.Context, userID int64, f model.Follow) error 
 			}
 			if !ok {
 				return fmt.Errorf("source %d: %w", src, store.ErrNotFound)
+			}
+		}
+		if kind == model.FollowSearch {
+			var query string
+			if err := tx.QueryRow(ctx, `SELECT query FROM alerts WHERE id = $1`, src).Scan(&query); err != nil {
+				return fmt.Errorf("alert %d: %w", src, notFound(err))
+			}
+			if f.Label == "" {
+				f.Label = clean(query)
 			}
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO user_follows (user_id, kind, source_id, term, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -213,9 +227,10 @@ func (s *Store) ListFollows(ctx context.Context, userID int64) ([]model.Follow, 
 	q, done := s.db(ctx)
 	defer done()
 	var out []model.Follow
-	err := runQuery(ctx, q, `SELECT f.kind, f.source_id, f.term, f.label, f.created_at, COALESCE(NULLIF(s.title, ''), s.url, f.term)
+	err := runQuery(ctx, q, `SELECT f.kind, f.source_id, f.term, f.label, f.created_at, COALESCE(NULLIF(s.title, ''), s.url, al.query, f.term)
 		FROM user_follows f LEFT JOIN sources s ON f.kind = 'source' AND s.id = f.source_id
-		WHERE f.user_id = $1 AND (f.kind <> 'source' OR s.id IS NOT NULL)
+		LEFT JOIN alerts al ON f.kind = 'search' AND al.id = f.source_id
+		WHERE f.user_id = $1 AND (f.kind <> 'source' OR s.id IS NOT NULL) AND (f.kind <> 'search' OR al.id IS NOT NULL)
 		ORDER BY f.kind <> 'source', f.source_id, f.term COLLATE "C", f.kind`, func(rows pgx.Rows) error {
 		var (
 			f       model.Follow
@@ -225,6 +240,9 @@ func (s *Store) ListFollows(ctx context.Context, userID int64) ([]model.Follow, 
 			return err
 		}
 		f.CreatedAt = timeVal(created)
+		if f.Kind == model.FollowSearch {
+			f.AlertID, f.SourceID = f.SourceID, 0
+		}
 		out = append(out, f)
 		return nil
 	}, userID)

@@ -135,6 +135,11 @@ func followKey(f model.Follow) (kind string, sourceID int64, term string, err er
 			return "", 0, "", fmt.Errorf("follow a source: no source id: %w", store.ErrInvalid)
 		}
 		return f.Kind, f.SourceID, "", nil
+	case model.FollowSearch:
+		if f.AlertID <= 0 {
+			return "", 0, "", fmt.Errorf("follow a saved search: no alert id: %w", store.ErrInvalid)
+		}
+		return f.Kind, f.AlertID, "", nil
 	case model.FollowTag:
 		t := store.NormalizeTag(f.Term)
 		if t == "" {
@@ -156,7 +161,7 @@ func (s *Store) Follow(ctx context.Context, userID int64, f model.Follow) error 
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
-	if kind != model.FollowSource && f.Label == "" {
+	if (kind == model.FollowTag || kind == model.FollowName) && f.Label == "" {
 		f.Label = term
 	}
 	err = s.transact(ctx, func(tx *sql.Tx) error {
@@ -167,6 +172,15 @@ func (s *Store) Follow(ctx context.Context, userID int64, f model.Follow) error 
 			}
 			if !ok {
 				return fmt.Errorf("source %d: %w", src, store.ErrNotFound)
+			}
+		}
+		if kind == model.FollowSearch {
+			var query string
+			if err := tx.QueryRowContext(ctx, `SELECT query FROM alerts WHERE id = ?`, src).Scan(&query); err != nil {
+				return fmt.Errorf("alert %d: %w", src, notFound(err))
+			}
+			if f.Label == "" {
+				f.Label = query
 			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO user_follows (user_id, kind, source_id, term, label, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -196,9 +210,10 @@ func (s *Store) Unfollow(ctx context.Context, userID int64, f model.Follow) erro
 // ListFollows returns the user's follows.
 func (s *Store) ListFollows(ctx context.Context, userID int64) ([]model.Follow, error) {
 	var out []model.Follow
-	err := runQuery(ctx, s.r, `SELECT f.kind, f.source_id, f.term, f.label, f.created_at, COALESCE(NULLIF(s.title, ''), s.url, f.term)
+	err := runQuery(ctx, s.r, `SELECT f.kind, f.source_id, f.term, f.label, f.created_at, COALESCE(NULLIF(s.title, ''), s.url, al.query, f.term)
 		FROM user_follows f LEFT JOIN sources s ON f.kind = 'source' AND s.id = f.source_id
-		WHERE f.user_id = ? AND (f.kind <> 'source' OR s.id IS NOT NULL)
+		LEFT JOIN alerts al ON f.kind = 'search' AND al.id = f.source_id
+		WHERE f.user_id = ? AND (f.kind <> 'source' OR s.id IS NOT NULL) AND (f.kind <> 'search' OR al.id IS NOT NULL)
 		ORDER BY f.kind <> 'source', f.source_id, f.term, f.kind`, func(rows *sql.Rows) error {
 		var (
 			f       model.Follow
@@ -208,6 +223,9 @@ func (s *Store) ListFollows(ctx context.Context, userID int64) ([]model.Follow, 
 			return err
 		}
 		f.CreatedAt = timeVal(created)
+		if f.Kind == model.FollowSearch {
+			f.AlertID, f.SourceID = f.SourceID, 0
+		}
 		out = append(out, f)
 		return nil
 	}, userID)

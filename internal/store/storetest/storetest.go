@@ -102,6 +102,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"StoryDetails", testStoryDetails},
 		{"Users", testUsers},
 		{"ReadingState", testReadingState},
+		{"SavedSearch", testSavedSearch},
 		{"Backup", func(t *testing.T, s store.Store) { testBackup(t, s, cfg.openBackup) }},
 	}
 	for _, tc := range tests {

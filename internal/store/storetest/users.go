@@ -233,3 +233,48 @@ func testReadingState(t *testing.T, s store.Store) {
 		t.Errorf("StarredArticleIDs after the user is deleted = %v, %v", ids, err)
 	}
 }
+
+// testSavedSearch: a saved search (a followed alert) brings what the alert
+// delivered into the reading list, under a label of its query.
+func testSavedSearch(t *testing.T, s store.Store) {
+	c := ctx(t)
+	u := &model.User{Name: "reader", PasswordHash: "h"}
+	if err := s.AddUser(c, u); err != nil {
+		t.Fatal(err)
+	}
+	a := article("https://x.example/saved", "خبر", day(1))
+	save(t, s, a, idx("خبر", "نص"))
+	b := article("https://x.example/other", "خبر آخر", day(2))
+	save(t, s, b, idx("خبر", "نص"))
+	al := &model.Alert{Query: "تمور"}
+	if err := s.AddAlert(c, al); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordDelivery(c, al.ID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Follow(c, u.ID, model.Follow{Kind: model.FollowSearch, AlertID: al.ID + 100}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Follow(unknown alert) = %v, want ErrNotFound", err)
+	}
+	if err := s.Follow(c, u.ID, model.Follow{Kind: model.FollowSearch, AlertID: al.ID}); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := s.ListFollows(c, u.ID)
+	if err != nil || len(fs) != 1 || fs[0].Kind != model.FollowSearch || fs[0].AlertID != al.ID || fs[0].Label != "تمور" || fs[0].Title != "تمور" {
+		t.Fatalf("ListFollows = %+v, %v", fs, err)
+	}
+	ids, err := s.ItemIDs(c, store.ItemQuery{UserID: u.ID})
+	if err != nil || !reflect.DeepEqual(ids, []int64{a.ID}) {
+		t.Errorf("reading list of a saved search = %v, %v; want [%d]", ids, err, a.ID)
+	}
+	ids, err = s.ItemIDs(c, store.ItemQuery{UserID: u.ID, Stream: store.Stream{Kind: store.StreamLabel, Label: "تمور"}})
+	if err != nil || !reflect.DeepEqual(ids, []int64{a.ID}) {
+		t.Errorf("the saved search's label = %v, %v", ids, err)
+	}
+	if err := s.DeleteAlert(c, al.ID); err != nil {
+		t.Fatal(err)
+	}
+	if fs, err := s.ListFollows(c, u.ID); err != nil || len(fs) != 0 {
+		t.Errorf("the follow of a deleted alert is still listed: %+v, %v", fs, err)
+	}
+}
