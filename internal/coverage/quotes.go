@@ -63,6 +63,9 @@ var stopSpeaker = normSet("في", "عن", "خلال", "أمام", "على", "إ�
 	"وفق", "وفقا", "نقلا", "منذ", "عندما", "بينما", "فيما", "بيان", "تصريح", "تصريحات", "تصريحه", "كلمة", "كلمته", "مؤتمر",
 	"لقاء", "حديث", "حديثه", "مقابلة", "اتصال", "هاتفي", "أيضا", "كذلك", "قائلا", "قوله", "بقوله", "الليلة", "صباح",
 	"مساء", "الماضي", "الجاري", "خطاب", "خطابه", "رسالة", "تغريدة", "حسابه", "حسابها",
+	// A preposition with a pronoun ("أوضح خلاله أن", "أكمل معه") names no one.
+	"معه", "معها", "معهم", "خلاله", "خلالها", "فيه", "فيها", "منه", "منها", "عنه", "عنها", "إليه", "إليها",
+	"لي", "عليه", "عليها",
 )
 
 // roles are the words of a position that follows a name ("دون لاجوينز نائب
@@ -558,6 +561,9 @@ func speakerAfter(s string, ents []model.Entity) string {
 	n := 0
 	for n < len(ws) && n < maxSpeakerWords+2 {
 		w := ws[n].norm
+		if n == 0 && strings.HasSuffix(s[ws[n].start:ws[n].end], "ً") {
+			break // "وأضاف مستهجناً:" says how, not who
+		}
 		if n == 0 && w == "بيان" && len(ws) > 1 {
 			n++ // "قال بيان الرئاسة": the statement, and whose it is
 			continue
@@ -724,6 +730,11 @@ func appositive(s string, ents []model.Entity) string {
 	if len(hw) < 2 || !roles.Has(hw[0].norm) {
 		return ""
 	}
+	for _, w := range hw {
+		if introducers.Has(w.norm) || speechVerbs.Has(verbForm(w.norm)) {
+			return "" // more than a position: "الشيخ فلان إن الأمة …،"
+		}
+	}
 	_, size := utf8.DecodeRuneInString(s[comma:])
 	tail := s[comma+size:]
 	end := strings.IndexAny(tail, ":«\"“")
@@ -736,7 +747,7 @@ func appositive(s string, ents []model.Entity) string {
 		return ""
 	}
 	for _, w := range nw {
-		if stopSpeaker.Has(w.norm) || roles.Has(w.norm) {
+		if stopSpeaker.Has(w.norm) || roles.Has(w.norm) || speechVerbs.Has(verbForm(w.norm)) {
 			return ""
 		}
 	}
