@@ -16,6 +16,23 @@ import (
 	"khabar/internal/store/sqlite"
 )
 
+// testPipeline opens a SQLite store in a temporary folder and returns it
+// with a pipeline saving to it, or to wrap(store) when wrap is set.
+func testPipeline(t *testing.T, wrap func(store.Store) store.Store) (store.Store, *ingest.Pipeline) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var save store.Store = st
+	if wrap != nil {
+		save = wrap(st)
+	}
+	rec := entities.New(entities.Options{})
+	return st, ingest.NewPipeline(save, analysis.New(analysis.Options{Names: rec.Names()}), rec, ingest.PipelineConfig{})
+}
+
 func importRecords(n int) []corpus.Item {
 	var items []corpus.Item
 	for i := range n {
@@ -47,13 +64,7 @@ func sendAll(items []corpus.Item) func(context.Context, chan<- corpus.Item) erro
 // stored when run again.
 func TestImportCounts(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rec := entities.New(entities.Options{})
-	p := ingest.NewPipeline(st, analysis.New(analysis.Options{Names: rec.Names()}), rec, ingest.PipelineConfig{})
+	st, p := testPipeline(t, nil)
 	items := importRecords(25)
 	bad := corpus.Item{Where: "f.jsonl:99", Err: errors.New("invalid JSON")}
 	items = append(items[:10:10], append([]corpus.Item{bad}, items[10:]...)...)
@@ -104,16 +115,10 @@ func (failingSaves) SaveArticles(context.Context, []*model.Article, []store.Inde
 // the reader is stopped.
 func TestImportStopsOnStoreError(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	rec := entities.New(entities.Options{})
-	p := ingest.NewPipeline(failingSaves{st}, analysis.New(analysis.Options{Names: rec.Names()}), rec, ingest.PipelineConfig{})
+	_, p := testPipeline(t, func(st store.Store) store.Store { return failingSaves{st} })
 	readerDone := false
 	read := sendAll(importRecords(40))
-	_, err = Import(ctx, p, func(ctx context.Context, out chan<- corpus.Item) error {
+	_, err := Import(ctx, p, func(ctx context.Context, out chan<- corpus.Item) error {
 		defer func() { readerDone = true }()
 		return read(ctx, out)
 	}, ImportOptions{Size: 5})
