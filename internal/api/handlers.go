@@ -440,44 +440,46 @@ func termsJSON(ts []store.TermCount) []TermJSON {
 	return out
 }
 
-func (s *server) topTags(w http.ResponseWriter, r *http.Request) error {
+// topTerms reads the page and window of a trends request and counts the
+// terms top gives for them.
+func (s *server) topTerms(r *http.Request, what string,
+	top func(ctx context.Context, since, until time.Time, limit int) ([]store.TermCount, error)) ([]TermJSON, time.Time, error) {
 	q := r.URL.Query()
 	p, err := ParsePage(q, 50, MaxLimit)
 	if err != nil {
-		return err
+		return nil, time.Time{}, err
 	}
 	since, until, err := s.window(q)
 	if err != nil {
-		return err
+		return nil, time.Time{}, err
 	}
-	ts, err := s.cfg.Store.TopTags(r.Context(), since, until, p.Limit)
+	ts, err := top(r.Context(), since, until, p.Limit)
 	if err != nil {
-		return fmt.Errorf("api: top tags: %w", err)
+		return nil, time.Time{}, fmt.Errorf("api: top %s: %w", what, err)
+	}
+	return termsJSON(ts), since, nil
+}
+
+func (s *server) topTags(w http.ResponseWriter, r *http.Request) error {
+	ts, since, err := s.topTerms(r, "tags", s.cfg.Store.TopTags)
+	if err != nil {
+		return err
 	}
 	return ok(w, r, struct {
 		Tags  []TermJSON `json:"tags"`
 		Since time.Time  `json:"since"`
-	}{termsJSON(ts), since})
+	}{ts, since})
 }
 
 func (s *server) topEntities(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	p, err := ParsePage(q, 50, MaxLimit)
+	ts, since, err := s.topTerms(r, "entities", s.cfg.Store.TopEntities)
 	if err != nil {
 		return err
-	}
-	since, until, err := s.window(q)
-	if err != nil {
-		return err
-	}
-	ts, err := s.cfg.Store.TopEntities(r.Context(), since, until, p.Limit)
-	if err != nil {
-		return fmt.Errorf("api: top entities: %w", err)
 	}
 	return ok(w, r, struct {
 		Entities []TermJSON `json:"entities"`
 		Since    time.Time  `json:"since"`
-	}{termsJSON(ts), since})
+	}{ts, since})
 }
 
 func (s *server) getTag(w http.ResponseWriter, r *http.Request) error {

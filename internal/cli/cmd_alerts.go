@@ -97,12 +97,7 @@ func alertsAdd(ctx context.Context, a *app, args []string) error {
 }
 
 func alertsList(ctx context.Context, a *app, args []string) error {
-	fs := newFlags(a, "alerts list")
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	st, err := a.store(ctx)
+	st, asJSON, err := listCommand(ctx, a, "alerts list", args)
 	if err != nil {
 		return err
 	}
@@ -110,7 +105,7 @@ func alertsList(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		type alertJSON struct {
 			ID        int64     `json:"id"`
 			Query     string    `json:"query"`

@@ -167,13 +167,20 @@ func timeOrNil(t time.Time) *time.Time {
 	return &u
 }
 
-func sourcesList(ctx context.Context, a *app, args []string) error {
-	fs := newFlags(a, "sources list")
+// listCommand parses the flags of a listing subcommand (--json alone)
+// and opens the store: it reports whether to print JSON.
+func listCommand(ctx context.Context, a *app, name string, args []string) (store.Store, bool, error) {
+	fs := newFlags(a, name)
 	asJSON := fs.Bool("json", false, "print a JSON array")
 	if _, err := parseFlags(fs, args); err != nil {
-		return err
+		return nil, false, err
 	}
 	st, err := a.store(ctx)
+	return st, *asJSON, err
+}
+
+func sourcesList(ctx context.Context, a *app, args []string) error {
+	st, asJSON, err := listCommand(ctx, a, "sources list", args)
 	if err != nil {
 		return err
 	}
@@ -181,7 +188,7 @@ func sourcesList(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		out := make([]sourceJSON, 0, len(srcs))
 		for _, s := range srcs {
 			out = append(out, sourceJSON{
