@@ -10,18 +10,14 @@ import (
 	"khabar/internal/api"
 	"khabar/internal/model"
 	"khabar/internal/search"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // TestSearchPartial: /api/v1/search falls back to articles matching some
 // of the words when none matches them all, and flags it.
 func TestSearchPartial(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	an := analysis.New(analysis.Options{})
 	a := &model.Article{URL: "https://x.example/1", Title: "افتتاح مهرجان التمور في بريدة", Published: time.Now()}
 	if _, err := st.SaveArticle(ctx, a, search.IndexText(an, a.Title, a.Text)); err != nil {

@@ -14,7 +14,7 @@ import (
 	"khabar/internal/entities"
 	"khabar/internal/fetch"
 	"khabar/internal/model"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // failingFeedHost serves feeds of 10,000 items whose pages fail in
@@ -97,11 +97,7 @@ func (h *failingFeedHost) requests(name string) int {
 func TestCrawlStopsOnFailingPages(t *testing.T) {
 	ctx := context.Background()
 	h := newFailingFeedHost(t)
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	const maxItems = 60
 	feeds := []struct {
 		name  string

@@ -9,7 +9,7 @@ import (
 	"khabar/internal/entities"
 	"khabar/internal/model"
 	"khabar/internal/store"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // brokenLookup is a store whose look-up by URL fails.
@@ -32,11 +32,7 @@ func (brokenStats) DocFreq(context.Context, []string) (map[string]int, int, erro
 // if the corpus were empty.
 func TestCommitStopsOnStoreErrors(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	rec := entities.New(entities.Options{})
 	an := analysis.New(analysis.Options{Names: rec.Names()})
 	art := func() *model.Article {

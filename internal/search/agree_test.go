@@ -19,7 +19,7 @@ import (
 	"khabar/internal/model"
 	"khabar/internal/sharedtest"
 	"khabar/internal/store"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // fixtureFiles are the repository's real Arabic texts: news pages, a
@@ -105,11 +105,7 @@ func conllText(s string) string {
 // searched.
 func checkAgreement(t *testing.T, docs []string) (words, distinct int) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	an := analysis.New(analysis.Options{Names: entities.BuiltinNames()})
 	holders := map[string]map[int64]bool{} // written word → documents
 	now := time.Date(2015, 8, 1, 0, 0, 0, 0, time.UTC)

@@ -10,7 +10,7 @@ import (
 	"khabar/internal/entities"
 	"khabar/internal/model"
 	"khabar/internal/store"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // TestCliticForms: a word with a conjunction, a preposition or the article
@@ -42,11 +42,7 @@ func TestCliticForms(t *testing.T) {
 // letters a word of their own (الغاء for إلغاء) finds the word.
 func TestLooseHamza(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	an := analysis.New(analysis.Options{Names: entities.BuiltinNames()})
 	a := &model.Article{URL: "https://example.com/1", Title: "إلغاء الرسوم على الألعاب", Text: "قرار بإلغاء الرسوم", Published: time.Now()}
 	if _, err := st.SaveArticle(ctx, a, IndexText(an, a.Title, a.Text)); err != nil {
@@ -65,11 +61,7 @@ func TestLooseHamza(t *testing.T) {
 // and then finds what the new forms find.
 func TestEnsureIndex(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	an := analysis.New(analysis.Options{Names: entities.BuiltinNames()})
 	a := &model.Article{URL: "https://example.com/1", Title: "اجتماع للمعلمين بالرياض", Text: "حضره أعضاء الهيئة", Published: time.Now()}
 	// Forms from older rules: the clitics left on.

@@ -9,7 +9,7 @@ import (
 	"khabar/internal/analysis"
 	"khabar/internal/entities"
 	"khabar/internal/model"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // TestPartialFallback: when no article holds every word, interactive
@@ -17,11 +17,7 @@ import (
 // search that does not allow it (alerts, counts, exports) stays empty.
 func TestPartialFallback(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	an := analysis.New(analysis.Options{Names: entities.BuiltinNames()})
 	now := time.Date(2015, 8, 1, 0, 0, 0, 0, time.UTC)
 	texts := []string{

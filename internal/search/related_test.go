@@ -8,7 +8,7 @@ import (
 	"khabar/internal/analysis"
 	"khabar/internal/model"
 	"khabar/internal/store"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // TestRelatedIsADecayNotAWall: an article of another story sharing two
@@ -18,11 +18,7 @@ import (
 // offers a newcomer to the stored reading of the articles it found.
 func TestRelatedIsADecayNotAWall(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	an := analysis.New(analysis.Options{})
 	orgs := []model.Entity{{Name: "التحالف الدولي", Type: model.EntityOrg}, {Name: "داعش", Type: model.EntityOrg}}
 	base := time.Date(2024, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -10,18 +10,14 @@ import (
 	"khabar/internal/analysis"
 	"khabar/internal/model"
 	"khabar/internal/store"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // TestSearchOverStore indexes articles the way ingest does and checks the
 // search semantics issue 3 asks for, end to end through SQLite.
 func TestSearchOverStore(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	an := analysis.New(analysis.Options{})
 	docs := map[string]string{
 		"iran":      "زيارة وزير الخارجية إلى إيران لبحث الملف النووي",

@@ -8,16 +8,12 @@ import (
 
 	"khabar/internal/model"
 	"khabar/internal/store"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 func TestRefresh(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	if err := st.AddOutlets(ctx, []model.Outlet{
 		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
 		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
@@ -96,11 +92,7 @@ func TestRefresh(t *testing.T) {
 // another day one-sided.
 func TestRefreshBatches(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	if err := st.AddOutlets(ctx, []model.Outlet{
 		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
 		{Key: "sabq", NameAR: "سبق", Country: "SA", Kind: model.OutletPrivate},

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"khabar/internal/model"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 // TestSearchPartialMatches: the search page falls back to articles that
@@ -16,11 +16,7 @@ import (
 // subscribe to, never does.
 func TestSearchPartialMatches(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	sd := newSeeder(st)
 	a := &model.Article{URL: "https://x.example/1", Title: "افتتاح مهرجان التمور في بريدة", Text: "بدأ المهرجان اليوم.",
 		SourceName: "س", Published: testNow}

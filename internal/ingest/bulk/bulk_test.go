@@ -19,7 +19,7 @@ import (
 	"khabar/internal/model"
 	"khabar/internal/sharedtest"
 	"khabar/internal/store"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 func loadCorpus(t *testing.T, path string, n int) []model.Article {
@@ -87,11 +87,8 @@ func TestBatchPlacesAsCommit(t *testing.T) {
 	}
 	run := func(o runOpts) map[string][2]int64 {
 		batch, lag, slow := o.batch, o.lag, o.slow
-		st, err := sqlite.Open(ctx, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
+		st := sqlitetest.Open(t)
+		var err error
 		// Two stored articles of one story, so that story ids no longer
 		// follow article ids (a story id given where an article id is
 		// due, or the reverse, then shows).
@@ -227,11 +224,7 @@ func (s slowSaves) SaveArticles(ctx context.Context, as []*model.Article, idx []
 func TestBatchCountsPhrasesAsStore(t *testing.T) {
 	arts := loadCorpus(t, sharedtest.Path(t, "corpora", "saudinewsnet", "zips", "2015-07-21.zip"), 300)
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Open(t)
 	rec := entities.New(entities.Options{})
 	an := analysis.New(analysis.Options{Names: rec.Names()})
 	p := ingest.NewPipeline(st, an, rec, ingest.PipelineConfig{})
