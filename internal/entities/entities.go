@@ -543,80 +543,96 @@ func orgSpans(spans []span) []span {
 // consistent adds to the spans of the sentences of one document (spans[s]
 // over words ws[s]) the words outside any span whose clitic-free form is,
 // in most of its mentions and at least twice, a one-word entity of the
-// same type.
+// same type; mk makes the span of word k of sentence s.
 func consistent(ws [][]word, spans [][]span, mk func(s, k int, typ string) span) {
-	type vote struct{ n, ent, typ int }
-	votes := map[uint64]*vote{}
-	types := []string{model.EntityPerson, model.EntityPlace, model.EntityOrg, model.EntityMisc}
-	typeIndex := func(t string) int {
-		for i, x := range types {
-			if x == t {
-				return i
-			}
-		}
-		return -1
+	// The forms of the one-word entities, a handful a text: a slice
+	// searched in turn costs less than a map.
+	type cand struct {
+		core uint64
+		n    int    // mentions
+		by   [4]int // one-word entities of each type
+		typ  int    // the type to give, or -1
 	}
-	byType := map[uint64]*[4]int{}
+	var cs []cand
 	for s := range ws {
-		for _, w := range ws[s] {
-			if w.skip || w.tf.kind != 'a' {
-				continue
-			}
-			v := votes[w.tf.core]
-			if v == nil {
-				v = &vote{}
-				votes[w.tf.core] = v
-			}
-			v.n++
-		}
 		for _, sp := range spans[s] {
-			if sp.j-sp.i != 1 || ws[s][sp.i].skip {
+			if sp.j-sp.i != 1 || sp.i >= len(ws[s]) || ws[s][sp.i].skip {
 				continue
 			}
-			t := typeIndex(sp.typ)
+			t := slices.Index(consistentTypes[:], sp.typ)
 			if t < 0 {
 				continue
 			}
 			c := ws[s][sp.i].tf.core
-			bt := byType[c]
-			if bt == nil {
-				bt = &[4]int{}
-				byType[c] = bt
+			k := slices.IndexFunc(cs, func(x cand) bool { return x.core == c })
+			if k < 0 {
+				cs = append(cs, cand{core: c, typ: -1})
+				k = len(cs) - 1
 			}
-			bt[t]++
+			cs[k].by[t]++
 		}
 	}
-	for c, bt := range byType {
+	if len(cs) == 0 {
+		return
+	}
+	for s := range ws {
+		for k := range ws[s] {
+			w := &ws[s][k]
+			if w.skip || w.tf.kind != 'a' {
+				continue
+			}
+			for i := range cs {
+				if cs[i].core == w.tf.core {
+					cs[i].n++
+					break
+				}
+			}
+		}
+	}
+	some := false
+	for i := range cs {
+		c := &cs[i]
 		best := 0
-		for t := range bt {
-			if bt[t] > bt[best] {
+		for t := range c.by {
+			if c.by[t] > c.by[best] {
 				best = t
 			}
 		}
-		v := votes[c]
-		if v != nil && bt[best] >= 2 && 2*bt[best] > v.n {
-			v.ent, v.typ = bt[best], best
+		if c.by[best] >= 2 && 2*c.by[best] > c.n {
+			c.typ, some = best, true
 		}
 	}
+	if !some {
+		return
+	}
 	for s := range ws {
-		covered := make([]bool, len(ws[s]))
-		for _, sp := range spans[s] {
-			for k := sp.i; k < sp.j && k < len(covered); k++ {
-				covered[k] = true
-			}
-		}
 		added := false
-		for k, w := range ws[s] {
-			if covered[k] || w.skip || w.tf.kind != 'a' {
+		for k := range ws[s] {
+			w := &ws[s][k]
+			if w.skip || w.tf.kind != 'a' {
 				continue
 			}
-			if v := votes[w.tf.core]; v != nil && v.ent > 0 {
-				spans[s] = append(spans[s], mk(s, k, types[v.typ]))
-				added = true
+			i := slices.IndexFunc(cs, func(x cand) bool { return x.core == w.tf.core })
+			if i < 0 || cs[i].typ < 0 || covered(spans[s], k) {
+				continue
 			}
+			spans[s] = append(spans[s], mk(s, k, consistentTypes[cs[i].typ]))
+			added = true
 		}
 		if added {
 			slices.SortStableFunc(spans[s], func(a, b span) int { return a.i - b.i })
 		}
 	}
+}
+
+var consistentTypes = [4]string{model.EntityPerson, model.EntityPlace, model.EntityOrg, model.EntityMisc}
+
+// covered reports whether a span of spans holds word k.
+func covered(spans []span, k int) bool {
+	for _, sp := range spans {
+		if sp.i <= k && k < sp.j {
+			return true
+		}
+	}
+	return false
 }
