@@ -40,7 +40,7 @@ func main() {
 
 // Defaults of the shipped model.
 const (
-	defaultConfig = "mgc+sd"
+	defaultConfig = "mgcl+sd"
 	defaultEpochs = 10
 	defaultBits   = 20
 	defaultSeed   = 1
@@ -192,6 +192,8 @@ func parseConfig(s string) (config, error) {
 			c.features |= entities.FeatPairs
 		case 'c':
 			c.features |= entities.FeatClusters
+		case 'l':
+			c.features |= entities.FeatLean
 		default:
 			return config{}, fmt.Errorf("combination %q: unknown feature set %q", s, r)
 		}
