@@ -142,6 +142,16 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	crawlDone := make(chan struct{})
 	crawlCtx, stopCrawl := context.WithCancel(ctx)
 	defer stopCrawl()
+	retainDone := make(chan struct{})
+	if a.cfg.Retain > 0 {
+		go func() {
+			defer close(retainDone)
+			a.retain(crawlCtx, st)
+		}()
+	} else {
+		close(retainDone)
+	}
+	defer func() { stopCrawl(); <-retainDone }()
 	if *noCrawl {
 		close(crawlDone)
 	} else {

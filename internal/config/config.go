@@ -41,6 +41,7 @@ type Config struct {
 	RespectRobots bool          // KHABAR_RESPECT_ROBOTS (default true)
 	RateLimit     float64       // KHABAR_RATE_LIMIT: search and API requests per second per client; 0 disables
 	RateBurst     int           // KHABAR_RATE_BURST: requests a client may send at once
+	Retain        time.Duration // KHABAR_RETAIN: serve prunes articles older than this ("365d"); 0 keeps all
 
 	// IgnoredEnv lists the KHABAR_* variables of the environment that name
 	// no setting, sorted. Containers and wrappers set variables of their
@@ -170,6 +171,8 @@ func (c *Config) Apply(vars map[string]string) error {
 			c.RateLimit, err = strconv.ParseFloat(v, 64)
 		case "KHABAR_RATE_BURST":
 			c.RateBurst, err = strconv.Atoi(v)
+		case "KHABAR_RETAIN":
+			c.Retain, err = ParseRetain(v)
 		default:
 			return &UnknownSettingError{Key: k}
 		}
@@ -178,6 +181,32 @@ func (c *Config) Apply(vars map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// ParseRetain reads a retention period: a number of days ("365d"), or a
+// Go duration ("8760h"); "0" or "" keeps everything.
+func ParseRetain(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "0" {
+		return 0, nil
+	}
+	var d time.Duration
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, fmt.Errorf("retention %q: want a number of days such as 365d, or a duration such as 8760h", v)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, fmt.Errorf("retention %q: want a number of days such as 365d, or a duration such as 8760h", v)
+		}
+	}
+	if d < 24*time.Hour {
+		return 0, fmt.Errorf("retention %q: keep at least one day", v)
+	}
+	return d, nil
 }
 
 // Validate reports the first setting that cannot work.

@@ -72,3 +72,32 @@ func TestUnknownEnvIgnored(t *testing.T) {
 		t.Errorf("unknown key in the config file: %v", err)
 	}
 }
+
+func TestParseRetain(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"365d", 365 * 24 * time.Hour, ""},
+		{"8760h", 8760 * time.Hour, ""},
+		{"0", 0, ""},
+		{"", 0, ""},
+		{"12h", 0, "at least one day"},
+		{"-5d", 0, "at least one day"},
+		{"a year", 0, "number of days"},
+		{"3x", 0, "number of days"},
+	} {
+		got, err := ParseRetain(tc.in)
+		if tc.err == "" && (err != nil || got != tc.want) || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("ParseRetain(%q) = %v, %v; want %v, error %q", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+	c, err := FromEnv([]string{"KHABAR_RETAIN=30d"})
+	if err != nil || c.Retain != 30*24*time.Hour {
+		t.Errorf("KHABAR_RETAIN=30d: %v, %v", c.Retain, err)
+	}
+	if _, err := FromEnv([]string{"KHABAR_RETAIN=soon"}); err == nil || !strings.Contains(err.Error(), "KHABAR_RETAIN") {
+		t.Errorf("KHABAR_RETAIN=soon: %v", err)
+	}
+}

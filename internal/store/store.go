@@ -41,10 +41,27 @@ type Store interface {
 	Related
 	Users
 	Explorer
+	Pruner
 
 	// Backup writes a consistent snapshot of the whole store to path.
 	Backup(ctx context.Context, path string) error
 	Close() error
+}
+
+// Pruner removes old news (khabar prune, KHABAR_RETAIN).
+type Pruner interface {
+	// PruneArticles deletes up to limit articles whose time (published,
+	// else fetched) is before before, oldest first, other than those a
+	// user starred (StarredArticleIDs): with them go their search terms,
+	// keywords, entities, band keys, phrase frequencies, related readings,
+	// alert deliveries and reading state; copies of them stand alone; their
+	// stories are recounted, and deleted when left empty; CountArticles
+	// follows. It returns how many it deleted: call it again until 0.
+	PruneArticles(ctx context.Context, before time.Time, limit int) (int, error)
+	// Reclaim gives the space pruning freed back where the backend needs
+	// it (SQLite: VACUUM when a tenth of the file is free; PostgreSQL:
+	// VACUUM, which makes the space reusable).
+	Reclaim(ctx context.Context) error
 }
 
 // Sources keeps the feeds khabar polls.

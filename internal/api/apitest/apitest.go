@@ -993,3 +993,37 @@ func (f *Searcher) Related(ctx context.Context, a model.Article, limit int) ([]m
 	}
 	return out, nil
 }
+
+// PruneArticles implements store.Pruner (no users here, so nothing is starred).
+func (s *Store) PruneArticles(_ context.Context, before time.Time, limit int) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var old []*model.Article
+	for _, a := range s.articles {
+		t := a.Published
+		if t.IsZero() {
+			t = a.Fetched
+		}
+		if t.Before(before) {
+			old = append(old, a)
+		}
+	}
+	slices.SortFunc(old, func(a, b *model.Article) int { return cmp.Compare(a.ID, b.ID) })
+	if len(old) > limit {
+		old = old[:max(limit, 0)]
+	}
+	for _, a := range old {
+		delete(s.articles, a.ID)
+		delete(s.related, a.ID)
+		s.storyRev[a.StoryID]++
+	}
+	for _, a := range s.articles {
+		if a.DuplicateOf != 0 && s.articles[a.DuplicateOf] == nil {
+			a.DuplicateOf = 0
+		}
+	}
+	return len(old), nil
+}
+
+// Reclaim implements store.Pruner.
+func (s *Store) Reclaim(context.Context) error { return nil }

@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"HostLeaseExpiry", testHostLeaseExpiry},
 		{"CrawlRound", testCrawlRound},
 		{"ConcurrentHostClaims", testConcurrentHostClaims},
+		{"Prune", testPrune},
 		{"ConcurrentSaves", testConcurrentSaves},
 		{"SaveFetchState", testSaveFetchState},
 		{"ArticleRoundTrip", testArticleRoundTrip},
