@@ -514,6 +514,12 @@ type RelatedLink struct {
 	Later bool    `json:"later,omitempty"` // a later development (model.ArticleRef.Later)
 }
 
+// RelatedList is the related reading of one article (Related).
+type RelatedList struct {
+	ID    int64
+	Links []RelatedLink
+}
+
 // Related keeps each article's related reading, computed when the article
 // is saved (package search decides it), so that a page shows it without
 // searching.
@@ -522,6 +528,11 @@ type Related interface {
 	// best first (empty: computed, and nothing qualifies). Links to
 	// articles not stored are left out. An unknown id is ErrNotFound.
 	SaveRelated(ctx context.Context, id int64, links []RelatedLink) error
+	// SaveRelatedLists saves many lists as SaveRelated does, in one
+	// transaction (a bulk pass writes once for hundreds of articles, so
+	// that the readers' page caches are not reset after each); a list of
+	// an article not stored (deleted meanwhile) is left out.
+	SaveRelatedLists(ctx context.Context, lists []RelatedList) error
 	// GetRelated returns the stored related reading of article id, best
 	// first, leaving out articles deleted since; ok is false when none was
 	// ever computed.

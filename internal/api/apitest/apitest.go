@@ -7,6 +7,7 @@ package apitest
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"slices"
@@ -881,6 +882,16 @@ func (s *Store) SaveRelated(_ context.Context, id int64, links []store.RelatedLi
 		}
 	}
 	s.related[id] = kept
+	return nil
+}
+
+// SaveRelatedLists implements store.Related.
+func (s *Store) SaveRelatedLists(ctx context.Context, lists []store.RelatedList) error {
+	for _, l := range lists {
+		if err := s.SaveRelated(ctx, l.ID, l.Links); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -67,29 +67,35 @@ func (s *Store) GetRelated(ctx context.Context, id int64) ([]store.RelatedLink, 
 	return links, true, nil
 }
 
+// SaveRelatedLists saves the lists in one transaction; the list of an
+// article not stored is left out.
+func (s *Store) SaveRelatedLists(ctx context.Context, lists []store.RelatedList) error {
+	err := s.transact(ctx, func(tx pgx.Tx) error {
+		for _, l := range lists {
+			links := l.Links
+			if links == nil {
+				links = []store.RelatedLink{}
+			}
+			js, err := json.Marshal(links)
+			if err != nil {
+				return fmt.Errorf("of %d: %w", l.ID, err)
+			}
+			if _, err := tx.Exec(ctx, saveRelatedSQL, l.ID, string(js)); err != nil {
+				return fmt.Errorf("of %d: %w", l.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: save related lists: %w", err)
+	}
+	return nil
+}
+
 // copyRelated copies the stored related reading of the articles ids from
 // src (those that have one), copyBatch lists per transaction.
 func copyRelated(ctx context.Context, src store.Related, dst *Store, ids []int64) error {
-	type list struct {
-		id int64
-		js string
-	}
-	var batch []list
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := dst.transact(ctx, func(tx pgx.Tx) error {
-			for _, l := range batch {
-				if _, err := tx.Exec(ctx, saveRelatedSQL, l.id, l.js); err != nil {
-					return fmt.Errorf("related of %d: %w", l.id, err)
-				}
-			}
-			return nil
-		})
-		batch = batch[:0]
-		return err
-	}
+	var batch []store.RelatedList
 	for _, id := range ids {
 		links, ok, err := src.GetRelated(ctx, id)
 		if err != nil {
@@ -98,18 +104,15 @@ func copyRelated(ctx context.Context, src store.Related, dst *Store, ids []int64
 		if !ok {
 			continue
 		}
-		if links == nil {
-			links = []store.RelatedLink{}
-		}
-		js, err := json.Marshal(links)
-		if err != nil {
-			return fmt.Errorf("related of %d: %w", id, err)
-		}
-		if batch = append(batch, list{id, string(js)}); len(batch) == copyBatch {
-			if err := flush(); err != nil {
+		if batch = append(batch, store.RelatedList{ID: id, Links: links}); len(batch) == copyBatch {
+			if err := dst.SaveRelatedLists(ctx, batch); err != nil {
 				return err
 			}
+			batch = batch[:0]
 		}
 	}
-	return flush()
+	if len(batch) == 0 {
+		return nil
+	}
+	return dst.SaveRelatedLists(ctx, batch)
 }

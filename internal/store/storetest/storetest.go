@@ -1453,6 +1453,28 @@ func testRelated(t *testing.T, s store.Store) {
 	if err := s.SaveRelated(ctx(t), c.ID+1000, want); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("SaveRelated of an unknown article: %v, want ErrNotFound", err)
 	}
+	// Many lists at once: each replaced as by SaveRelated, the list of an
+	// unknown article left out without failing the others.
+	lists := []store.RelatedList{
+		{ID: a.ID, Links: in},
+		{ID: c.ID + 1000, Links: want},
+		{ID: b.ID, Links: nil},
+		{ID: c.ID, Links: []store.RelatedLink{{ID: a.ID, Score: 5}}},
+	}
+	if err := s.SaveRelatedLists(ctx(t), lists); err != nil {
+		t.Fatalf("SaveRelatedLists: %v", err)
+	}
+	for _, w := range []struct {
+		id   int64
+		want []store.RelatedLink
+	}{{a.ID, want}, {b.ID, []store.RelatedLink{}}, {c.ID, []store.RelatedLink{{ID: a.ID, Score: 5}}}} {
+		if links, ok, err := s.GetRelated(ctx(t), w.id); err != nil || !ok || !reflect.DeepEqual(links, w.want) {
+			t.Errorf("GetRelated(%d) after SaveRelatedLists = %+v %v %v, want %+v", w.id, links, ok, err, w.want)
+		}
+	}
+	if links, ok, err := s.GetRelated(ctx(t), c.ID+1000); err != nil || ok {
+		t.Errorf("GetRelated of the unknown article = %+v %v %v, want not known", links, ok, err)
+	}
 }
 
 func testSearchInjection(t *testing.T, s store.Store) {
