@@ -41,19 +41,23 @@ func peakRSS() int64 {
 //
 // KHABAR_BENCH_IMPORT=<folder> imports that folder instead (a few of the
 // zips, to profile quickly); articles/s then counts what was imported.
+//
+// The import engine alone is measured: the related-reading pass that ends
+// an import is left out (--related=false), unless KHABAR_BENCH_RELATED=1,
+// which runs it too and reports its time apart (related-s, with
+// articles/s then counting the whole import).
 func BenchmarkImportSaudiNewsNet(b *testing.B) {
 	zips := os.Getenv("KHABAR_BENCH_IMPORT")
 	if zips == "" {
 		zips = sharedtest.Path(b, "corpora", "saudinewsnet", "zips")
 	}
+	related := os.Getenv("KHABAR_BENCH_RELATED") == "1"
 	for b.Loop() {
 		data := b.TempDir()
 		start := time.Now()
 		var out strings.Builder
-		// The import engine alone: the related reading pass after it
-		// (about 50 ms of CPU an article) is left out.
-		code := Run(context.Background(), []string{"--data", data, "import", "--related=false", zips}, []string{"KHABAR_LOG_LEVEL=error"},
-			strings.NewReader(""), &out, io.Discard)
+		code := Run(context.Background(), []string{"--data", data, "import", fmt.Sprintf("--related=%t", related), zips},
+			[]string{"KHABAR_LOG_LEVEL=error"}, strings.NewReader(""), &out, io.Discard)
 		if code != 0 {
 			b.Fatalf("import exited %d", code)
 		}
@@ -63,6 +67,14 @@ func BenchmarkImportSaudiNewsNet(b *testing.B) {
 			b.Fatalf("import said %q: %v", out.String(), err)
 		}
 		b.ReportMetric(float64(n)/el.Seconds(), "articles/s")
+		if related {
+			_, rest, _ := strings.Cut(out.String(), "related reading in ")
+			d, err := time.ParseDuration(strings.TrimSpace(rest))
+			if err != nil {
+				b.Fatalf("import said %q: %v", out.String(), err)
+			}
+			b.ReportMetric(d.Seconds(), "related-s")
+		}
 		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-MiB")
 		if st, err := os.Stat(filepath.Join(data, "khabar.db")); err == nil {
 			b.ReportMetric(float64(st.Size())/(1<<20), "db-MiB")

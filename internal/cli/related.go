@@ -113,30 +113,85 @@ func (r *relater) collecting() func() []int64 {
 // articles stored before that it found (the articles of ids each get
 // their own in full). progress, when set, is told the count done (one
 // call at a time).
-func relateAll(ctx context.Context, svc *search.Service, st store.Articles, ids []int64, progress func(done int)) error {
+func relateAll(ctx context.Context, svc *search.Service, st store.Store, ids []int64, progress func(done int)) error {
 	in := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		in[id] = true
 	}
+	return relatePass(ctx, svc, st, ids, in, progress)
+}
+
+// relateChunk is how many articles' related reading the pass writes at
+// once. Each write makes every reader connection drop its page cache at
+// its next read, so a write per article had the searches read their
+// pages again from the file each time: writing hundreds at once keeps
+// the caches warm.
+const relateChunk = 256
+
+// relatePass is relateAll with the set of articles that get their own
+// related reading in the pass (and so are offered nothing) given apart
+// from the ids computed: a benchmark computes a sample of an import.
+// The lists are computed on every core and written relateChunk at a time,
+// each chunk's offers to older articles after it, one chunk at a time.
+// The candidates read are kept for the pass (search.Service.ForPass): an
+// article edited by another process meanwhile may be judged as it was
+// when the pass first read it.
+func relatePass(ctx context.Context, svc *search.Service, st store.Store, ids []int64, in map[int64]bool, progress func(done int)) error {
+	svc = svc.ForPass()
 	var (
-		next, done atomic.Int64
-		offerMu    sync.Mutex
-		firstErr   error
-		errMu      sync.Mutex
-		wg         sync.WaitGroup
+		next     atomic.Int64
+		mu       sync.Mutex // guards pending, offers, firstErr
+		pending  []store.RelatedList
+		offers   []search.Offering
+		firstErr error
+		writeMu  sync.Mutex // one chunk written at a time, and progress
+		done     int
+		wg       sync.WaitGroup
 	)
 	fail := func(err error) {
-		errMu.Lock()
+		mu.Lock()
 		if firstErr == nil {
 			firstErr = err
 		}
-		errMu.Unlock()
+		mu.Unlock()
+	}
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return firstErr != nil
+	}
+	write := func(lists []store.RelatedList, offs []search.Offering) {
+		writeMu.Lock()
+		defer writeMu.Unlock()
+		if len(lists) == 0 || failed() {
+			return
+		}
+		if err := st.SaveRelatedLists(ctx, lists); err != nil {
+			fail(err)
+			return
+		}
+		if err := svc.OfferAll(ctx, offs); err != nil {
+			fail(err)
+			return
+		}
+		done += len(lists)
+		if progress != nil {
+			progress(done)
+		}
+	}
+	take := func(all bool) ([]store.RelatedList, []search.Offering) {
+		if !all && len(pending) < relateChunk {
+			return nil, nil
+		}
+		l, o := pending, offers
+		pending, offers = nil, nil
+		return l, o
 	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for {
 				i := next.Add(1) - 1
-				if int(i) >= len(ids) || ctx.Err() != nil {
+				if int(i) >= len(ids) || ctx.Err() != nil || failed() {
 					return
 				}
 				art, err := st.GetArticle(ctx, ids[i])
@@ -147,33 +202,31 @@ func relateAll(ctx context.Context, svc *search.Service, st store.Articles, ids 
 					fail(err)
 					return
 				}
-				links, err := svc.Keep(ctx, art)
+				links, err := svc.Compute(ctx, art, search.RelatedLimit)
 				if err != nil {
 					fail(err)
 					return
 				}
+				mu.Lock()
+				pending = append(pending, store.RelatedList{ID: art.ID, Links: links})
 				for _, l := range links {
-					if in[l.ID] {
-						continue
-					}
-					offerMu.Lock()
-					err := svc.Offer(ctx, l.ID, art)
-					offerMu.Unlock()
-					if err != nil {
-						fail(err)
-						return
+					if !in[l.ID] {
+						offers = append(offers, search.Offering{To: l.ID, Article: art})
 					}
 				}
-				n := done.Add(1)
-				if progress != nil {
-					errMu.Lock()
-					progress(int(n))
-					errMu.Unlock()
-				}
+				lists, offs := take(false)
+				mu.Unlock()
+				write(lists, offs)
 			}
 		})
 	}
 	wg.Wait()
+	mu.Lock()
+	lists, offs := take(true)
+	mu.Unlock()
+	if ctx.Err() == nil {
+		write(lists, offs)
+	}
 	if firstErr != nil {
 		return fmt.Errorf("related reading: %w", firstErr)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"khabar/internal/model"
@@ -56,24 +57,91 @@ func (s *Service) Offer(ctx context.Context, id int64, x model.Article) error {
 	if !ok {
 		return nil
 	}
+	next, changed, err := s.offer(ctx, id, links, x)
+	if err != nil || !changed {
+		return err
+	}
+	if err := s.st.SaveRelated(ctx, id, next); err != nil {
+		return fmt.Errorf("search: related of %d: %w", id, err)
+	}
+	return nil
+}
+
+// Offering is an article offered to the related reading of another (To).
+type Offering struct {
+	To      int64
+	Article model.Article
+}
+
+// OfferAll makes the offers in order, as Offer does, and saves the lists
+// they change in one write (store.Related.SaveRelatedLists). Calls must not
+// run at once with each other or with Offer for the same ids.
+func (s *Service) OfferAll(ctx context.Context, offers []Offering) error {
+	lists := map[int64][]store.RelatedLink{}
+	known := map[int64]bool{}
+	var changed []int64
+	for _, o := range offers {
+		links, ok := lists[o.To]
+		if !ok {
+			if seen := known[o.To]; seen {
+				continue // never computed: left alone
+			}
+			var err error
+			links, ok, err = s.st.GetRelated(ctx, o.To)
+			if err != nil {
+				return fmt.Errorf("search: related of %d: %w", o.To, err)
+			}
+			known[o.To] = true
+			if !ok {
+				continue
+			}
+			lists[o.To] = links
+		}
+		next, ch, err := s.offer(ctx, o.To, links, o.Article)
+		if err != nil {
+			return err
+		}
+		if ch {
+			if !slices.Contains(changed, o.To) {
+				changed = append(changed, o.To)
+			}
+			lists[o.To] = next
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	out := make([]store.RelatedList, 0, len(changed))
+	for _, id := range changed {
+		out = append(out, store.RelatedList{ID: id, Links: lists[id]})
+	}
+	if err := s.st.SaveRelatedLists(ctx, out); err != nil {
+		return fmt.Errorf("search: offered related reading: %w", err)
+	}
+	return nil
+}
+
+// offer returns the related reading of article id, now links, with x
+// offered to it (Offer); changed is false when x does not qualify.
+func (s *Service) offer(ctx context.Context, id int64, links []store.RelatedLink, x model.Article) (next []store.RelatedLink, changed bool, err error) {
 	for _, l := range links {
 		if l.ID == x.ID {
-			return nil
+			return nil, false, nil
 		}
 	}
 	r, err := s.st.GetArticle(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("search: related of %d: %w", id, err)
+		return nil, false, fmt.Errorf("search: related of %d: %w", id, err)
 	}
 	if sameStory(r, x) || strings.TrimSpace(x.Title) == strings.TrimSpace(r.Title) {
-		return nil
+		return nil, false, nil
 	}
 	score, strong := s.shared(s.features(r), x)
 	if score < 3 || !strong {
-		return nil
+		return nil, false, nil
 	}
 	cands := []candidate{{id: x.ID, published: x.Published, score: score}}
 	for _, l := range links {
@@ -82,15 +150,12 @@ func (s *Service) Offer(ctx context.Context, id int64, x model.Article) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("search: related of %d: %w", id, err)
+			return nil, false, fmt.Errorf("search: related of %d: %w", id, err)
 		}
 		if strings.TrimSpace(b.Title) == strings.TrimSpace(x.Title) {
-			return nil // x repeats a title already shown
+			return nil, false, nil // x repeats a title already shown
 		}
 		cands = append(cands, candidate{id: b.ID, published: b.Published, score: int(l.Score)})
 	}
-	if err := s.st.SaveRelated(ctx, id, rank(r.Published, cands, RelatedLimit)); err != nil {
-		return fmt.Errorf("search: related of %d: %w", id, err)
-	}
-	return nil
+	return rank(r.Published, cands, RelatedLimit), true, nil
 }

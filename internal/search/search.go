@@ -65,14 +65,18 @@ type Backend interface {
 
 // Service runs searches and finds related reading.
 type Service struct {
-	st Backend
-	an *analysis.Analyzer
+	st    Backend
+	an    *analysis.Analyzer
+	cache *ringCache[termSet] // the term sets of related-reading candidates
+	// pass, when set, keeps the candidates loaded in one bulk pass (see
+	// ForPass).
+	pass *ringCache[passCandidate]
 }
 
 // New returns a Service over st, analysing queries with an (which must be
 // the analyzer the articles were indexed with).
 func New(st Backend, an *analysis.Analyzer) *Service {
-	return &Service{st: st, an: an}
+	return &Service{st: st, an: an, cache: newRingCache[termSet](termCacheSize)}
 }
 
 // MaxLimit bounds one page of results.
@@ -266,13 +270,14 @@ func (s *Service) Compute(ctx context.Context, a model.Article, limit int) ([]st
 				continue
 			}
 			seenID[h.ID] = true
-			b, err := s.st.GetArticle(ctx, h.ID)
-			if errors.Is(err, store.ErrNotFound) {
-				continue
-			}
+			c, found, err := s.candidate(ctx, h.ID)
 			if err != nil {
 				return fmt.Errorf("search: related hit %d: %w", h.ID, err)
 			}
+			if !found {
+				continue
+			}
+			b := c.art
 			if sameStory(a, b) {
 				continue
 			}
@@ -280,7 +285,7 @@ func (s *Service) Compute(ctx context.Context, a model.Article, limit int) ([]st
 			if seenTitle[t] {
 				continue
 			}
-			score, strong := s.shared(feats, b)
+			score, strong := sharedTerms(feats, c.terms)
 			if score < 3 || !strong {
 				continue
 			}
@@ -381,8 +386,9 @@ const LaterAfter = 7 * 24 * time.Hour
 
 type feature struct {
 	norms  []string
-	strong bool // a person, an organisation or a multi-word phrase
-	entity bool // a person or an organisation
+	hashes []uint64 // termHash of each of norms
+	strong bool     // a person, an organisation or a multi-word phrase
+	entity bool     // a person or an organisation
 }
 
 // features are a's entity names and keywords, analysed as the index is.
@@ -401,7 +407,11 @@ func (s *Service) features(a model.Article) []feature {
 			return
 		}
 		seen[key] = true
-		out = append(out, feature{norms: norms, strong: entity || len(norms) > 1, entity: entity})
+		hashes := make([]uint64, len(norms))
+		for i, n := range norms {
+			hashes[i] = termHash(n)
+		}
+		out = append(out, feature{norms: norms, hashes: hashes, strong: entity || len(norms) > 1, entity: entity})
 	}
 	for _, e := range a.Entities {
 		add(e.Name, e.Type == model.EntityPerson || e.Type == model.EntityOrg)
@@ -418,31 +428,16 @@ func (s *Service) features(a model.Article) []feature {
 // shared scores what b shares with the features: 2 for a strong feature,
 // 1 for another; strong reports whether any strong one is shared.
 func (s *Service) shared(feats []feature, b model.Article) (score int, strong bool) {
-	// The candidate's title, its opening and its tags say what it is
-	// about; analysing only those keeps related reading cheap.
-	var b2 strings.Builder
-	b2.WriteString(b.Title)
-	b2.WriteString("\n\n")
-	b2.WriteString(truncate(b.Text, relatedTextRunes))
-	for _, k := range b.Keywords {
-		b2.WriteString("\n")
-		b2.WriteString(k)
-	}
-	for _, e := range b.Entities {
-		b2.WriteString("\n")
-		b2.WriteString(e.Name)
-	}
-	toks := s.an.Analyze(b2.String())
-	terms := make(map[string]bool, len(toks))
-	for _, t := range toks {
-		if t.Norm != "" {
-			terms[t.Norm] = true
-		}
-	}
+	return sharedTerms(feats, s.terms(b))
+}
+
+// sharedTerms scores what the term set of an article shares with the
+// features (Service.shared).
+func sharedTerms(feats []feature, terms termSet) (score int, strong bool) {
 	for _, f := range feats {
 		all := true
-		for _, n := range f.norms {
-			if !terms[n] {
+		for _, h := range f.hashes {
+			if !terms.has(h) {
 				all = false
 				break
 			}
