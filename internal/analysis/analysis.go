@@ -158,7 +158,7 @@ func (t Token) Normalized() string {
 // list and the built-in names). A store records the version its index was
 // built with; when the rules change this number goes up, and a store built
 // with another is reindexed from its articles' text when it is opened.
-const FormsVersion = 3
+const FormsVersion = 4
 
 // IndexForm returns the two forms under which the index keeps the word
 // and a query looks it up: term, the normalized word without its clitics

@@ -30,6 +30,9 @@ var notStopWords = []string{
 	// content words
 	"أبو", "وأبو", "إطار", "اطار", "إعادة", "اعادة", "برس", "حبيب", "رزق", "زيارة", "شمال", "يمين", "قوة", "لوكالة", "للامم",
 	"ذهب", "علم", "عين", "سنة", "سنوات", "عام", "عاما", "يوم", "ايام", "شخصا", "نهاية",
+	// the verb خبَّر of one list is written as the noun خبر (news) and the
+	// city الخبر
+	"خبر",
 }
 
 // stopWords is the set of normalized stop words, built once.

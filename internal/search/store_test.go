@@ -31,6 +31,7 @@ func TestSearchOverStore(t *testing.T) {
 		"bahrain":   "منتخب البحرين يفوز في البطولة",
 		"sea":       "ارتفاع الأمواج في البحر الأحمر",
 		"oman":      "سلطنة عمان تستضيف المؤتمر",
+		"khobar":    "افتتاح ممشى جديد على كورنيش الخبر",
 	}
 	ids := map[string]int64{}
 	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -76,6 +77,8 @@ func TestSearchOverStore(t *testing.T) {
 		{"البحرين", []string{"bahrain"}, []string{"sea"}},
 		{"البحر", []string{"sea"}, []string{"bahrain"}},
 		{"عمان", []string{"oman"}, nil},
+		{"الخبر", []string{"khobar"}, nil},
+		{"بالخبر", []string{"khobar"}, nil},
 		{`"التحالف الدولي"`, []string{"coalition"}, nil},
 		{`"الدولي التحالف"`, nil, []string{"coalition"}},
 	} {
