@@ -14,7 +14,9 @@ import (
 
 // AttentionJSON is how much one query is covered: GET /api/v1/attention.
 // The numbers agree: the series and by_source sum to total, which is the
-// search total for the same query and filters (full matches only).
+// search total for the same query and filters (full matches only). The
+// top names and tags are counted among the most recent matches
+// (store.TopSample).
 type AttentionJSON struct {
 	Query       string            `json:"query"`
 	Total       int               `json:"total"`

@@ -62,10 +62,16 @@ type Attention struct {
 	ByCountry []TermCount
 	// TopEntities and TopTags count the matches that name each entity (with
 	// its most frequent type) and carry each keyword (in its most frequent
-	// written form), most first, at most the limit asked.
+	// written form), most first, at most the limit asked: among the
+	// TopSample most recent matches (all of them when fewer), so that a
+	// word in half the store costs no more than a rarer one.
 	TopEntities []TermCount
 	TopTags     []TermCount
 }
+
+// TopSample is how many of the most recent matches Attention's top
+// entities and tags are counted among.
+const TopSample = 1000
 
 // MatchRow is one article of an export.
 type MatchRow struct {

@@ -65,13 +65,23 @@ func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (stor
 	groups := map[string]*store.OutletGroup{}
 	ents, tags := map[string]int{}, map[string]int{}
 	types := map[string]string{}
-	for _, a := range s.explored(q) {
+	matches := s.explored(q)
+	recent := slices.Clone(matches)
+	slices.SortFunc(recent, func(x, y model.Article) int { return cmp.Or(when(&y).Compare(when(&x)), cmp.Compare(y.ID, x.ID)) })
+	sample := map[int64]bool{}
+	for _, a := range recent[:min(len(recent), store.TopSample)] {
+		sample[a.ID] = true
+	}
+	for _, a := range matches {
 		out.Times = append(out.Times, when(&a))
 		k := store.OutletKey(&a)
 		if groups[k] == nil {
 			groups[k] = &store.OutletGroup{Key: k}
 		}
 		groups[k].Add(a.SourceID, a.SourceName)
+		if !sample[a.ID] {
+			continue
+		}
 		seen := map[string]bool{}
 		for _, e := range a.Entities {
 			if !seen[e.Name] {

@@ -139,7 +139,7 @@ func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (stor
 	if out.Total == 0 {
 		return out, nil
 	}
-	matched := `SELECT a.id FROM articles a` + where
+	matched := `SELECT a.id FROM articles a` + where + ` ORDER BY a.sort_time DESC, a.id DESC LIMIT ` + strconv.Itoa(store.TopSample)
 	lim := "$" + strconv.Itoa(len(args.vals)+1)
 	qargs := append(slices.Clone(args.vals), top)
 	db, done = s.db(ctx)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,6 +120,9 @@ func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (stor
 		return out, nil
 	}
 	where := whereSQL(conds)
+	// The counts read the narrow covering index, never the wide rows
+	// (migration 0012).
+	from = strings.Replace(from, ` articles a`, ` articles a INDEXED BY articles_explore`, 1)
 	groups := map[string]*store.OutletGroup{}
 	err := runQuery(ctx, s.r, `SELECT a.sort_time, `+outletKeySQL+`, a.source_id, a.source_name`+from+where, func(rows *sql.Rows) error {
 		var (
@@ -152,9 +156,9 @@ func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (stor
 	if out.Total == 0 {
 		return out, nil
 	}
-	matched := `SELECT a.id` + from + where
+	matched := `SELECT a.id` + from + where + ` ORDER BY a.sort_time DESC, a.id DESC LIMIT ` + strconv.Itoa(store.TopSample)
 	err = runQuery(ctx, s.r, `WITH m AS MATERIALIZED (`+matched+`),
-		w AS MATERIALIZED (SELECT e.article_id, e.name, e.type FROM article_entities e JOIN m ON m.id = e.article_id),
+		w AS MATERIALIZED (SELECT e.article_id, e.name, e.type FROM m JOIN article_entities e INDEXED BY article_entities_article ON e.article_id = m.id),
 		n AS (SELECT name, COUNT(DISTINCT article_id) AS n FROM w GROUP BY name ORDER BY n DESC, name LIMIT ?),
 		f AS (SELECT w.name, w.type, COUNT(*) AS c FROM w JOIN n ON n.name = w.name GROUP BY w.name, w.type),
 		b AS (SELECT name, type, ROW_NUMBER() OVER (PARTITION BY name ORDER BY c DESC, type) AS r FROM f)
@@ -171,7 +175,7 @@ func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (stor
 		return store.Attention{}, fmt.Errorf("sqlite: attention: entities: %w", err)
 	}
 	err = runQuery(ctx, s.r, `WITH m AS MATERIALIZED (`+matched+`),
-		w AS MATERIALIZED (SELECT k.article_id, k.norm, k.keyword FROM article_keywords k JOIN m ON m.id = k.article_id),
+		w AS MATERIALIZED (SELECT k.article_id, k.norm, k.keyword FROM m JOIN article_keywords k INDEXED BY article_keywords_article ON k.article_id = m.id),
 		n AS (SELECT norm, COUNT(DISTINCT article_id) AS n FROM w GROUP BY norm ORDER BY n DESC, norm LIMIT ?),
 		f AS (SELECT w.norm, w.keyword, COUNT(*) AS c FROM w JOIN n ON n.norm = w.norm GROUP BY w.norm, w.keyword),
 		b AS (SELECT norm, keyword, ROW_NUMBER() OVER (PARTITION BY norm ORDER BY c DESC, keyword) AS r FROM f)
@@ -199,22 +203,35 @@ func (s *Store) CountByTime(ctx context.Context, f store.Filter, edges []time.Ti
 	if !slices.IsSortedFunc(edges, func(a, b time.Time) int { return a.Compare(b) }) {
 		return nil, fmt.Errorf("sqlite: count by time: edges not ascending: %w", store.ErrInvalid)
 	}
-	// Only the articles between the first and the last edge count.
-	f.Since = maxTime(f.Since, edges[0])
-	f.Until = minTime(f.Until, edges[len(edges)-1])
+	// Each interval is counted by a range on the index on sort_time,
+	// clipped to the filter's own bounds; the filter's other conditions
+	// are checked on the rows of the range. (Left in the subquery, the
+	// filter's bounds made SQLite range over all of them for every
+	// interval.)
+	since, until := f.Since, f.Until
+	f.Since, f.Until = time.Time{}, time.Time{}
 	conds, args := filterConds(f)
-	bounds := make([]int64, len(edges))
-	for i, e := range edges {
-		bounds[i] = e.UnixMicro()
+	spans := make([][3]int64, 0, len(edges)-1)
+	for i := 0; i+1 < len(edges); i++ {
+		lo, hi := edges[i], edges[i+1]
+		if !since.IsZero() && since.After(lo) {
+			lo = since
+		}
+		if !until.IsZero() && until.Before(hi) {
+			hi = until
+		}
+		if lo.Before(hi) {
+			spans = append(spans, [3]int64{int64(i), lo.UnixMicro(), hi.UnixMicro()})
+		}
 	}
 	counts := make([]int, len(edges)-1)
-	// Each article falls in the last edge at or before its time: a binary
-	// search in Go over the times read in order would cost a row an
-	// article; SQLite counts per bucket instead.
-	b, _ := json.Marshal(bounds)
-	err := runQuery(ctx, s.r, `WITH e AS (SELECT key AS i, value AS lo, LEAD(value) OVER (ORDER BY key) AS hi FROM json_each(?))
-		SELECT e.i, (SELECT COUNT(*) FROM articles a`+whereSQL(append(conds, `a.sort_time >= e.lo`, `a.sort_time < e.hi`))+`)
-		FROM e WHERE e.hi IS NOT NULL`, func(rows *sql.Rows) error {
+	if len(spans) == 0 {
+		return counts, nil
+	}
+	b, _ := json.Marshal(spans)
+	err := runQuery(ctx, s.r, `WITH e AS (SELECT value ->> 0 AS i, value ->> 1 AS lo, value ->> 2 AS hi FROM json_each(?))
+		SELECT e.i, (SELECT COUNT(*) FROM articles a`+whereSQL(append([]string{`a.sort_time >= e.lo`, `a.sort_time < e.hi`}, conds...))+`)
+		FROM e`, func(rows *sql.Rows) error {
 		var i, n int
 		if err := rows.Scan(&i, &n); err != nil {
 			return err
@@ -228,20 +245,6 @@ func (s *Store) CountByTime(ctx context.Context, f store.Filter, edges []time.Ti
 		return nil, fmt.Errorf("sqlite: count by time: %w", err)
 	}
 	return counts, nil
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.IsZero() || b.After(a) {
-		return b
-	}
-	return a
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.IsZero() || b.Before(a) {
-		return b
-	}
-	return a
 }
 
 // exportPage is how many matches EachMatch reads at once.
