@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -353,8 +354,9 @@ func (s *Server) renderExplore(w http.ResponseWriter, r *http.Request, p *explor
 // alertPage answers GET /alerts/{id}: a saved alert is a saved
 // exploration, and its page shows the attention its query gets (under
 // its sources and its one name, when it has one) with the filters of the
-// URL on top. Alerts hold webhook URLs and addresses, and only the admin
-// saves them: the page is the admin's.
+// URL on top. It is for its owners — the readers who saved it as a search
+// (a search follow of the alert) — and the admin; to anyone else it is not
+// found. Only the admin sees its webhook and address.
 func (s *Server) alertPage(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Explore == nil {
 		s.notFound(w, r)
@@ -376,8 +378,15 @@ func (s *Server) alertPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !se.admin() {
-		s.denied(w, r, http.StatusForbidden, t.AdminOnly)
-		return
+		fs, err := s.cfg.Store.ListFollows(r.Context(), se.user)
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("web: alert %d: follows: %w", id, err))
+			return
+		}
+		if !slices.ContainsFunc(fs, func(f model.Follow) bool { return f.Kind == model.FollowSearch && f.AlertID == id }) {
+			s.notFound(w, r)
+			return
+		}
 	}
 	a, err := s.cfg.Store.GetAlert(r.Context(), id)
 	if err != nil {
@@ -394,6 +403,9 @@ func (s *Server) alertPage(w http.ResponseWriter, r *http.Request) {
 	}
 	r2 := r.Clone(r.Context())
 	r2.URL.RawQuery = q.Encode()
+	if !se.admin() {
+		a.Webhook, a.Email = "", ""
+	}
 	p := &explorePage{Base: s.newBase(r, ""), Alert: &a}
 	p.Query = a.Query
 	s.renderExplore(w, r2, p, []string{a.Query})

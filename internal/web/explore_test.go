@@ -60,7 +60,7 @@ func explorePortalStore(t *testing.T, explore bool) (*Server, *sqlite.Store) {
 }
 
 // TestAlertPage: a saved alert's page shows the attention its query gets
-// under its sources, to the admin only.
+// under its sources, to the readers who saved it and to the admin.
 func TestAlertPage(t *testing.T) {
 	ctx := context.Background()
 	s, st := explorePortalStore(t, true)
@@ -76,7 +76,8 @@ func TestAlertPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.AddUser(ctx, &model.User{Name: "salma", PasswordHash: hash}); err != nil {
+	u := &model.User{Name: "salma", PasswordHash: hash}
+	if err := st.AddUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	w := postForm(t, s, "/login", url.Values{"name": {"salma"}, "token": {"كلمة-سر-طويلة"}, "next": {"/"}}, nil)
@@ -89,11 +90,23 @@ func TestAlertPage(t *testing.T) {
 	if reader == nil {
 		t.Fatalf("reader login: %d", w.Code)
 	}
-	if w := get(t, s, path, "Cookie", reader.String()); w.Code != http.StatusForbidden {
-		t.Errorf("%s for a reader: %d, want 403", path, w.Code)
+	if w := get(t, s, path, "Cookie", reader.String()); w.Code != http.StatusNotFound {
+		t.Errorf("%s for a reader who did not save it: %d, want 404", path, w.Code)
 	}
+	// A reader who saved the search owns it: the page, without the
+	// webhook.
+	if err := st.Follow(ctx, u.ID, model.Follow{Kind: model.FollowSearch, AlertID: al.ID}); err != nil {
+		t.Fatal(err)
+	}
+	body := checkPage(t, get(t, s, path, "Cookie", reader.String()), 200)
+	mustContain(t, body, `class="attn"`, "عدد النتائج: ٢٠")
+	if strings.Contains(body, "hook.example") {
+		t.Errorf("a reader sees the alert's webhook")
+	}
+	body = checkPage(t, get(t, s, "/my", "Cookie", reader.String()), 200)
+	mustContain(t, body, `href="`+path+`"`)
 	a := login(t, s)
-	body := checkPage(t, get(t, s, path, "Cookie", a.cookie.String()), 200)
+	body = checkPage(t, get(t, s, path, "Cookie", a.cookie.String()), 200)
 	mustContain(t, body, "تنبيه محفوظ", "https://hook.example/x", `class="attn"`, "<polyline", "عدد النتائج: ٢٠", "/feeds/alerts/"+itoa(al.ID)+".xml")
 	// The URL's filters narrow it further.
 	body = checkPage(t, get(t, s, path+"?source=ahram&interval=week", "Cookie", a.cookie.String()), 200)
