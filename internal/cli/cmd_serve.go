@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -101,6 +102,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 			return -1
 		}
 		return float64(n)
+	})
+	// Goroutines that only grow are a leak: a soak run watches this.
+	a.reg.GaugeFunc("go_goroutines", "Goroutines that currently exist.", func(context.Context) float64 {
+		return float64(runtime.NumGoroutine())
 	})
 	limited := func(h http.Handler) http.Handler { return h }
 	if a.cfg.RateLimit > 0 {
