@@ -140,7 +140,9 @@ func ParseFilter(get func(name string) []string) (store.Filter, *time.Location, 
 			if id < 1 {
 				return f, nil, filterErr("source", "a source id must be positive, got %d", id)
 			}
-			f.SourceIDs = append(f.SourceIDs, id)
+			if !slices.Contains(f.SourceIDs, id) { // 1 and 01 are one source
+				f.SourceIDs = append(f.SourceIDs, id)
+			}
 			continue
 		}
 		f.Outlets = append(f.Outlets, s)
