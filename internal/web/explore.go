@@ -121,7 +121,7 @@ func newLineChart(qs []search.Attention, rtl bool, label func(time.Time) string,
 	c.YTicks = []chartTick{{X: yx, Y: c.AxisY, Label: num(0), Anchor: anchor}, {X: yx, Y: c.Top + 4, Label: num(peak), Anchor: anchor}}
 	// Ticks at the ends would be cut: keep them inside.
 	for i := range c.XTicks {
-		c.XTicks[i].X = min(max(c.XTicks[i].X, 40), chartWidth-40)
+		c.XTicks[i].X = min(max(c.XTicks[i].X, 70), chartWidth-70)
 	}
 	return c
 }
