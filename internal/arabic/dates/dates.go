@@ -53,6 +53,8 @@ type Options struct {
 	// ("منذ ساعتين", "أمس", "الجمعة الماضية"), no bare times, and no dates
 	// without a year, which all need Now. It is for dates written by a
 	// machine for later reading, such as a feed's, whose Now is unknown.
+	// A two-digit year then takes a fixed century: 69–99 the 1900s, 00–68
+	// the 2000s (and a Hijri one the 1400s).
 	Absolute bool
 }
 

@@ -418,4 +418,12 @@ func TestAbsolute(t *testing.T) {
 			t.Errorf("Parse(%q, Absolute) = %v, %v, want 28 July 2026", s, r.Time, ok)
 		}
 	}
+	// A two-digit year takes a fixed century, whatever today is.
+	for in, want := range map[string]int{"Mon, 09 Sep 24 14:30:00 +0300": 2024, "10/10/27": 2027, "10/10/68": 2068, "09 Sep 69": 1969, "1/2/99": 1999} {
+		for _, now := range []time.Time{devNow, devNow.AddDate(-30, 0, 0), devNow.AddDate(40, 0, 0)} {
+			if r, ok := Parse(in, Options{Now: now, Absolute: true}); !ok || r.Time.Year() != want {
+				t.Errorf("Parse(%q, Absolute, Now %d) = %v, %v, want the year %d", in, now.Year(), r.Time, ok, want)
+			}
+		}
+	}
 }

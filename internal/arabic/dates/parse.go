@@ -1106,9 +1106,11 @@ func (p *parser) resolve(d parts) (Result, bool) {
 			hy, hm, hd := daysToHijri(daysOf(now))
 			y = yearFor(d.rel, d.m, max(day, 1), hy, hm, hd)
 		} else if d.twoDigitYear || y < 100 {
-			hy, _, _ := daysToHijri(daysOf(now))
 			y += 1400
-			if y > hy+1 {
+			// Relative to today, a year ahead at most; an absolute date
+			// (Options.Absolute) may not depend on today, so it stays in
+			// the 15th century AH (1979–2076).
+			if hy, _, _ := daysToHijri(daysOf(now)); y > hy+1 && !p.opts.Absolute {
 				y -= 100
 			}
 		}
@@ -1151,7 +1153,15 @@ func (p *parser) resolve(d parts) (Result, bool) {
 		y = yearFor(d.rel, d.m, max(day, 1), now.Year(), int(now.Month()), now.Day())
 	} else if d.twoDigitYear {
 		y += 2000
-		if y > now.Year()+1 {
+		switch {
+		case p.opts.Absolute:
+			// An absolute date may not depend on today: the POSIX window,
+			// 69–99 in the 1900s and 00–68 in the 2000s, as Go's time
+			// package reads "06".
+			if y >= 2069 {
+				y -= 100
+			}
+		case y > now.Year()+1:
 			y -= 100
 		}
 	}
