@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,11 +29,18 @@ const (
 )
 
 // backupTables are the tables in an order that satisfies their foreign keys.
+// Crawl rounds and host leases are a running crawl's bookkeeping, not
+// content, and are left out.
 var backupTables = [...]string{
-	"sources", "stories", "articles", "article_keywords", "article_entities", "lsh_bands",
-	"phrase_df", "alerts", "alert_deliveries", "settings", "learned_names",
-	"users", "user_articles", "user_follows", "user_item_labels",
+	"outlets", "sources", "stories", "articles", "article_keywords", "article_entities",
+	"article_related", "lsh_bands", "phrase_df", "alerts", "alert_deliveries", "settings",
+	"learned_names", "users", "user_articles", "user_follows", "user_item_labels",
 }
+
+// replacedTables may hold rows in a store that is otherwise empty: khabar
+// writes the built-in outlet profiles, and the setting that records them,
+// when it opens a store. The backup's rows replace them.
+var replacedTables = [...]string{"outlets", "settings"}
 
 // Backup writes a consistent snapshot of the whole store to path (which
 // must not exist yet), read in one repeatable-read transaction while
@@ -120,6 +128,11 @@ func (s *Store) Restore(ctx context.Context, path string) error {
 			table, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), backupMarker)
 			if !ok || !knownTable(table) {
 				return fmt.Errorf("unexpected line %q: %w", truncate(line, 60), store.ErrInvalid)
+			}
+			if slices.Contains(replacedTables[:], table) {
+				if _, err := tx.Exec(ctx, `DELETE FROM `+table); err != nil {
+					return fmt.Errorf("table %s: %w", table, err)
+				}
 			}
 			if _, err := tx.Conn().PgConn().CopyFrom(ctx, &sectionReader{br: br}, `COPY `+table+` FROM STDIN`); err != nil {
 				return fmt.Errorf("table %s: %w", table, err)

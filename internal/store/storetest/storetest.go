@@ -1627,6 +1627,16 @@ func testBackup(t *testing.T, s store.Store, open BackupOpener) {
 	if err := s.SetStarred(c, u.ID, []int64{a.ID}, true); err != nil {
 		t.Fatal(err)
 	}
+	b2 := article("https://a/backup-2", "داعش", day(1))
+	save(t, s, b2, idx(b2.Title, ""))
+	related := []store.RelatedLink{{ID: b2.ID, Score: 2.5}}
+	if err := s.SaveRelated(c, a.ID, related); err != nil {
+		t.Fatal(err)
+	}
+	outlet := model.Outlet{Key: "backup-outlet", NameAR: "منفذ", NameEN: "Outlet", Country: "SA", Kind: "private"}
+	if err := s.SaveOutlet(c, outlet); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if err := s.Backup(c, path); err != nil {
 		t.Fatal(err)
@@ -1656,6 +1666,12 @@ func testBackup(t *testing.T, s store.Store, open BackupOpener) {
 		}
 		if starred, err := b.StarredArticleIDs(c); err != nil || !slices.Equal(starred, []int64{a.ID}) {
 			t.Errorf("a reader's starred article in the backup: %v, %v", starred, err)
+		}
+		if links, ok, err := b.GetRelated(c, a.ID); err != nil || !ok || !reflect.DeepEqual(links, related) {
+			t.Errorf("related reading in the backup: %+v %v %v, want %+v", links, ok, err, related)
+		}
+		if o, err := b.GetOutlet(c, outlet.Key); err != nil || o != outlet {
+			t.Errorf("outlet profile in the backup: %+v %v, want %+v", o, err, outlet)
 		}
 	}
 }
