@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"alerts":        {"add, list or remove saved-search alerts", runAlerts},
 		"users":         {"add, list, remove reader accounts; set a password or the Fever API password (read from standard input)", runUsers},
 		"backup":        {"write a consistent snapshot of the store to a file", runBackup},
+		"restore":       {"load a backup file into a store that holds none yet", runRestore},
 		"prune":         {"delete articles older than --before DATE (or KHABAR_RETAIN), starred ones kept, and reclaim the space", runPrune},
 		"migrate-store": {"copy the store into PostgreSQL (--to postgres://…)", runMigrateStore},
 	}

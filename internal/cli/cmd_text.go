@@ -304,21 +304,3 @@ func runEntities(ctx context.Context, a *app, args []string) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(ents)
 }
-
-func runBackup(ctx context.Context, a *app, args []string) error {
-	if len(args) != 1 {
-		return usagef("want the file to write")
-	}
-	if _, err := os.Stat(args[0]); err == nil {
-		return fmt.Errorf("%s exists; choose a new file", args[0])
-	}
-	st, err := a.store(ctx)
-	if err != nil {
-		return err
-	}
-	if err := st.Backup(ctx, args[0]); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "wrote %s\n", args[0])
-	return nil
-}
