@@ -211,7 +211,8 @@ func phrase(words []string, weights string) string {
 }
 
 // SearchText runs q over the analysed title and body forms. Relevance is
-// ts_rank with the weights above; the score divides it by 1 + age_days/7,
+// ts_rank with the weights above; the score multiplies it by the gentle
+// freshness factor 1 + store.FreshBonus/(1 + age_days/store.FreshDays),
 // the age counted from the newest article in the store back to the
 // article's published (else fetched) time. Hits come best first (ties:
 // newer id first) with the total number matching. A query with nothing to
