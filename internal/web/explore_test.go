@@ -213,3 +213,33 @@ func explorePageFilled() *explorePage {
 	p.Rows = []exploreRow{{Start: day, Cells: []exploreCell{{2, "50%"}, {2, "50%"}}}}
 	return p
 }
+
+// TestSearchFilters: the search page's filters narrow its results, and
+// its form gives back every filter it was given, so that submitting it
+// again keeps them: several sources (repeated or comma-separated, one in
+// the select and the rest hidden) and a time, which a date input would
+// drop.
+func TestSearchFilters(t *testing.T) {
+	s := explorePortal(t, true)
+	oil := url.QueryEscape("النفط")
+	count := func(body, outlet string) int {
+		return len(findAll(parsePage(t, body), el("span", outlet, "dir", "auto")))
+	}
+	all := checkPage(t, get(t, s, "/search?q="+oil), 200)
+	if count(all, "عكاظ") == 0 || count(all, "الأهرام") == 0 {
+		t.Fatalf("the unfiltered search lists both outlets: عكاظ %d, الأهرام %d", count(all, "عكاظ"), count(all, "الأهرام"))
+	}
+	for _, qs := range []string{"&country=EG", "&source=ahram", "&kind=state"} {
+		body := checkPage(t, get(t, s, "/search?q="+oil+qs), 200)
+		if count(body, "عكاظ") != 0 || count(body, "الأهرام") == 0 {
+			t.Errorf("%s: عكاظ %d results, الأهرام %d; want none and some", qs, count(body, "عكاظ"), count(body, "الأهرام"))
+		}
+	}
+	body := checkPage(t, get(t, s, "/search?q="+oil+"&source=ahram,okaz&source=9&from=2024-03-01T10:00&to=2024-03-31"), 200)
+	mustHave(t, body,
+		el("option", "", "value", "ahram", "selected", ""),
+		el("input", "", "type", "hidden", "name", "source", "value", "okaz"),
+		el("input", "", "type", "hidden", "name", "source", "value", "9"),
+		el("input", "", "name", "from", "type", "text", "value", "2024-03-01T10:00"),
+		el("input", "", "name", "to", "type", "date", "value", "2024-03-31"))
+}

@@ -26,6 +26,13 @@ type option struct {
 type FilterForm struct {
 	From, To, TZ, Source, Country, Kind, Tag, Entity string
 	Sources, Countries, Kinds                        []option
+	// MoreSources are the sources given beyond the one the select shows
+	// (source is repeatable, or comma-separated), kept as hidden fields so
+	// that submitting the form again keeps them.
+	MoreSources []string
+	// FromType and ToType are the inputs' types: "date" for a day, "text"
+	// for a time, which a date input would drop.
+	FromType, ToType string
 	// Encoded is the filters' URL query ("" when none), without q.
 	Encoded string
 	// Set is true when any filter is given.
@@ -38,8 +45,9 @@ type FilterForm struct {
 func (s *Server) parseFilterForm(ctx context.Context, r *http.Request, t *Strings) (FilterForm, store.Filter, *time.Location, string, error) {
 	q := r.URL.Query()
 	first := func(n string) string { return strings.TrimSpace(q.Get(n)) }
-	ff := FilterForm{From: first("from"), To: first("to"), TZ: first("tz"), Source: first("source"),
+	ff := FilterForm{From: first("from"), To: first("to"), TZ: first("tz"),
 		Country: first("country"), Kind: first("kind"), Tag: first("tag"), Entity: first("entity")}
+	ff.FromType, ff.ToType = dateInputType(ff.From), dateInputType(ff.To)
 	keep := url.Values{}
 	for _, n := range search.FilterParams {
 		for _, v := range q[n] {
@@ -71,6 +79,20 @@ func (s *Server) parseFilterForm(ctx context.Context, r *http.Request, t *String
 			countries = append(countries, o.Country)
 		}
 	}
+	// The select shows the first source it offers; every other one given
+	// rides along hidden.
+	for _, v := range q["source"] {
+		for _, one := range strings.Split(v, ",") {
+			one = strings.TrimSpace(one)
+			switch {
+			case one == "" || one == ff.Source || slices.Contains(ff.MoreSources, one):
+			case ff.Source == "" && slices.ContainsFunc(ff.Sources, func(o option) bool { return o.Value == one }):
+				ff.Source = one
+			default:
+				ff.MoreSources = append(ff.MoreSources, one)
+			}
+		}
+	}
 	slices.Sort(countries)
 	for _, c := range countries {
 		ff.Countries = append(ff.Countries, option{c, c})
@@ -86,4 +108,13 @@ func (s *Server) parseFilterForm(ctx context.Context, r *http.Request, t *String
 		return ff, f, nil, "", err
 	}
 	return ff, f, loc, "", nil
+}
+
+// dateInputType is the type of the input that shows v without losing it:
+// a date input holds a day (YYYY-MM-DD) only.
+func dateInputType(v string) string {
+	if _, err := time.Parse(time.DateOnly, v); v == "" || err == nil {
+		return "date"
+	}
+	return "text"
 }
