@@ -4,9 +4,11 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"khabar/internal/model"
 	"khabar/internal/store"
+	"khabar/internal/storyinfo"
 )
 
 func TestEditOutlet(t *testing.T) {
@@ -125,4 +127,49 @@ func TestArticleQuotes(t *testing.T) {
 		qs[0].(map[string]any)["speaker"] == "" {
 		t.Errorf("quotes %v", qs)
 	}
+}
+
+// TestOneSidedStories: a story that three Saudi outlets cover, while a
+// British one was active, is listed under one_sided=true with its lean;
+// the fixture's own story, from one outlet, is not.
+func TestOneSidedStories(t *testing.T) {
+	eachBackend(t, func(t *testing.T, backend string) {
+		f := newFixture(t, nil, backend)
+		ctx := context.Background()
+		if err := f.st.AddOutlets(ctx, []model.Outlet{
+			{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
+			{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
+			{Key: "sabq", NameAR: "سبق", Country: "SA", Kind: model.OutletPrivate},
+			{Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var story int64
+		for i, k := range []string{"was", "okaz", "sabq"} {
+			a := model.Article{URL: "https://" + k + ".example/1", SourceName: k, Outlet: k, Title: "افتتاح الطريق الدائري الجديد",
+				Text: "افتتح الطريق.", Published: testNow.Add(time.Duration(i) * time.Hour), StoryID: story}
+			if _, err := f.st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
+				t.Fatal(err)
+			}
+			story = a.StoryID
+		}
+		other := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "خبر آخر", Text: "نص.", Published: testNow}
+		if _, err := f.st.SaveArticle(ctx, &other, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := storyinfo.RefreshStale(ctx, f.st, 0); err != nil {
+			t.Fatal(err)
+		}
+		l := list(t, decode(t, do(t, f.h, "GET", "/api/v1/stories?one_sided=true", ""), 200), "stories")
+		if len(l) != 1 || l[0]["id"].(float64) != float64(story) {
+			t.Fatalf("one-sided stories %v, want story %d alone", l, story)
+		}
+		m := decode(t, do(t, f.h, "GET", "/api/v1/stories/"+strconv.FormatInt(story, 10), ""), 200)
+		if m["one_sided"] != true || m["lean"] != "country:SA" {
+			t.Errorf("story %d: one_sided %v, lean %v; want true, country:SA", story, m["one_sided"], m["lean"])
+		}
+		if c := m["coverage"].(map[string]any)["countries"].(map[string]any); c["SA"] != 3.0 {
+			t.Errorf("coverage countries %v, want SA: 3 outlets", c)
+		}
+	})
 }
