@@ -199,7 +199,7 @@ func (a *app) pipeline(ctx context.Context, st store.Store) (*ingest.Pipeline, e
 	}
 	cfg := ingest.PipelineConfig{Log: a.log, OnNew: onNew, OnFailure: onFailure, Fault: analysisFault}
 	if st != nil {
-		r, err := a.relater(st)
+		r, err := a.relater(ctx, st)
 		if err != nil {
 			return nil, err
 		}

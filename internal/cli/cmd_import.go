@@ -33,7 +33,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	// Related reading is computed in one pass at the end, when every
 	// article of the import is stored: each then finds the others.
-	rel, err := a.relater(st)
+	rel, err := a.relater(ctx, st)
 	if err != nil {
 		return err
 	}

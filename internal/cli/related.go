@@ -39,11 +39,11 @@ type relater struct {
 }
 
 // relater returns the app's relater, started on first use.
-func (a *app) relater(st store.Store) (*relater, error) {
+func (a *app) relater(ctx context.Context, st store.Store) (*relater, error) {
 	if a.rel != nil {
 		return a.rel, nil
 	}
-	an, _, err := a.analysis(context.Background(), st)
+	an, _, err := a.analysis(ctx, st)
 	if err != nil {
 		return nil, err
 	}

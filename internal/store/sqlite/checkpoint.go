@@ -65,7 +65,7 @@ func (c *checkpointer) run() {
 // transaction that finds it all copied and no reader still in it; the
 // background checkpoint, started by a commit and then at most once a
 // second, had seldom finished by the next batch of an import, and the log
-// grew by every batch, to 1 GB and 1 s to delete it on close. A passive
+// grew by every batch, up to the writer's checkpoint limit. A passive
 // checkpoint never waits for readers; one that cannot copy everything
 // leaves the rest for later, as the background one does.
 func (s *Store) Checkpoint(ctx context.Context) error {

@@ -126,10 +126,9 @@ func window(since, until time.Time) (int64, int64) {
 // written form; most articles first, at most limit (0 means 20).
 //
 // The window's rows (w) are MATERIALIZED: inlined, SQLite 3.54 scanned
-// every keyword row by its norm index for the written forms, 1.4 s a day
-// of SaudiNewsNet against 0.14 s; and each name's form is picked with
-// ROW_NUMBER, where a correlated subquery ran the whole grouping again for
-// each of the limit names (the home page's trends took 24 s).
+// every keyword row by its norm index for the written forms, ten times the
+// work; and each name's form is picked with ROW_NUMBER, where a correlated
+// subquery ran the whole grouping again for each of the limit names.
 func (s *Store) TopTags(ctx context.Context, since, until time.Time, limit int) ([]store.TermCount, error) {
 	if limit <= 0 {
 		limit = 20
