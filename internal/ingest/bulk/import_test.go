@@ -129,3 +129,41 @@ func TestImportStopsOnStoreError(t *testing.T) {
 		t.Error("Import returned before its reader stopped")
 	}
 }
+
+// TestImportStopsOnLookupError: into a store that holds articles, the
+// import asks whether each record is stored already; when the store cannot
+// say, the import stops with an error naming the URL and the cause, and
+// stores nothing after it.
+func TestImportStopsOnLookupError(t *testing.T) {
+	ctx := context.Background()
+	var lookups bool
+	st, p := testPipeline(t, func(st store.Store) store.Store {
+		return lookupSwitch{Store: st, fail: &lookups}
+	})
+	if _, err := Import(ctx, p, sendAll(importRecords(5)), ImportOptions{Size: 5}); err != nil {
+		t.Fatal(err)
+	}
+	lookups = true
+	more := importRecords(20)[5:]
+	n, err := Import(ctx, p, sendAll(more), ImportOptions{Size: 5})
+	if err == nil || !strings.Contains(err.Error(), "connection reset") || !strings.Contains(err.Error(), more[0].Record.URL) {
+		t.Fatalf("Import when the store cannot look up URLs: %+v, %v; want an error naming %s and the cause", n, err, more[0].Record.URL)
+	}
+	if _, total, err := st.ListArticles(ctx, store.ArticleFilter{Limit: 1}); err != nil || total != 5 {
+		t.Errorf("%d articles stored after the failed import, want the first import's 5 (%v)", total, err)
+	}
+}
+
+// lookupSwitch is a store that cannot say whether it holds a URL while
+// *fail is true.
+type lookupSwitch struct {
+	store.Store
+	fail *bool
+}
+
+func (l lookupSwitch) HasArticle(ctx context.Context, u string) (bool, error) {
+	if *l.fail {
+		return false, errors.New("connection reset")
+	}
+	return l.Store.HasArticle(ctx, u)
+}
