@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -473,11 +475,19 @@ func TestChaosImport(t *testing.T) {
 	}
 	exportBefore := exportAll(t, ctx, data)
 
+	// The import runs as a child process, khabar alone, so that its peak
+	// memory is its own.
 	start := time.Now()
-	code, out, errOut := runCode(ctx, data, "", "import", file)
-	t.Logf("import took %s", time.Since(start).Round(time.Millisecond))
+	code, out, errOut, peak := runChild(t, "--data", data, "--allow-private-networks", "import", file)
+	t.Logf("import took %s, peak resident memory %d MiB", time.Since(start).Round(time.Millisecond), peak>>20)
 	if code != 0 {
 		t.Fatalf("chaos import: exit %d: %s\n%s", code, out, tail(errOut, 4000))
+	}
+	switch {
+	case peak == 0:
+		t.Log("no peak memory figure: /proc/self/status is Linux's")
+	case peak >= 1<<30:
+		t.Errorf("chaos import peaked at %d MiB of resident memory, want under 1 GiB", peak>>20)
 	}
 	t.Logf("%s", strings.TrimSpace(out))
 	if strings.Contains(errOut, "analysis failed") || strings.Contains(errOut, "panic") {
@@ -658,4 +668,29 @@ func tail(s string, n int) string {
 		i++
 	}
 	return "…" + s[i:]
+}
+
+// runChild runs khabar with args as a child process of the test binary
+// (TestMain) and returns its exit code, output and peak resident memory in
+// bytes, as the child measured it.
+func runChild(t *testing.T, args ...string) (code int, stdout, stderr string, peak int64) {
+	t.Helper()
+	peakFile := filepath.Join(t.TempDir(), "peak")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Env = append(os.Environ(), "KHABAR_TEST_CHILD_ARGS="+strings.Join(args, "\x1f"), "KHABAR_TEST_CHILD_PEAK="+peakFile,
+		"KHABAR_PER_HOST_DELAY=0s", "KHABAR_LOG_LEVEL=warn")
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("khabar %s: %v", strings.Join(args, " "), err)
+	}
+	if b, err := os.ReadFile(peakFile); err == nil {
+		peak, _ = strconv.ParseInt(string(b), 10, 64)
+	}
+	return code, out.String(), errb.String(), peak
 }
