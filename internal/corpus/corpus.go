@@ -337,21 +337,15 @@ func parseRecordTime(raw json.RawMessage) (time.Time, bool) {
 		}
 	}
 	// A record has no moment to count a relative date from ("منذ ساعة",
-	// "الآن"): read against two different anchors, such a date moves, and
-	// it is no date at all rather than the time of the import.
-	r, ok := dates.Parse(s, dates.Options{Location: time.UTC, Now: relativeAnchor})
+	// "الآن"), nor a year to complete "28 يوليو" with: dates.Parse's
+	// absolute mode, which feeds use too, reads only dates that state
+	// their day, month and year, and two-digit years in a fixed century.
+	r, ok := dates.Parse(s, dates.Options{Location: time.UTC, Absolute: true})
 	if !ok {
-		return time.Time{}, false
-	}
-	if r2, ok := dates.Parse(s, dates.Options{Location: time.UTC, Now: relativeAnchor.AddDate(1, 1, 1).Add(time.Hour + time.Minute + time.Second)}); !ok || !r2.Time.Equal(r.Time) {
 		return time.Time{}, false
 	}
 	return r.Time, true
 }
-
-// relativeAnchor is any fixed moment: parseRecordTime reads a date against
-// it and against a moment after it to tell a relative date.
-var relativeAnchor = time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
 
 func parseAuthors(raw json.RawMessage) []string {
 	if len(raw) == 0 {

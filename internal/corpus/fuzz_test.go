@@ -126,4 +126,11 @@ func TestRelativeRecordDate(t *testing.T) {
 	if got, ok := parseRecordTime(json.RawMessage(`"مارس 2, 2024"`)); !ok || got.Year() != 2024 || got.Month() != time.March || got.Day() != 2 {
 		t.Errorf("an absolute Arabic date: %v %v", got, ok)
 	}
+	// A two-digit year is this century's, not the one before.
+	if got, ok := parseRecordTime(json.RawMessage(`"21/07/15"`)); !ok || got.Year() != 2015 || got.Month() != time.July || got.Day() != 21 {
+		t.Errorf("21/07/15: %v %v, want 21 July 2015", got, ok)
+	}
+	if got, ok := parseRecordTime(json.RawMessage(`"28 يوليو"`)); ok {
+		t.Errorf("a day without a year: read as %v", got)
+	}
 }
