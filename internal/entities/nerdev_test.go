@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"khabar/internal/sharedtest"
 )
 
 // conllSentences reads a CoNLL file: sentences of (token, tag) pairs.
@@ -130,13 +132,9 @@ func TestDevSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	gold0, _ := filepath.Abs(filepath.Join("testdata", "dev.conll"))
-	dir, err := os.Getwd()
-	if err != nil {
-		return
-	}
-	evalDir := filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(dir))), "shared", "eval")
-	if _, err := os.Stat(evalDir); err != nil {
-		t.Logf("nerscore not run: %v", err)
+	evalDir := sharedtest.Find("eval")
+	if evalDir == "" {
+		t.Logf("nerscore not run: shared/eval is absent")
 		return
 	}
 	cmd := exec.Command("go", "run", "./nerscore", "-gold", gold0, "-pred", pred)

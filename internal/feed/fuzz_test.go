@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
+
+	"khabar/internal/sharedtest"
 )
 
 func FuzzParse(f *testing.F) {
@@ -46,8 +48,10 @@ func FuzzParse(f *testing.F) {
 func FuzzParseOPML(f *testing.F) {
 	f.Add([]byte(`<opml version="2.0"><body><outline text="a" xmlUrl="https://a.example/rss"><outline xmlUrl="https://b.example/"/></outline></body></opml>`))
 	f.Add([]byte(`<opml><body><outline xmlurl="http://x/"/></body></opml>`))
-	if b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "feeds", "arabic-outlets", "outlets.opml")); err == nil {
-		f.Add(b)
+	if p := sharedtest.Find("fixtures", "feeds", "arabic-outlets", "outlets.opml"); p != "" {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out, err := ParseOPML(data)

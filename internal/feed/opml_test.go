@@ -3,10 +3,11 @@ package feed
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"khabar/internal/sharedtest"
 )
 
 func TestParseOPML(t *testing.T) {
@@ -36,10 +37,9 @@ func TestParseOPML(t *testing.T) {
 }
 
 func TestOPMLRoundTrip(t *testing.T) {
-	src := filepath.Join("..", "..", "..", "shared", "fixtures", "feeds", "arabic-outlets", "outlets.opml")
-	data, err := os.ReadFile(src)
+	data, err := os.ReadFile(sharedtest.Path(t, "fixtures", "feeds", "arabic-outlets", "outlets.opml"))
 	if err != nil {
-		t.Skipf("shared fixture absent: %v", err)
+		t.Fatal(err)
 	}
 	first, err := ParseOPML(data)
 	if err != nil {

@@ -4,6 +4,7 @@
 package sharedtest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,9 +15,24 @@ import (
 // skips tb when the repository's root or that path is not there.
 func Path(tb testing.TB, parts ...string) string {
 	tb.Helper()
+	p, why := find(parts...)
+	if p == "" {
+		tb.Skip(why)
+	}
+	return p
+}
+
+// Find is Path for data a test can do without (an extra fuzz seed, an
+// optional score): "" when it is absent.
+func Find(parts ...string) string {
+	p, _ := find(parts...)
+	return p
+}
+
+func find(parts ...string) (path, why string) {
 	dir, err := os.Getwd()
 	if err != nil {
-		tb.Skipf("no working directory: %v", err)
+		return "", fmt.Sprintf("no working directory: %v", err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -24,13 +40,13 @@ func Path(tb testing.TB, parts ...string) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			tb.Skip("the repository's root (go.mod) is not above the working directory")
+			return "", "the repository's root (go.mod) is not above the working directory"
 		}
 		dir = parent
 	}
 	p := filepath.Join(append([]string{filepath.Dir(dir), "shared"}, parts...)...)
 	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("shared data absent, skipping: %v", err)
+		return "", fmt.Sprintf("shared data absent, skipping: %v", err)
 	}
-	return p
+	return p, ""
 }

@@ -24,6 +24,7 @@ import (
 
 	"khabar/internal/model"
 	"khabar/internal/search"
+	"khabar/internal/sharedtest"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
 )
@@ -295,21 +296,9 @@ type corpusRecord struct {
 // never copied); it skips when the folder is absent.
 func loadSaudiNewsNet(t *testing.T, n int) []corpusRecord {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var zips []string
-	for {
-		zips, _ = filepath.Glob(filepath.Join(filepath.Dir(dir), "shared", "corpora", "saudinewsnet", "zips", "*.zip"))
-		if len(zips) > 0 {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("load test: shared/corpora/saudinewsnet/zips not found beside the repository")
-		}
-		dir = parent
+	zips, _ := filepath.Glob(filepath.Join(sharedtest.Path(t, "corpora", "saudinewsnet", "zips"), "*.zip"))
+	if len(zips) == 0 {
+		t.Skip("load test: no zip in shared/corpora/saudinewsnet/zips")
 	}
 	slices.Sort(zips)
 	var out []corpusRecord
