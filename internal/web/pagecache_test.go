@@ -106,6 +106,62 @@ func TestPageFingerprintCoversEveryField(t *testing.T) {
 	}
 }
 
+// TestStoryPageFingerprintCoversEveryField is the same for a story page:
+// its details, members, pager and timeline.
+func TestStoryPageFingerprintCoversEveryField(t *testing.T) {
+	c := newPageCache()
+	p := &storyPage{}
+	n := 0
+	fill(reflect.ValueOf(p).Elem(), &n)
+	base, ok := c.fingerprint(p)
+	if !ok {
+		t.Fatal("no fingerprint for a full story page")
+	}
+	leaves := 0
+	eachLeaf(reflect.ValueOf(p).Elem(), "storyPage", func(path string, v reflect.Value) {
+		leaves++
+		v = settable(v)
+		old := reflect.New(v.Type()).Elem()
+		old.Set(v)
+		change(v)
+		if fp, ok := c.fingerprint(p); !ok || fp == base {
+			t.Errorf("changing %s leaves the fingerprint as it was", path)
+		}
+		v.Set(old)
+	})
+	if leaves < 60 {
+		t.Errorf("only %d values checked", leaves)
+	}
+}
+
+// TestStoryPageCacheFollowsTheStore: a story page is kept while its data
+// stays the same, and a new version of the story shows at once.
+func TestStoryPageCacheFollowsTheStore(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		s := f.server(t, nil)
+		path := "/stories/" + itoa(f.ref.StoryID)
+		first := get(t, s, path)
+		body := checkPage(t, first, 200)
+		if again := get(t, s, path); again.Body.String() != body || again.Header().Get("ETag") != first.Header().Get("ETag") {
+			t.Errorf("the same story twice gave two pages")
+		}
+		if n := len(s.pcache.entries); n != 1 {
+			t.Errorf("%d pages kept, want the story's", n)
+		}
+		v := model.Article{URL: "https://third.example/s", SourceName: "مصدر ثالث", Title: "رواية أخرى للقصة",
+			Text: "نص الرواية الأخرى.", Published: f.ref.Published.Add(3 * time.Hour), StoryID: f.ref.StoryID, Language: "ar"}
+		if _, err := f.st.SaveArticle(ctx, &v, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		w := get(t, s, path)
+		mustContain(t, checkPage(t, w, 200), "رواية أخرى للقصة")
+		if w.Header().Get("ETag") == first.Header().Get("ETag") {
+			t.Errorf("a story with a new version kept its ETag")
+		}
+	})
+}
+
 // fill gives every value reachable from v a distinct non-zero value, and
 // every list one element.
 func fill(v reflect.Value, n *int) {
