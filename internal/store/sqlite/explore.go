@@ -1,12 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -107,8 +108,9 @@ func whereSQL(conds []string) string {
 }
 
 // Attention counts the full matches of q (store.Explorer): one pass over
-// the matches for their times and outlets, and one each for the entities
-// and keywords they carry.
+// the matches for their ids, times and outlets, then the entities and the
+// keywords of the newest store.TopSample of them, side by side on two read
+// connections, from those ids (the full-text match is run once).
 func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (store.Attention, error) {
 	if top <= 0 {
 		top = 10
@@ -124,17 +126,28 @@ func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (stor
 	// (migration 0012).
 	from = strings.Replace(from, ` articles a`, ` articles a INDEXED BY articles_explore`, 1)
 	groups := map[string]*store.OutletGroup{}
-	err := runQuery(ctx, s.r, `SELECT a.sort_time, `+outletKeySQL+`, a.source_id, a.source_name`+from+where, func(rows *sql.Rows) error {
+	type match struct {
+		t  int64 // sort_time; NULL reads as the smallest, as SQLite orders it
+		id int64
+	}
+	var matches []match
+	err := runQuery(ctx, s.r, `SELECT a.id, a.sort_time, `+outletKeySQL+`, a.source_id, a.source_name`+from+where, func(rows *sql.Rows) error {
 		var (
+			id      int64
 			t       sql.NullInt64
 			key     string
 			src     int64
 			srcName string
 		)
-		if err := rows.Scan(&t, &key, &src, &srcName); err != nil {
+		if err := rows.Scan(&id, &t, &key, &src, &srcName); err != nil {
 			return err
 		}
 		out.Times = append(out.Times, timeVal(t))
+		m := match{t: math.MinInt64, id: id}
+		if t.Valid {
+			m.t = t.Int64
+		}
+		matches = append(matches, m)
 		g := groups[key]
 		if g == nil {
 			g = &store.OutletGroup{Key: key}
@@ -156,25 +169,38 @@ func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (stor
 	if out.Total == 0 {
 		return out, nil
 	}
-	matched := `SELECT a.id` + from + where + ` ORDER BY a.sort_time DESC, a.id DESC LIMIT ` + strconv.Itoa(store.TopSample)
-	err = runQuery(ctx, s.r, `WITH m AS MATERIALIZED (`+matched+`),
+	// The newest matches, as ORDER BY sort_time DESC, id DESC would give.
+	slices.SortFunc(matches, func(a, b match) int {
+		if c := cmp.Compare(b.t, a.t); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	ids := make([]int64, 0, min(len(matches), store.TopSample))
+	for _, m := range matches[:min(len(matches), store.TopSample)] {
+		ids = append(ids, m.id)
+	}
+	sample := idsJSON(ids)
+	var entErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		entErr = runQuery(ctx, s.r, `WITH m AS MATERIALIZED (SELECT value AS id FROM json_each(?)),
 		w AS MATERIALIZED (SELECT e.article_id, e.name, e.type FROM m JOIN article_entities e INDEXED BY article_entities_article ON e.article_id = m.id),
 		n AS (SELECT name, COUNT(DISTINCT article_id) AS n FROM w GROUP BY name ORDER BY n DESC, name LIMIT ?),
 		f AS (SELECT w.name, w.type, COUNT(*) AS c FROM w JOIN n ON n.name = w.name GROUP BY w.name, w.type),
 		b AS (SELECT name, type, ROW_NUMBER() OVER (PARTITION BY name ORDER BY c DESC, type) AS r FROM f)
 		SELECT n.name, b.type, n.n FROM n JOIN b ON b.name = n.name AND b.r = 1
 		ORDER BY n.n DESC, n.name`, func(rows *sql.Rows) error {
-		var tc store.TermCount
-		if err := rows.Scan(&tc.Term, &tc.Type, &tc.Count); err != nil {
-			return err
-		}
-		out.TopEntities = append(out.TopEntities, tc)
-		return nil
-	}, append(slices.Clone(args), top)...)
-	if err != nil {
-		return store.Attention{}, fmt.Errorf("sqlite: attention: entities: %w", err)
-	}
-	err = runQuery(ctx, s.r, `WITH m AS MATERIALIZED (`+matched+`),
+			var tc store.TermCount
+			if err := rows.Scan(&tc.Term, &tc.Type, &tc.Count); err != nil {
+				return err
+			}
+			out.TopEntities = append(out.TopEntities, tc)
+			return nil
+		}, sample, top)
+	}()
+	err = runQuery(ctx, s.r, `WITH m AS MATERIALIZED (SELECT value AS id FROM json_each(?)),
 		w AS MATERIALIZED (SELECT k.article_id, k.norm, k.keyword FROM m JOIN article_keywords k INDEXED BY article_keywords_article ON k.article_id = m.id),
 		n AS (SELECT norm, COUNT(DISTINCT article_id) AS n FROM w GROUP BY norm ORDER BY n DESC, norm LIMIT ?),
 		f AS (SELECT w.norm, w.keyword, COUNT(*) AS c FROM w JOIN n ON n.norm = w.norm GROUP BY w.norm, w.keyword),
@@ -187,7 +213,11 @@ func (s *Store) Attention(ctx context.Context, q store.TextQuery, top int) (stor
 		}
 		out.TopTags = append(out.TopTags, tc)
 		return nil
-	}, append(slices.Clone(args), top)...)
+	}, sample, top)
+	<-done
+	if entErr != nil {
+		return store.Attention{}, fmt.Errorf("sqlite: attention: entities: %w", entErr)
+	}
 	if err != nil {
 		return store.Attention{}, fmt.Errorf("sqlite: attention: tags: %w", err)
 	}

@@ -218,6 +218,41 @@ func testAttention(t *testing.T, s store.Store) {
 	}
 }
 
+// testAttentionSample: the top names and tags are counted among the
+// store.TopSample newest matches, ties in time going to the newer id.
+func testAttentionSample(t *testing.T, s store.Store) {
+	c := ctx(t)
+	const older = 40
+	batch := make([]*model.Article, older+store.TopSample)
+	ix := make([]store.IndexData, len(batch))
+	for i := range batch {
+		a := article(fmt.Sprintf("https://sample/%d", i), "قمح", day(1))
+		name, tag := "الجديد", "جديد"
+		if i < older {
+			name, tag = "القديم", "قديم"
+		}
+		a.Entities = []model.Entity{{Name: name, Type: model.EntityOrg}}
+		a.Keywords = []string{tag}
+		batch[i], ix[i] = a, idx("قمح", "")
+	}
+	if _, err := s.SaveArticles(c, batch, ix); err != nil {
+		t.Fatal(err)
+	}
+	att, err := s.Attention(c, store.TextQuery{Clauses: []store.Clause{word("قمح", "قمح")}}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.Total != len(batch) {
+		t.Errorf("Attention total = %d, want %d", att.Total, len(batch))
+	}
+	if want := []store.TermCount{{Term: "الجديد", Type: model.EntityOrg, Count: store.TopSample}}; !reflect.DeepEqual(att.TopEntities, want) {
+		t.Errorf("TopEntities = %+v, want %+v: the newest %d matches only", att.TopEntities, want, store.TopSample)
+	}
+	if want := []store.TermCount{{Term: "جديد", Count: store.TopSample}}; !reflect.DeepEqual(att.TopTags, want) {
+		t.Errorf("TopTags = %+v, want %+v", att.TopTags, want)
+	}
+}
+
 // testEachMatch: an export gives every match once, in id order, with its
 // fields, across pages, and stops at fn's error.
 func testEachMatch(t *testing.T, s store.Store) {

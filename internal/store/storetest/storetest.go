@@ -86,6 +86,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"SearchFilters", testSearchFilters},
 		{"SearchFilterFields", testSearchFilterFields},
 		{"Attention", testAttention},
+		{"AttentionSample", testAttentionSample},
 		{"EachMatch", testEachMatch},
 		{"SearchPagination", testSearchPagination},
 		{"SearchFreshness", testSearchFreshness},
