@@ -61,39 +61,13 @@ func TestArticlePageCacheFollowsTheStore(t *testing.T) {
 }
 
 // TestPageFingerprintCoversEveryField: changing any one value anywhere in
-// an article page's data, exported or not, changes its fingerprint, so a
-// field added to the page or the model can never be served stale.
+// a kept page's data (an article's, a story's), exported or not, changes
+// its fingerprint, so a field added to the page or the model can never be
+// served stale.
 func TestPageFingerprintCoversEveryField(t *testing.T) {
 	c := newPageCache()
 	p := &articlePage{}
-	n := 0
-	fill(reflect.ValueOf(p).Elem(), &n)
-	base, ok := c.fingerprint(p)
-	if !ok {
-		t.Fatal("no fingerprint for a full article page")
-	}
-	if again, _ := c.fingerprint(p); again != base {
-		t.Fatal("fingerprint is not stable")
-	}
-	leaves := 0
-	eachLeaf(reflect.ValueOf(p).Elem(), "articlePage", func(path string, v reflect.Value) {
-		leaves++
-		v = settable(v)
-		old := reflect.New(v.Type()).Elem()
-		old.Set(v)
-		change(v)
-		fp, ok := c.fingerprint(p)
-		if !ok || fp == base {
-			t.Errorf("changing %s leaves the fingerprint as it was", path)
-		}
-		v.Set(old)
-	})
-	if got, _ := c.fingerprint(p); got != base {
-		t.Fatal("the page was not restored")
-	}
-	if leaves < 60 {
-		t.Errorf("only %d values checked", leaves)
-	}
+	base := checkFingerprint(t, c, p, "articlePage")
 	// The reader's language, a nil pointer and an empty list count too.
 	p.Base.T = stringsEN
 	if fp, _ := c.fingerprint(p); fp == base {
@@ -104,21 +78,25 @@ func TestPageFingerprintCoversEveryField(t *testing.T) {
 	if fp, _ := c.fingerprint(p); fp == base {
 		t.Errorf("removing the original and related reading leaves the fingerprint as it was")
 	}
+	checkFingerprint(t, c, &storyPage{}, "storyPage")
 }
 
-// TestStoryPageFingerprintCoversEveryField is the same for a story page:
-// its details, members, pager and timeline.
-func TestStoryPageFingerprintCoversEveryField(t *testing.T) {
-	c := newPageCache()
-	p := &storyPage{}
+// checkFingerprint fills the page p points to, checks that changing any
+// one of its values changes its fingerprint, and returns the fingerprint
+// of the filled page.
+func checkFingerprint(t *testing.T, c *pageCache, p any, name string) uint64 {
+	t.Helper()
 	n := 0
 	fill(reflect.ValueOf(p).Elem(), &n)
 	base, ok := c.fingerprint(p)
 	if !ok {
-		t.Fatal("no fingerprint for a full story page")
+		t.Fatalf("no fingerprint for a full %s", name)
+	}
+	if again, _ := c.fingerprint(p); again != base {
+		t.Fatalf("%s: fingerprint is not stable", name)
 	}
 	leaves := 0
-	eachLeaf(reflect.ValueOf(p).Elem(), "storyPage", func(path string, v reflect.Value) {
+	eachLeaf(reflect.ValueOf(p).Elem(), name, func(path string, v reflect.Value) {
 		leaves++
 		v = settable(v)
 		old := reflect.New(v.Type()).Elem()
@@ -129,9 +107,13 @@ func TestStoryPageFingerprintCoversEveryField(t *testing.T) {
 		}
 		v.Set(old)
 	})
-	if leaves < 60 {
-		t.Errorf("only %d values checked", leaves)
+	if got, _ := c.fingerprint(p); got != base {
+		t.Fatalf("%s was not restored", name)
 	}
+	if leaves < 60 {
+		t.Errorf("%s: only %d values checked", name, leaves)
+	}
+	return base
 }
 
 // TestStoryPageCacheFollowsTheStore: a story page is kept while its data
