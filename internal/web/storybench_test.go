@@ -110,3 +110,75 @@ func BenchmarkStoryPageCorpus(b *testing.B) {
 		b.ReportMetric(float64(len(ids)), "stories")
 	}
 }
+
+// TestSummariesCiteOutletsCorpus measures, over a store `khabar import`
+// filled (KHABAR_BENCH_DATA; skipped without it), the full-coverage
+// issue's check on summaries: among the stories with a summary whose
+// articles include independent write-ups (not copies) from two or more
+// outlets, the share whose summary cites two or more outlets, which must
+// be at least 80%.
+func TestSummariesCiteOutletsCorpus(t *testing.T) {
+	dir := os.Getenv("KHABAR_BENCH_DATA")
+	if dir == "" {
+		t.Skip("KHABAR_BENCH_DATA names no data folder filled by khabar import")
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var withSummary, eligible, cited int
+	for off := 0; ; off += 100 {
+		page, _, err := st.ListStories(ctx, store.StoryFilter{Limit: 100, Offset: off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, s := range page {
+			if s.Articles < 3 {
+				continue
+			}
+			full, err := storyinfo.Story(ctx, st, s.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if full.Details == nil || len(full.Details.Summary) == 0 {
+				continue
+			}
+			withSummary++
+			independent := map[string]bool{}
+			for _, m := range full.Members {
+				a, err := st.GetArticle(ctx, m.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a.DuplicateOf == 0 {
+					independent[cmpOr(a.Outlet, a.SourceName)] = true
+				}
+			}
+			if len(independent) < 2 {
+				continue
+			}
+			eligible++
+			sources := map[string]bool{}
+			for _, sn := range full.Details.Summary {
+				sources[sn.Source] = true
+			}
+			if len(sources) >= 2 {
+				cited++
+			}
+		}
+	}
+	if eligible == 0 {
+		t.Skip("no story with a summary and independent write-ups from two outlets in the store")
+	}
+	share := float64(cited) / float64(eligible)
+	t.Logf("%d stories with a summary; %d with independent write-ups from 2+ outlets, of which %d (%.1f%%) cite 2+ outlets",
+		withSummary, eligible, cited, 100*share)
+	if share < 0.8 {
+		t.Errorf("%.1f%% of summaries cite two or more outlets, want at least 80%%", 100*share)
+	}
+}
