@@ -199,6 +199,20 @@ func TestArticleStructuredData(t *testing.T) {
 		if len(authors) != 1 || authors[0].(map[string]any)["name"] != "محرر الشؤون العراقية" {
 			t.Errorf("JSON-LD author %v", ld["author"])
 		}
+
+		// An article with a picture names it in both.
+		pic := f.ref
+		pic.ID, pic.URL, pic.StoryID, pic.Image = 0, "https://almustakillah.example/with-picture", 0, "https://cdn.almustakillah.example/photo.jpg"
+		if _, err := f.st.SaveArticle(context.Background(), &pic, store.IndexData{}); err != nil {
+			t.Fatal(err)
+		}
+		h = parseHead(t, checkPage(t, get(t, s, "/articles/"+itoa(pic.ID)), http.StatusOK))
+		if got := h.one(t, h.metaProp, "og:image"); got != pic.Image {
+			t.Errorf("og:image %q, want %q", got, pic.Image)
+		}
+		if imgs, _ := h.jsonLD[0]["image"].([]any); len(imgs) != 1 || imgs[0] != pic.Image {
+			t.Errorf("JSON-LD image %v, want [%s]", h.jsonLD[0]["image"], pic.Image)
+		}
 	})
 }
 
