@@ -88,7 +88,7 @@ func HTML(s, baseURL string) string {
 	for _, n := range nodes {
 		body.AppendChild(n)
 	}
-	fix(body, base)
+	fix(body, base, false)
 	for n := body.FirstChild; n != nil; n = n.NextSibling {
 		if err := html.Render(&b, n); err != nil {
 			return ""
@@ -98,7 +98,10 @@ func HTML(s, baseURL string) string {
 }
 
 // fix resolves URLs below n and enforces the scheme rules after resolution.
-func fix(n *html.Node, base *url.URL) {
+// inLink says n is inside a link: a link inside a link, which the parser
+// builds from "<a><table><a>" but never from its own rendering, gives way
+// to its content, so that sanitizing the output again changes nothing.
+func fix(n *html.Node, base *url.URL, inLink bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode && c.DataAtom == atom.Img {
@@ -108,7 +111,20 @@ func fix(n *html.Node, base *url.URL) {
 				continue
 			}
 		}
-		fix(c, base)
+		if c.Type == html.ElementNode && c.DataAtom == atom.A && (inLink || n.DataAtom == atom.A) {
+			first := c.FirstChild
+			for gc := c.FirstChild; gc != nil; gc = c.FirstChild {
+				c.RemoveChild(gc)
+				n.InsertBefore(gc, c)
+			}
+			n.RemoveChild(c)
+			if first != nil {
+				next = first // its content is fixed in its place
+			}
+			c = next
+			continue
+		}
+		fix(c, base, inLink || c.DataAtom == atom.A && c.Type == html.ElementNode)
 		c = next
 	}
 	if n.Type == html.ElementNode && n.DataAtom == atom.A {
