@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"khabar/internal/api/apitest"
 	"khabar/internal/model"
 )
 
@@ -105,42 +104,41 @@ func postFile(t *testing.T, h http.Handler, target string, a *admin, file []byte
 }
 
 func TestOPMLRoundTrip(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, nil)
-		w := get(t, s, "/sources.opml")
-		if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/x-opml") {
-			t.Fatalf("export: %d %v", w.Code, w.Header())
-		}
-		wellFormed(t, w.Body.Bytes())
-		exported := w.Body.Bytes()
+	f := newFixture(t)
+	s := f.server(t, nil)
+	w := get(t, s, "/sources.opml")
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/x-opml") {
+		t.Fatalf("export: %d %v", w.Code, w.Header())
+	}
+	wellFormed(t, w.Body.Bytes())
+	exported := w.Body.Bytes()
 
-		// Import into a fresh store through the web form.
-		fresh := apitest.NewStore()
-		s2, err := New(Config{Store: fresh, Search: &apitest.Searcher{Store: fresh}, CheckToken: func(t string) bool { return t == "secret" }})
-		if err != nil {
-			t.Fatal(err)
+	// Import into a fresh store through the web form.
+	fresh := openStore(t)
+	s2, err := New(Config{Store: fresh, Search: searcher(fresh), CheckToken: func(t string) bool { return t == "secret" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := login(t, s2)
+	body := checkPage(t, postFile(t, s2, "/sources/import", a, exported), 200)
+	mustContain(t, body, "أضيف: ٢", "موجود من قبل: ٠", "مرفوض: ٠")
+	got, _ := fresh.ListSources(context.Background())
+	want, _ := f.st.ListSources(context.Background())
+	if len(got) != len(want) {
+		t.Fatalf("re-imported %d sources, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].URL != want[i].URL || got[i].Title != want[i].Title || got[i].SiteURL != want[i].SiteURL {
+			t.Errorf("source %d: %+v, want %+v", i, got[i], want[i])
 		}
-		a := login(t, s2)
-		body := checkPage(t, postFile(t, s2, "/sources/import", a, exported), 200)
-		mustContain(t, body, "أضيف: ٢", "موجود من قبل: ٠", "مرفوض: ٠")
-		got, _ := fresh.ListSources(context.Background())
-		want, _ := f.st.ListSources(context.Background())
-		if len(got) != len(want) {
-			t.Fatalf("re-imported %d sources, want %d", len(got), len(want))
-		}
-		for i := range want {
-			if got[i].URL != want[i].URL || got[i].Title != want[i].Title || got[i].SiteURL != want[i].SiteURL {
-				t.Errorf("source %d: %+v, want %+v", i, got[i], want[i])
-			}
-		}
-		// Importing again adds nothing.
-		body = checkPage(t, postFile(t, s2, "/sources/import", a, exported), 200)
-		mustContain(t, body, "أضيف: ٠", "موجود من قبل: ٢")
-	})
+	}
+	// Importing again adds nothing.
+	body = checkPage(t, postFile(t, s2, "/sources/import", a, exported), 200)
+	mustContain(t, body, "أضيف: ٠", "موجود من قبل: ٢")
 }
 
 func TestLogin(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	s := f.server(t, withToken)
 
 	body := checkPage(t, get(t, s, "/login?next=/alerts"), 200)
@@ -248,94 +246,93 @@ func TestLogin(t *testing.T) {
 // session the reader is sent to /login, without or with a wrong CSRF
 // token the answer is 403 with an Arabic message, and nothing changes.
 func TestWritesNeedSessionAndCSRF(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		now := testNow
-		s := f.server(t, func(c *Config) { withToken(c); c.Now = func() time.Time { return now } })
-		ctx := context.Background()
-		alert := model.Alert{Query: "التحالف"}
-		if err := f.st.AddAlert(ctx, &alert); err != nil {
-			t.Fatal(err)
+	f := newFixture(t)
+	now := testNow
+	s := f.server(t, func(c *Config) { withToken(c); c.Now = func() time.Time { return now } })
+	ctx := context.Background()
+	alert := model.Alert{Query: "التحالف"}
+	if err := f.st.AddAlert(ctx, &alert); err != nil {
+		t.Fatal(err)
+	}
+	a := login(t, s)
+	other := login(t, s)
+	if other.csrf == a.csrf {
+		t.Fatalf("two sessions share a CSRF token")
+	}
+	routes := []struct {
+		path, back string
+		form       url.Values
+	}{
+		{"/sources", "/sources", url.Values{"url": {"https://new.example/rss"}}},
+		{"/sources/import", "/sources", url.Values{}},
+		{"/sources/" + itoa(f.okSrc.ID) + "/delete", "/sources", url.Values{}},
+		{"/alerts", "/alerts", url.Values{"query": {"العراق"}}},
+		{"/alerts/" + itoa(alert.ID) + "/delete", "/alerts", url.Values{}},
+		{"/logout", "/", url.Values{}},
+	}
+	unchanged := func(t *testing.T) {
+		t.Helper()
+		srcs, _ := f.st.ListSources(ctx)
+		als, _ := f.st.ListAlerts(ctx)
+		if len(srcs) != 2 || len(als) != 1 {
+			t.Fatalf("a refused post changed the store: %d sources, %d alerts", len(srcs), len(als))
 		}
-		a := login(t, s)
-		other := login(t, s)
-		if other.csrf == a.csrf {
-			t.Fatalf("two sessions share a CSRF token")
-		}
-		routes := []struct {
-			path, back string
-			form       url.Values
-		}{
-			{"/sources", "/sources", url.Values{"url": {"https://new.example/rss"}}},
-			{"/sources/import", "/sources", url.Values{}},
-			{"/sources/" + itoa(f.okSrc.ID) + "/delete", "/sources", url.Values{}},
-			{"/alerts", "/alerts", url.Values{"query": {"العراق"}}},
-			{"/alerts/" + itoa(alert.ID) + "/delete", "/alerts", url.Values{}},
-			{"/logout", "/", url.Values{}},
-		}
-		unchanged := func(t *testing.T) {
-			t.Helper()
-			srcs, _ := f.st.ListSources(ctx)
-			als, _ := f.st.ListAlerts(ctx)
-			if len(srcs) != 2 || len(als) != 1 {
-				t.Fatalf("a refused post changed the store: %d sources, %d alerts", len(srcs), len(als))
+	}
+	forged := *a.cookie
+	forged.Value = strings.Replace(forged.Value, ".", ".A", 1)
+	for _, rt := range routes {
+		t.Run(rt.path, func(t *testing.T) {
+			// No session, or a forged one: to the login page, and back after.
+			for _, who := range []*admin{nil, {cookie: &forged, csrf: a.csrf}} {
+				w := postForm(t, s, rt.path, rt.form, who)
+				if w.Code != 303 || w.Header().Get("Location") != "/login?next="+url.QueryEscape(rt.back) {
+					t.Errorf("without a session: %d %q", w.Code, w.Header().Get("Location"))
+				}
 			}
-		}
-		forged := *a.cookie
-		forged.Value = strings.Replace(forged.Value, ".", ".A", 1)
-		for _, rt := range routes {
-			t.Run(rt.path, func(t *testing.T) {
-				// No session, or a forged one: to the login page, and back after.
-				for _, who := range []*admin{nil, {cookie: &forged, csrf: a.csrf}} {
-					w := postForm(t, s, rt.path, rt.form, who)
-					if w.Code != 303 || w.Header().Get("Location") != "/login?next="+url.QueryEscape(rt.back) {
-						t.Errorf("without a session: %d %q", w.Code, w.Header().Get("Location"))
-					}
+			unchanged(t)
+			bad := []url.Values{{}, {"csrf": {""}}, {"csrf": {"AAAA"}}, {"csrf": {other.csrf}}, {"csrf": {a.csrf + "x"}}}
+			for _, extra := range bad {
+				form := cloneValues(rt.form)
+				form["csrf"] = extra["csrf"]
+				if form["csrf"] == nil {
+					form["csrf"] = []string{""}
 				}
-				unchanged(t)
-				bad := []url.Values{{}, {"csrf": {""}}, {"csrf": {"AAAA"}}, {"csrf": {other.csrf}}, {"csrf": {a.csrf + "x"}}}
-				for _, extra := range bad {
-					form := cloneValues(rt.form)
-					form["csrf"] = extra["csrf"]
-					if form["csrf"] == nil {
-						form["csrf"] = []string{""}
-					}
-					w := postForm(t, s, rt.path, form, a)
-					body := checkPage(t, w, 403)
-					mustContain(t, body, "رُفض الطلب: النموذج منتهي الصلاحية أو لم يُرسَل من هذا الموقع")
-				}
-				// A right token sent from another site is refused too.
-				checkPage(t, postForm(t, s, rt.path, rt.form, a, "Sec-Fetch-Site", "cross-site"), 403)
-				unchanged(t)
-			})
-		}
-		// A session expires.
-		now = testNow.Add(sessionTTL + time.Minute)
-		w := postForm(t, s, "/sources", routes[0].form, a)
-		if w.Code != 303 {
-			t.Errorf("expired session: %d", w.Code)
-		}
-		now = testNow
-		unchanged(t)
+				w := postForm(t, s, rt.path, form, a)
+				body := checkPage(t, w, 403)
+				mustContain(t, body, "رُفض الطلب: النموذج منتهي الصلاحية أو لم يُرسَل من هذا الموقع")
+			}
+			// A right token sent from another site is refused too.
+			checkPage(t, postForm(t, s, rt.path, rt.form, a, "Sec-Fetch-Site", "cross-site"), 403)
+			unchanged(t)
+		})
+	}
+	// A session expires.
+	now = testNow.Add(sessionTTL + time.Minute)
+	w := postForm(t, s, "/sources", routes[0].form, a)
+	if w.Code != 303 {
+		t.Errorf("expired session: %d", w.Code)
+	}
+	now = testNow
+	unchanged(t)
 
-		// Logging out ends the session even for a copy of the cookie.
-		if w := postForm(t, s, "/logout", nil, other); w.Code != 303 || w.Header().Get("Location") != "/" {
-			t.Fatalf("logout: %d %v", w.Code, w.Header())
-		} else if cs := w.Result().Cookies(); len(cs) != 1 || cs[0].Name != sessionCookie || cs[0].MaxAge >= 0 {
-			t.Errorf("logout cookie %+v", cs)
-		}
-		if w := postForm(t, s, "/sources", routes[0].form, other); w.Code != 303 {
-			t.Errorf("post after logout: %d", w.Code)
-		}
-		if body := checkPage(t, get(t, s, "/sources", "Cookie", other.cookie.String()), 200); strings.Contains(body, `name="csrf"`) {
-			t.Errorf("a logged-out cookie still shows the forms")
-		}
-		// The other session is untouched.
-		checkPage(t, postForm(t, s, "/sources", routes[0].form, a), 201)
-	})
+	// Logging out ends the session even for a copy of the cookie.
+	if w := postForm(t, s, "/logout", nil, other); w.Code != 303 || w.Header().Get("Location") != "/" {
+		t.Fatalf("logout: %d %v", w.Code, w.Header())
+	} else if cs := w.Result().Cookies(); len(cs) != 1 || cs[0].Name != sessionCookie || cs[0].MaxAge >= 0 {
+		t.Errorf("logout cookie %+v", cs)
+	}
+	if w := postForm(t, s, "/sources", routes[0].form, other); w.Code != 303 {
+		t.Errorf("post after logout: %d", w.Code)
+	}
+	if body := checkPage(t, get(t, s, "/sources", "Cookie", other.cookie.String()), 200); strings.Contains(body, `name="csrf"`) {
+		t.Errorf("a logged-out cookie still shows the forms")
+	}
+	// The other session is untouched.
+	checkPage(t, postForm(t, s, "/sources", routes[0].form, a), 201)
 }
 
 func TestSourceForms(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	s := f.server(t, withToken)
 	a := login(t, s)
 
@@ -376,42 +373,41 @@ func TestSourceForms(t *testing.T) {
 }
 
 func TestAlertForm(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, withToken)
-		a := login(t, s)
-		cookie := []string{"Cookie", a.cookie.String()}
-		body := checkPage(t, get(t, s, "/alerts?q="+url.QueryEscape("التحالف"), cookie...), 200)
-		mustContain(t, body, `<label for="al-query">`, `value="التحالف"`, `<form method="post" action="/alerts"`, "لا توجد تنبيهات محفوظة")
+	f := newFixture(t)
+	s := f.server(t, withToken)
+	a := login(t, s)
+	cookie := []string{"Cookie", a.cookie.String()}
+	body := checkPage(t, get(t, s, "/alerts?q="+url.QueryEscape("التحالف"), cookie...), 200)
+	mustContain(t, body, `<label for="al-query">`, `value="التحالف"`, `<form method="post" action="/alerts"`, "لا توجد تنبيهات محفوظة")
 
-		body = checkPage(t, postForm(t, s, "/alerts", url.Values{"query": {"التحالف"}, "webhook": {"https://hooks.example/x"}}, a), 201)
-		mustContain(t, body, "أُنشئ التنبيه", "/feeds/alerts/", "https://hooks.example/x")
-		als, err := f.st.ListAlerts(context.Background())
-		if err != nil || len(als) != 1 || als[0].Query != "التحالف" || als[0].Webhook != "https://hooks.example/x" {
-			t.Fatalf("stored alerts %+v, %v", als, err)
-		}
-		body = checkPage(t, postForm(t, s, "/alerts", url.Values{"query": {"x"}, "webhook": {"javascript:alert(1)"}}, a), 400)
-		mustContain(t, body, "webhook: must be an http or https URL")
-		checkPage(t, postForm(t, s, "/alerts", url.Values{"query": {""}}, a), 400)
-		if als, _ := f.st.ListAlerts(context.Background()); len(als) != 1 {
-			t.Errorf("refused alerts were stored: %d", len(als))
-		}
-		// Saved alerts (webhooks, addresses) are shown to the admin only.
-		body = checkPage(t, get(t, s, "/alerts", cookie...), 200)
-		mustContain(t, body, `action="/alerts/`+itoa(als[0].ID)+`/delete"`, "https://hooks.example/x")
-		if body := checkPage(t, get(t, s, "/alerts"), 200); strings.Contains(body, "hooks.example") {
-			t.Errorf("alerts page shows webhooks to a reader who is not logged in")
-		}
-		body = checkPage(t, postForm(t, s, "/alerts/"+itoa(als[0].ID)+"/delete", nil, a), 200)
-		mustContain(t, body, "حُذف التنبيه: ", "لا توجد تنبيهات محفوظة")
-		if als, _ := f.st.ListAlerts(context.Background()); len(als) != 0 {
-			t.Errorf("alert not removed: %+v", als)
-		}
-		// The search page offers to save the search.
-		body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape("التحالف")), 200)
-		mustContain(t, body, `<a href="/alerts?q=%d8%a7%d9%84%d8%aa%d8%ad%d8%a7%d9%84%d9%81">`)
-	})
-	ro := newFixture(t, "fake").server(t, nil)
-	body := checkPage(t, get(t, ro, "/alerts"), 200)
+	body = checkPage(t, postForm(t, s, "/alerts", url.Values{"query": {"التحالف"}, "webhook": {"https://hooks.example/x"}}, a), 201)
+	mustContain(t, body, "أُنشئ التنبيه", "/feeds/alerts/", "https://hooks.example/x")
+	als, err := f.st.ListAlerts(context.Background())
+	if err != nil || len(als) != 1 || als[0].Query != "التحالف" || als[0].Webhook != "https://hooks.example/x" {
+		t.Fatalf("stored alerts %+v, %v", als, err)
+	}
+	body = checkPage(t, postForm(t, s, "/alerts", url.Values{"query": {"x"}, "webhook": {"javascript:alert(1)"}}, a), 400)
+	mustContain(t, body, "webhook: must be an http or https URL")
+	checkPage(t, postForm(t, s, "/alerts", url.Values{"query": {""}}, a), 400)
+	if als, _ := f.st.ListAlerts(context.Background()); len(als) != 1 {
+		t.Errorf("refused alerts were stored: %d", len(als))
+	}
+	// Saved alerts (webhooks, addresses) are shown to the admin only.
+	body = checkPage(t, get(t, s, "/alerts", cookie...), 200)
+	mustContain(t, body, `action="/alerts/`+itoa(als[0].ID)+`/delete"`, "https://hooks.example/x")
+	if body := checkPage(t, get(t, s, "/alerts"), 200); strings.Contains(body, "hooks.example") {
+		t.Errorf("alerts page shows webhooks to a reader who is not logged in")
+	}
+	body = checkPage(t, postForm(t, s, "/alerts/"+itoa(als[0].ID)+"/delete", nil, a), 200)
+	mustContain(t, body, "حُذف التنبيه: ", "لا توجد تنبيهات محفوظة")
+	if als, _ := f.st.ListAlerts(context.Background()); len(als) != 0 {
+		t.Errorf("alert not removed: %+v", als)
+	}
+	// The search page offers to save the search.
+	body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape("التحالف")), 200)
+	mustContain(t, body, `<a href="/alerts?q=%d8%a7%d9%84%d8%aa%d8%ad%d8%a7%d9%84%d9%81">`)
+	ro := newFixture(t).server(t, nil)
+	body = checkPage(t, get(t, ro, "/alerts"), 200)
 	mustContain(t, body, "الإضافة والحذف معطلان")
 	checkPage(t, postForm(t, ro, "/alerts", url.Values{"query": {"x"}}, nil), 403)
 }

@@ -35,7 +35,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("browser test skipped in -short mode")
 	}
 	ctx := context.Background()
-	st := openStore(t, "sqlite")
+	st := openStore(t)
 	sd := newSeeder(st)
 	src := model.Source{URL: "https://newsroom.example/feed.xml", Title: "غرفة الأخبار", SiteURL: "https://newsroom.example",
 		LastFetched: testNow.Add(-time.Hour), NextFetch: testNow.Add(time.Hour)}

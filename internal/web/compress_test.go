@@ -24,7 +24,7 @@ func gunzip(t *testing.T, b []byte) []byte {
 }
 
 func TestPagesAreGzipped(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	s := f.server(t, nil)
 	path := "/articles/" + itoa(f.ref.ID)
 	plain := get(t, s, path)

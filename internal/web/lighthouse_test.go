@@ -39,7 +39,7 @@ func TestLighthouse(t *testing.T) {
 		t.Fatalf("Lighthouse needs Debian's chromium at %s: %v", chromiumPath, err)
 	}
 	ctx := context.Background()
-	st := openStore(t, "sqlite")
+	st := openStore(t)
 	sd := newSeeder(st)
 	src := model.Source{URL: "https://newsroom.example/feed.xml", Title: "غرفة الأخبار", SiteURL: "https://newsroom.example",
 		LastFetched: testNow.Add(-time.Hour), NextFetch: testNow.Add(time.Hour)}

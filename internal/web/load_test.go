@@ -69,7 +69,7 @@ func TestLoadArticlePages(t *testing.T) {
 		}
 		t.Cleanup(func() { st.Close() })
 	} else {
-		st = openStore(t, "sqlite")
+		st = openStore(t)
 	}
 	sd := newSeeder(st)
 	sources := map[string]int64{}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -9,55 +8,48 @@ import (
 	"time"
 
 	"khabar/internal/model"
-	"khabar/internal/store"
 )
 
 // TestArticlePageCacheFollowsTheStore: a kept article page is served again
 // only while everything on it is unchanged; an edit of the article, a new
 // version of its story, another language or other digits show at once.
 func TestArticlePageCacheFollowsTheStore(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		ctx := context.Background()
-		s := f.server(t, nil)
-		path := "/articles/" + itoa(f.ref.ID)
-		first := get(t, s, path)
-		body := checkPage(t, first, 200)
-		again := get(t, s, path)
-		if again.Body.String() != body || again.Header().Get("ETag") != first.Header().Get("ETag") {
-			t.Errorf("the same article twice gave two pages")
-		}
-		if n := len(s.pcache.entries); n != 1 {
-			t.Errorf("%d pages kept, want 1", n)
-		}
+	f := newFixture(t)
+	s := f.server(t, nil)
+	path := "/articles/" + itoa(f.ref.ID)
+	first := get(t, s, path)
+	body := checkPage(t, first, 200)
+	again := get(t, s, path)
+	if again.Body.String() != body || again.Header().Get("ETag") != first.Header().Get("ETag") {
+		t.Errorf("the same article twice gave two pages")
+	}
+	if n := len(s.pcache.entries); n != 1 {
+		t.Errorf("%d pages kept, want 1", n)
+	}
 
-		// The article is edited in place.
-		edited := f.ref
-		edited.Title = "عنوان معدّل بعد النشر"
-		if _, err := f.st.SaveArticle(ctx, &edited, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
-		w := get(t, s, path)
-		body = checkPage(t, w, 200)
-		mustContain(t, body, "عنوان معدّل بعد النشر")
-		if w.Header().Get("ETag") == first.Header().Get("ETag") {
-			t.Errorf("an edited article kept its ETag")
-		}
+	// The article is edited in place.
+	edited := f.ref
+	edited.Title = "عنوان معدّل بعد النشر"
+	save(t, f.st, &edited)
+	w := get(t, s, path)
+	body = checkPage(t, w, 200)
+	mustContain(t, body, "عنوان معدّل بعد النشر")
+	if w.Header().Get("ETag") == first.Header().Get("ETag") {
+		t.Errorf("an edited article kept its ETag")
+	}
 
-		// Another outlet reports the story.
-		v := model.Article{URL: "https://third.example/v", SourceName: "مصدر ثالث", Title: "رواية ثالثة للخبر نفسه",
-			Text: "نص الرواية الثالثة.", Published: f.ref.Published.Add(2 * time.Hour), StoryID: f.ref.StoryID, Language: "ar"}
-		if _, err := f.st.SaveArticle(ctx, &v, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
-		mustContain(t, checkPage(t, get(t, s, path), 200), "رواية ثالثة للخبر نفسه")
+	// Another outlet reports the story.
+	v := model.Article{URL: "https://third.example/v", SourceName: "مصدر ثالث", Title: "رواية ثالثة للخبر نفسه",
+		Text: "نص الرواية الثالثة.", Published: f.ref.Published.Add(2 * time.Hour), StoryID: f.ref.StoryID, Language: "ar"}
+	save(t, f.st, &v)
+	mustContain(t, checkPage(t, get(t, s, path), 200), "رواية ثالثة للخبر نفسه")
 
-		// Other choices of the reader are other pages.
-		en := get(t, s, path+"?lang=en").Body.String()
-		mustContain(t, en, `<html lang="en" dir="ltr">`, "Published")
-		latn := get(t, s, path+"?digits=latn").Body.String()
-		mustContain(t, latn, "2 مارس 2024")
-		mustContain(t, checkPage(t, get(t, s, path), 200), "٢ مارس ٢٠٢٤", "رواية ثالثة للخبر نفسه")
-	})
+	// Other choices of the reader are other pages.
+	en := get(t, s, path+"?lang=en").Body.String()
+	mustContain(t, en, `<html lang="en" dir="ltr">`, "Published")
+	latn := get(t, s, path+"?digits=latn").Body.String()
+	mustContain(t, latn, "2 مارس 2024")
+	mustContain(t, checkPage(t, get(t, s, path), 200), "٢ مارس ٢٠٢٤", "رواية ثالثة للخبر نفسه")
 }
 
 // TestPageFingerprintCoversEveryField: changing any one value anywhere in
@@ -119,29 +111,25 @@ func checkFingerprint(t *testing.T, c *pageCache, p any, name string) uint64 {
 // TestStoryPageCacheFollowsTheStore: a story page is kept while its data
 // stays the same, and a new version of the story shows at once.
 func TestStoryPageCacheFollowsTheStore(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		ctx := context.Background()
-		s := f.server(t, nil)
-		path := "/stories/" + itoa(f.ref.StoryID)
-		first := get(t, s, path)
-		body := checkPage(t, first, 200)
-		if again := get(t, s, path); again.Body.String() != body || again.Header().Get("ETag") != first.Header().Get("ETag") {
-			t.Errorf("the same story twice gave two pages")
-		}
-		if n := len(s.pcache.entries); n != 1 {
-			t.Errorf("%d pages kept, want the story's", n)
-		}
-		v := model.Article{URL: "https://third.example/s", SourceName: "مصدر ثالث", Title: "رواية أخرى للقصة",
-			Text: "نص الرواية الأخرى.", Published: f.ref.Published.Add(3 * time.Hour), StoryID: f.ref.StoryID, Language: "ar"}
-		if _, err := f.st.SaveArticle(ctx, &v, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
-		w := get(t, s, path)
-		mustContain(t, checkPage(t, w, 200), "رواية أخرى للقصة")
-		if w.Header().Get("ETag") == first.Header().Get("ETag") {
-			t.Errorf("a story with a new version kept its ETag")
-		}
-	})
+	f := newFixture(t)
+	s := f.server(t, nil)
+	path := "/stories/" + itoa(f.ref.StoryID)
+	first := get(t, s, path)
+	body := checkPage(t, first, 200)
+	if again := get(t, s, path); again.Body.String() != body || again.Header().Get("ETag") != first.Header().Get("ETag") {
+		t.Errorf("the same story twice gave two pages")
+	}
+	if n := len(s.pcache.entries); n != 1 {
+		t.Errorf("%d pages kept, want the story's", n)
+	}
+	v := model.Article{URL: "https://third.example/s", SourceName: "مصدر ثالث", Title: "رواية أخرى للقصة",
+		Text: "نص الرواية الأخرى.", Published: f.ref.Published.Add(3 * time.Hour), StoryID: f.ref.StoryID, Language: "ar"}
+	save(t, f.st, &v)
+	w := get(t, s, path)
+	mustContain(t, checkPage(t, w, 200), "رواية أخرى للقصة")
+	if w.Header().Get("ETag") == first.Header().Get("ETag") {
+		t.Errorf("a story with a new version kept its ETag")
+	}
 }
 
 // fill gives every value reachable from v a distinct non-zero value, and

@@ -26,7 +26,7 @@ func TestReferencePageRelatedReading(t *testing.T) {
 	}
 	lines := strings.Split(string(text), "\n")
 	ctx := context.Background()
-	st := openStore(t, "sqlite")
+	st := openStore(t)
 	sd := newSeeder(st)
 	published := time.Date(2024, 3, 2, 9, 30, 0, 0, time.UTC)
 	ref := &model.Article{URL: "https://almustakillah.example/2024/03/coalition", SourceName: "المستقلة",

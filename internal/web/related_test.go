@@ -39,7 +39,7 @@ func (s *slowSearcher) Related(ctx context.Context, a model.Article, limit int) 
 }
 
 func TestRelatedReadingIsTimeBoxedAndCached(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	slow := &slowSearcher{release: make(chan struct{})}
 	s := f.server(t, func(c *Config) {
 		slow.Searcher = c.Search
@@ -82,7 +82,7 @@ func TestRelatedReadingIsTimeBoxedAndCached(t *testing.T) {
 }
 
 func TestRelatedReadingFailureIsRetried(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	slow := &slowSearcher{}
 	slow.fail.Store(true)
 	s := f.server(t, func(c *Config) { slow.Searcher = c.Search; c.Search = slow })
@@ -102,7 +102,7 @@ func TestRelatedReadingFailureIsRetried(t *testing.T) {
 }
 
 func TestRelatedReadingWorkersAreBounded(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	slow := &slowSearcher{release: make(chan struct{})}
 	s := f.server(t, func(c *Config) {
 		slow.Searcher = c.Search
@@ -124,7 +124,7 @@ func TestRelatedReadingWorkersAreBounded(t *testing.T) {
 }
 
 func TestRelatedReadingWaitsForSpareCPU(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	slow := &slowSearcher{}
 	s := f.server(t, func(c *Config) { slow.Searcher = c.Search; c.Search = slow })
 	ctx := context.Background()
@@ -149,7 +149,7 @@ func TestRelatedReadingWaitsForSpareCPU(t *testing.T) {
 // related reading takes a bounded share of the CPU; a page read alone
 // still waits its full RelatedWait and always starts a search.
 func TestRelatedReadingOnALoadedServer(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	slow := &slowSearcher{release: make(chan struct{})}
 	s := f.server(t, func(c *Config) { slow.Searcher = c.Search; c.Search = slow })
 	ctx := context.Background()

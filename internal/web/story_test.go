@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"khabar/internal/api/apitest"
 	"khabar/internal/model"
-	"khabar/internal/store"
 	"khabar/internal/storyinfo"
 )
 
@@ -17,7 +15,7 @@ import (
 // never bare keys), who broke it, who copied whom, who said what, and
 // draws a timeline as SVG without script.
 func TestStoryPageDetails(t *testing.T) {
-	st := apitest.NewStore()
+	st := openStore(t)
 	ctx := context.Background()
 	if err := st.AddOutlets(ctx, []model.Outlet{
 		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
@@ -29,20 +27,16 @@ func TestStoryPageDetails(t *testing.T) {
 	text := "أعلنت الوزارة بدء المرحلة الثانية من المشروع في المنطقة الشرقية اليوم.\n\nوقال المتحدث باسم الوزارة: «سنكمل المشروع قبل نهاية العام الجاري بإذن الله».\n\nوأوضحت الوزارة أن المرحلة تشمل عشرة أحياء في مدينة الدمام."
 	wire := model.Article{URL: "https://spa.example/1", SourceName: "was", Outlet: "was", Title: "بدء المرحلة الثانية", Text: text,
 		Agency: "واس", Published: testNow, Modified: testNow.Add(3 * time.Hour)}
-	if _, err := st.SaveArticle(ctx, &wire, store.IndexData{}); err != nil {
-		t.Fatal(err)
-	}
+	save(t, st, &wire)
 	cp := model.Article{URL: "https://okaz.example/1", SourceName: "okaz", Outlet: "okaz", Title: "بدء المرحلة الثانية", Text: text,
 		Published: testNow.Add(time.Hour), StoryID: wire.StoryID, DuplicateOf: wire.ID}
 	own := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "مشروع الدمام",
 		Text:      "بدأت المرحلة الثانية من مشروع تطوير الأحياء في الدمام وتشمل 10 أحياء بتكلفة 300 مليون ريال.\n\nوتوقع مهندسون أن تنتهي الأعمال في الربع الأول من العام المقبل.",
 		Published: testNow.Add(2 * time.Hour), StoryID: wire.StoryID}
 	for _, a := range []*model.Article{&cp, &own} {
-		if _, err := st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, st, a)
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	s, err := New(Config{Store: st, Search: searcher(st)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +63,7 @@ func TestStoryPageDetails(t *testing.T) {
 // TestOneSided: a story covered by three Saudi outlets while a British
 // one publishes is listed on the home page and in /feeds/one-sided.xml.
 func TestOneSided(t *testing.T) {
-	st := apitest.NewStore()
+	st := openStore(t)
 	ctx := context.Background()
 	if err := st.AddOutlets(ctx, []model.Outlet{
 		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
@@ -83,19 +77,15 @@ func TestOneSided(t *testing.T) {
 	for i, k := range []string{"was", "okaz", "sabq"} {
 		a := model.Article{URL: "https://" + k + ".example/1", SourceName: k, Outlet: k, Title: "افتتاح الطريق الدائري الجديد",
 			Text: "افتتح الطريق.", Published: testNow.Add(time.Duration(i) * time.Hour), StoryID: story}
-		if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, st, &a)
 		story = a.StoryID
 	}
 	other := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "خبر آخر", Text: "نص.", Published: testNow}
-	if _, err := st.SaveArticle(ctx, &other, store.IndexData{}); err != nil {
-		t.Fatal(err)
-	}
+	save(t, st, &other)
 	if _, err := storyinfo.RefreshStale(ctx, st, 0); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	s, err := New(Config{Store: st, Search: searcher(st)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +101,7 @@ func TestOneSided(t *testing.T) {
 // name (story details, timeline, lists, the article page), Arabic pages
 // by its Arabic one.
 func TestEnglishOutletNames(t *testing.T) {
-	st := apitest.NewStore()
+	st := openStore(t)
 	ctx := context.Background()
 	if err := st.AddOutlets(ctx, []model.Outlet{
 		{Key: "was", NameAR: "وكالة الأنباء السعودية", NameEN: "Saudi Press Agency", Country: "SA", Kind: model.OutletWire},
@@ -123,20 +113,16 @@ func TestEnglishOutletNames(t *testing.T) {
 	text := "أعلنت الوزارة بدء المرحلة الثانية من المشروع في المنطقة الشرقية اليوم.\n\nوقال المتحدث باسم الوزارة: «سنكمل المشروع قبل نهاية العام الجاري بإذن الله».\n\nوأوضحت الوزارة أن المرحلة تشمل عشرة أحياء في مدينة الدمام."
 	wire := model.Article{URL: "https://spa.example/1", SourceName: "was", Outlet: "was", Title: "بدء المرحلة الثانية", Text: text,
 		Published: testNow, Modified: testNow.Add(3 * time.Hour)}
-	if _, err := st.SaveArticle(ctx, &wire, store.IndexData{}); err != nil {
-		t.Fatal(err)
-	}
+	save(t, st, &wire)
 	cp := model.Article{URL: "https://okaz.example/1", SourceName: "okaz", Outlet: "okaz", Title: "بدء المرحلة الثانية", Text: text,
 		Published: testNow.Add(time.Hour), StoryID: wire.StoryID, DuplicateOf: wire.ID}
 	own := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "مشروع الدمام",
 		Text:      "بدأت المرحلة الثانية من مشروع تطوير الأحياء في الدمام وتشمل 10 أحياء بتكلفة 300 مليون ريال.\n\nوتوقع مهندسون أن تنتهي الأعمال في الربع الأول من العام المقبل.",
 		Published: testNow.Add(2 * time.Hour), StoryID: wire.StoryID}
 	for _, a := range []*model.Article{&cp, &own} {
-		if _, err := st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, st, a)
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	s, err := New(Config{Store: st, Search: searcher(st)})
 	if err != nil {
 		t.Fatal(err)
 	}

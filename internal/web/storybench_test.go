@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"khabar/internal/api/apitest"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
 	"khabar/internal/storyinfo"
@@ -70,7 +69,7 @@ func BenchmarkStoryPageCorpus(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	s, err := New(Config{Store: st, Search: searcher(st)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,13 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"khabar/internal/api/apitest"
 	"khabar/internal/model"
 	"khabar/internal/store"
 )
 
 func TestTrendsRankRisingTerms(t *testing.T) {
-	st := apitest.NewStore()
+	st := openStore(t)
 	ctx := context.Background()
 	src := model.Source{URL: "https://s.example/feed", Title: "س"}
 	if err := st.AddSource(ctx, &src); err != nil {
@@ -25,9 +24,7 @@ func TestTrendsRankRisingTerms(t *testing.T) {
 		n++
 		a := model.Article{URL: "https://s.example/" + strconv.Itoa(n), SourceID: src.ID, SourceName: "س", Title: "t",
 			Published: testNow.Add(-ago), Keywords: []string{kw}, Entities: []model.Entity{{Name: kw, Type: "LOC"}}}
-		if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, st, &a)
 	}
 	// "steady" is in every article, 3 every day; "rising" in 6 today only.
 	for d := range 8 {
@@ -38,7 +35,7 @@ func TestTrendsRankRisingTerms(t *testing.T) {
 	for range 6 {
 		add(2*time.Hour, "rising")
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	s, err := New(Config{Store: st, Search: searcher(st), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,8 +88,7 @@ func TestSparkline(t *testing.T) {
 // articles with long titles and excerpts, six stories, twenty trends) and
 // checks it stays under 50 KB.
 func TestHomePageWeight(t *testing.T) {
-	st := apitest.NewStore()
-	ctx := context.Background()
+	st := openStore(t)
 	title := strings.Repeat("المبعوث الامريكي للتحالف الدولي لا خطط للانسحاب ", 2)
 	text := strings.Repeat("قال المبعوث الامريكي للتحالف الدولي ان مهمة التحالف الدولي لم تنته بعد وانه لا توجد خطة للانسحاب. ", 10)
 	var storyIDs []int64
@@ -104,14 +100,12 @@ func TestHomePageWeight(t *testing.T) {
 		if i < 24 && i%4 != 0 {
 			a.StoryID = storyIDs[len(storyIDs)-1]
 		}
-		if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, st, &a)
 		if i < 24 && i%4 == 0 {
 			storyIDs = append(storyIDs, a.StoryID)
 		}
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	s, err := New(Config{Store: st, Search: searcher(st), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,18 +120,15 @@ func TestHomePageWeight(t *testing.T) {
 }
 
 func TestStoryPagePaged(t *testing.T) {
-	st := apitest.NewStore()
-	ctx := context.Background()
+	st := openStore(t)
 	var storyID int64
 	for i := range 60 {
 		a := model.Article{URL: "https://s.example/" + strconv.Itoa(i), SourceName: "س", Title: "نسخة " + strconv.Itoa(i),
 			Published: testNow.Add(time.Duration(i) * time.Minute), StoryID: storyID}
-		if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, st, &a)
 		storyID = a.StoryID
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}})
+	s, err := New(Config{Store: st, Search: searcher(st)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +148,7 @@ func TestStoryPagePaged(t *testing.T) {
 // TestSourcesPageWeight: sixty fetched sources, each with a chart and a
 // tenth failing with a long error, stay under 50 KB.
 func TestSourcesPageWeight(t *testing.T) {
-	st := apitest.NewStore()
+	st := openStore(t)
 	ctx := context.Background()
 	for i := range 60 {
 		src := model.Source{URL: "https://www.outlet" + strconv.Itoa(i) + ".example/feed/rss2/ar.xml", Title: "وكالة الأنباء العربية " + strconv.Itoa(i),
@@ -170,12 +161,10 @@ func TestSourcesPageWeight(t *testing.T) {
 		}
 		for d := range 14 {
 			a := model.Article{URL: src.URL + "/" + strconv.Itoa(d), SourceID: src.ID, Title: "t", Published: testNow.Add(-time.Duration(d*24+1) * time.Hour)}
-			if _, err := st.SaveArticle(ctx, &a, store.IndexData{}); err != nil {
-				t.Fatal(err)
-			}
+			save(t, st, &a)
 		}
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	s, err := New(Config{Store: st, Search: searcher(st), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,93 +181,89 @@ func TestSourcesPageWeight(t *testing.T) {
 // button, a wire's name and an outlet's own name never appear, however
 // they grow, nor does a topic that only grows with the day's volume.
 func TestRisingMeansSomething(t *testing.T) {
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
-			st := openStore(t, backend)
-			ctx := context.Background()
-			src := model.Source{URL: "https://alriyadh.example/feed", Title: "الرياض"}
-			if err := st.AddSource(ctx, &src); err != nil {
-				t.Fatal(err)
-			}
-			if err := st.SaveOutlet(ctx, model.Outlet{Key: "okaz", NameAR: "عكاظ", NameEN: "Okaz"}); err != nil {
-				t.Fatal(err)
-			}
-			outlets := []string{"عكاظ", "واس", "الرياض"}
-			ent := func(name, typ string) model.Entity { return model.Entity{Name: name, Type: typ} }
-			var batch []*model.Article
-			n := 0
-			for d := range trendDays + 1 {
-				perOutlet := 12
+	st := openStore(t)
+	ctx := context.Background()
+	src := model.Source{URL: "https://alriyadh.example/feed", Title: "الرياض"}
+	if err := st.AddSource(ctx, &src); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveOutlet(ctx, model.Outlet{Key: "okaz", NameAR: "عكاظ", NameEN: "Okaz"}); err != nil {
+		t.Fatal(err)
+	}
+	outlets := []string{"عكاظ", "واس", "الرياض"}
+	ent := func(name, typ string) model.Entity { return model.Entity{Name: name, Type: typ} }
+	var batch []*model.Article
+	n := 0
+	for d := range trendDays + 1 {
+		perOutlet := 12
+		if d == trendDays {
+			perOutlet = 24
+		}
+		for o, outlet := range outlets {
+			for i := range perOutlet {
+				n++
+				a := &model.Article{URL: "https://news.example/" + strconv.Itoa(n), SourceName: outlet, Title: "خبر " + strconv.Itoa(n),
+					Published: testNow.Add(-time.Duration(trendDays-d)*24*time.Hour - time.Duration(i+1)*time.Minute)}
+				add := func(e model.Entity) {
+					a.Keywords = append(a.Keywords, e.Name)
+					a.Entities = append(a.Entities, e)
+				}
+				switch outlet {
+				case "عكاظ":
+					add(ent("فيسبوك", "ORG")) // the share bar of every page
+				case "واس":
+					add(ent("وكالة الأنباء السعودية", "ORG")) // the wire's own name
+				}
+				if i%10 < 7 {
+					add(ent("السعودية", "LOC")) // in most articles, every day
+				}
+				if i%6 == 0 {
+					add(ent("الطقس", "MISC")) // grows only with the day's volume
+				}
 				if d == trendDays {
-					perOutlet = 24
-				}
-				for o, outlet := range outlets {
-					for i := range perOutlet {
-						n++
-						a := &model.Article{URL: "https://news.example/" + strconv.Itoa(n), SourceName: outlet, Title: "خبر " + strconv.Itoa(n),
-							Published: testNow.Add(-time.Duration(trendDays-d)*24*time.Hour - time.Duration(i+1)*time.Minute)}
-						add := func(e model.Entity) {
-							a.Keywords = append(a.Keywords, e.Name)
-							a.Entities = append(a.Entities, e)
-						}
-						switch outlet {
-						case "عكاظ":
-							add(ent("فيسبوك", "ORG")) // the share bar of every page
-						case "واس":
-							add(ent("وكالة الأنباء السعودية", "ORG")) // the wire's own name
-						}
-						if i%10 < 7 {
-							add(ent("السعودية", "LOC")) // in most articles, every day
-						}
-						if i%6 == 0 {
-							add(ent("الطقس", "MISC")) // grows only with the day's volume
-						}
-						if d == trendDays {
-							if i < 10 {
-								add(ent("زيد الخيالي", "PERS")) // planted: 30 articles, absent before
-							}
-							if outlet != "واس" && i >= 10 && i < 14 {
-								add(ent("وكالة الأنباء السعودية", "ORG")) // credited more today
-								add(ent("صحيفة الرياض", "ORG"))           // a source's title
-								add(ent("عكاظ", "ORG"))                   // an outlet profile's name
-							}
-						}
-						if o == 0 && (d == trendDays && i >= 10 && i < 21 || d < trendDays && i == 0) {
-							add(ent("الانتخابات", "MISC")) // a real rise: 1 a day, then 11 (under half the outlet's)
-						}
-						batch = append(batch, a)
+					if i < 10 {
+						add(ent("زيد الخيالي", "PERS")) // planted: 30 articles, absent before
+					}
+					if outlet != "واس" && i >= 10 && i < 14 {
+						add(ent("وكالة الأنباء السعودية", "ORG")) // credited more today
+						add(ent("صحيفة الرياض", "ORG"))           // a source's title
+						add(ent("عكاظ", "ORG"))                   // an outlet profile's name
 					}
 				}
-			}
-			if _, err := st.SaveArticles(ctx, batch, make([]store.IndexData, len(batch))); err != nil {
-				t.Fatal(err)
-			}
-			s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow },
-				OutletNames: []string{"وكالة الأنباء السعودية", "واس"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tags, ents, err := s.trends(ctx, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for kind, ts := range map[string][]Trend{"tags": tags, "entities": ents} {
-				var terms []string
-				for _, tr := range ts {
-					terms = append(terms, tr.Term)
+				if o == 0 && (d == trendDays && i >= 10 && i < 21 || d < trendDays && i == 0) {
+					add(ent("الانتخابات", "MISC")) // a real rise: 1 a day, then 11 (under half the outlet's)
 				}
-				if len(ts) < 2 || ts[0].Term != "زيد الخيالي" || ts[1].Term != "الانتخابات" {
-					t.Errorf("rising %s = %q, want the planted name first, then الانتخابات", kind, terms)
-				}
-				for _, never := range []string{"السعودية", "فيسبوك", "وكالة الأنباء السعودية", "صحيفة الرياض", "عكاظ", "الطقس"} {
-					if slices.Contains(terms, never) {
-						t.Errorf("rising %s = %q: holds %s", kind, terms, never)
-					}
-				}
-				if len(ts) > 0 && ts[0].Expected != 0 {
-					t.Errorf("planted name expected %v times, want 0", ts[0].Expected)
-				}
+				batch = append(batch, a)
 			}
-		})
+		}
+	}
+	if _, err := st.SaveArticles(ctx, batch, make([]store.IndexData, len(batch))); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Store: st, Search: searcher(st), Now: func() time.Time { return testNow },
+		OutletNames: []string{"وكالة الأنباء السعودية", "واس"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags, ents, err := s.trends(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, ts := range map[string][]Trend{"tags": tags, "entities": ents} {
+		var terms []string
+		for _, tr := range ts {
+			terms = append(terms, tr.Term)
+		}
+		if len(ts) < 2 || ts[0].Term != "زيد الخيالي" || ts[1].Term != "الانتخابات" {
+			t.Errorf("rising %s = %q, want the planted name first, then الانتخابات", kind, terms)
+		}
+		for _, never := range []string{"السعودية", "فيسبوك", "وكالة الأنباء السعودية", "صحيفة الرياض", "عكاظ", "الطقس"} {
+			if slices.Contains(terms, never) {
+				t.Errorf("rising %s = %q: holds %s", kind, terms, never)
+			}
+		}
+		if len(ts) > 0 && ts[0].Expected != 0 {
+			t.Errorf("planted name expected %v times, want 0", ts[0].Expected)
+		}
 	}
 }

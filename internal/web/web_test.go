@@ -13,15 +13,17 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"khabar/internal/alerts"
-	"khabar/internal/api/apitest"
+	"khabar/internal/analysis"
+	"khabar/internal/entities"
 	"khabar/internal/model"
 	"khabar/internal/search"
 	"khabar/internal/store"
-	"khabar/internal/store/sqlite"
+	"khabar/internal/store/sqlite/sqlitetest"
 )
 
 var testNow = time.Date(2024, 3, 3, 12, 0, 0, 0, time.UTC)
@@ -37,34 +39,34 @@ type fixture struct {
 	okSrc, badSrc                 model.Source
 }
 
-// backends are the stores the page tests run on: the in-memory fake and
-// the real SQLite store in a temporary directory.
-var backends = []string{"fake", "sqlite"}
-
-func openStore(t testing.TB, backend string) store.Store {
+// openStore returns a fresh SQLite store in a temporary folder of t.
+func openStore(t testing.TB) store.Store {
 	t.Helper()
-	if backend == "fake" {
-		return apitest.NewStore()
-	}
-	st, err := sqlite.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatalf("sqlite.Open: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return sqlitetest.Open(t)
 }
 
-// eachBackend runs fn with a fresh fixture on every backend.
-func eachBackend(t *testing.T, fn func(t *testing.T, f *fixture)) {
-	for _, b := range backends {
-		t.Run(b, func(t *testing.T) { fn(t, newFixture(t, b)) })
+// analyzer is the analysis the page tests' search runs with, as serve
+// wires it: built once, it is read-only.
+var analyzer = sync.OnceValue(func() *analysis.Analyzer {
+	return analysis.New(analysis.Options{Names: entities.BuiltinNames()})
+})
+
+// searcher is the search service over st.
+func searcher(st store.Store) *search.Service { return search.New(st, analyzer()) }
+
+// save stores a with the index forms the pipeline gives it, so that
+// search and related reading find it.
+func save(t testing.TB, st store.Store, a *model.Article) {
+	t.Helper()
+	if _, err := st.SaveArticle(context.Background(), a, search.IndexText(analyzer(), a.Title, a.Text)); err != nil {
+		t.Fatal(err)
 	}
 }
 
-func newFixture(t testing.TB, backend string) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{st: openStore(t, backend)}
+	f := &fixture{st: openStore(t)}
 	f.okSrc = model.Source{URL: "https://almustakillah.example/feed", Title: "المستقلة", SiteURL: "https://almustakillah.example",
 		LastFetched: testNow.Add(-time.Hour), NextFetch: testNow.Add(time.Hour)}
 	f.badSrc = model.Source{URL: "https://broken.example/rss", Title: "موقع معطل", LastFetched: testNow.Add(-time.Hour),
@@ -84,21 +86,17 @@ func newFixture(t testing.TB, backend string) *fixture {
 		Entities: []model.Entity{{Name: "ألن مكاري", Type: "PERS", Mentions: []string{"مكاري", "ألن مكاري"}},
 			{Name: "العراق", Type: "LOC", Mentions: []string{"العراق"}}, {Name: "قناة الحرة", Type: "ORG", Mentions: []string{"قناة الحرة"}}},
 	}
-	if _, err := f.st.SaveArticle(ctx, &f.ref, store.IndexData{}); err != nil {
-		t.Fatal(err)
-	}
+	save(t, f.st, &f.ref)
 	f.copyOf = model.Article{URL: "https://other.example/copy", SourceName: "موقع آخر", Title: "لا خطط لانسحاب التحالف من العراق",
 		Text: "قال المبعوث الامريكي للتحالف الدولي ان مهمة التحالف لم تنته.", Published: f.ref.Published.Add(time.Hour),
 		StoryID: f.ref.StoryID, DuplicateOf: f.ref.ID, Language: "ar", Keywords: []string{"التحالف الدولي"}}
 	f.related = model.Article{URL: "https://arabi.example/tadmur", SourceName: "عربي", Title: "وزير سوري سابق: هل تتأثر العلاقة مع أمريكا بعد هجوم تدمر؟",
-		Text: "وصف وزير الإسكان السوري السابق ما حدث في منطقة تدمر.", Published: time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC),
+		Text: "وصف وزير الإسكان السوري السابق ما حدث في منطقة تدمر في مقابلة مع قناة الحرة عن سوريا وعن العراق.", Published: time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC),
 		Language: "ar", Keywords: []string{"التحالف الدولي"}, Entities: []model.Entity{{Name: "العراق", Type: "LOC", Mentions: []string{"العراق"}}}}
 	f.hostile = model.Article{URL: "https://evil.example/x", SourceName: hostile, Title: hostile + " عنوان",
 		Text: hostile, Published: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), Keywords: []string{hostile}}
 	for _, a := range []*model.Article{&f.copyOf, &f.related, &f.hostile} {
-		if _, err := f.st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, f.st, a)
 	}
 	return f
 }
@@ -107,7 +105,7 @@ func (f *fixture) server(t testing.TB, mod func(*Config)) *Server {
 	t.Helper()
 	// A generous wait for related reading: these tests check what pages
 	// show, not how long a loaded machine takes to search.
-	cfg := Config{Store: f.st, Search: &apitest.Searcher{Store: f.st}, Now: func() time.Time { return testNow }, RelatedWait: 10 * time.Second}
+	cfg := Config{Store: f.st, Search: searcher(f.st), Now: func() time.Time { return testNow }, RelatedWait: 10 * time.Second}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -167,53 +165,52 @@ func mustContain(t *testing.T, body string, wants ...string) {
 }
 
 func TestArticlePage(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, nil)
-		body := checkPage(t, get(t, s, "/articles/"+itoa(f.ref.ID)), 200)
-		mustHave(t, body,
-			el("title", "المبعوث الامريكي للتحالف الدولي"),
-			el("h1", "المبعوث الامريكي", "dir", "auto"),
-			el("time", "٢ مارس ٢٠٢٤، ٠٩:٣٠ GMT", "datetime", "2024-03-02T09:30:00Z"),
-			el("a", "المستقلة", "href", "https://almustakillah.example/2024/03/coalition", "rel", "noopener nofollow", "dir", "auto"),
-			el("a", "", "href", "/tags/%D8%A7%D9%84%D8%AA%D8%AD%D8%A7%D9%84%D9%81%20%D8%A7%D9%84%D8%AF%D9%88%D9%84%D9%8A"),
-			el("a", "", "href", "/tags/a%2Fb%3Fc%23d"), // a tag with URL syntax stays one path segment
-			el("a", "ألن مكاري", "href", "/entities/%D8%A3%D9%84%D9%86%20%D9%85%D9%83%D8%A7%D8%B1%D9%8A", "dir", "auto"),
-			el("a", "", "href", "/stories/"+itoa(f.ref.StoryID)),
-			el("p", "المستقلة/- قال المبعوث", "dir", "auto"),
-			el("p", "واضاف مكاري", "dir", "auto"),
-			el("article", "", "class", "article", "lang", "ar"),
-			el("section", "وزير سوري سابق", "class", "related"),
-		)
-		mustHaveTerm(t, body, "نقلاً عن:", "وكالة الصحافة المستقلة", "dir", "auto")
-		mustContain(t, body,
-			"تاريخ النشر", "(٢١ شعبان ١٤٤٥هـ)", "آخر تحديث", "٢ مارس ٢٠٢٤، ١٤:٠٥", "المصدر", "كلمات دلالية",
-			"أشخاص", "أماكن",
-			"اقرأ أيضاً", "عربي", "١ مارس ٢٠٢٤", "وصف وزير الإسكان",
-			"تغطيات أخرى للخبر", "لا خطط لانسحاب التحالف من العراق",
-		)
-		// Related reading never offers a copy of the article itself.
-		for _, rel := range findAll(parsePage(t, body), el("section", "", "class", "related")) {
-			if len(findAll(rel, el("a", "", "href", "/articles/"+itoa(f.copyOf.ID)))) > 0 {
-				t.Errorf("related reading offers the article's own copy")
-			}
+	f := newFixture(t)
+	s := f.server(t, nil)
+	body := checkPage(t, get(t, s, "/articles/"+itoa(f.ref.ID)), 200)
+	mustHave(t, body,
+		el("title", "المبعوث الامريكي للتحالف الدولي"),
+		el("h1", "المبعوث الامريكي", "dir", "auto"),
+		el("time", "٢ مارس ٢٠٢٤، ٠٩:٣٠ GMT", "datetime", "2024-03-02T09:30:00Z"),
+		el("a", "المستقلة", "href", "https://almustakillah.example/2024/03/coalition", "rel", "noopener nofollow", "dir", "auto"),
+		el("a", "", "href", "/tags/%D8%A7%D9%84%D8%AA%D8%AD%D8%A7%D9%84%D9%81%20%D8%A7%D9%84%D8%AF%D9%88%D9%84%D9%8A"),
+		el("a", "", "href", "/tags/a%2Fb%3Fc%23d"), // a tag with URL syntax stays one path segment
+		el("a", "ألن مكاري", "href", "/entities/%D8%A3%D9%84%D9%86%20%D9%85%D9%83%D8%A7%D8%B1%D9%8A", "dir", "auto"),
+		el("a", "", "href", "/stories/"+itoa(f.ref.StoryID)),
+		el("p", "المستقلة/- قال المبعوث", "dir", "auto"),
+		el("p", "واضاف مكاري", "dir", "auto"),
+		el("article", "", "class", "article", "lang", "ar"),
+		el("section", "وزير سوري سابق", "class", "related"),
+	)
+	mustHaveTerm(t, body, "نقلاً عن:", "وكالة الصحافة المستقلة", "dir", "auto")
+	mustContain(t, body,
+		"تاريخ النشر", "(٢١ شعبان ١٤٤٥هـ)", "آخر تحديث", "٢ مارس ٢٠٢٤، ١٤:٠٥", "المصدر", "كلمات دلالية",
+		"أشخاص", "أماكن",
+		"اقرأ أيضاً", "عربي", "١ مارس ٢٠٢٤", "وصف وزير الإسكان",
+		"تغطيات أخرى للخبر", "لا خطط لانسحاب التحالف من العراق",
+	)
+	// Related reading never offers a copy of the article itself.
+	for _, rel := range findAll(parsePage(t, body), el("section", "", "class", "related")) {
+		if len(findAll(rel, el("a", "", "href", "/articles/"+itoa(f.copyOf.ID)))) > 0 {
+			t.Errorf("related reading offers the article's own copy")
 		}
+	}
 
-		// Pages revalidate with their ETag.
-		w := get(t, s, "/articles/"+itoa(f.ref.ID))
-		if w2 := get(t, s, "/articles/"+itoa(f.ref.ID), "If-None-Match", w.Header().Get("ETag")); w2.Code != 304 || w2.Body.Len() != 0 {
-			t.Errorf("page revalidation: %d", w2.Code)
-		}
+	// Pages revalidate with their ETag.
+	w := get(t, s, "/articles/"+itoa(f.ref.ID))
+	if w2 := get(t, s, "/articles/"+itoa(f.ref.ID), "If-None-Match", w.Header().Get("ETag")); w2.Code != 304 || w2.Body.Len() != 0 {
+		t.Errorf("page revalidation: %d", w2.Code)
+	}
 
-		// The copy names its original.
-		body = checkPage(t, get(t, s, "/articles/"+itoa(f.copyOf.ID)), 200)
-		mustContain(t, body, "هذا المقال نسخة من", "/articles/"+itoa(f.ref.ID))
-	})
+	// The copy names its original.
+	body = checkPage(t, get(t, s, "/articles/"+itoa(f.copyOf.ID)), 200)
+	mustContain(t, body, "هذا المقال نسخة من", "/articles/"+itoa(f.ref.ID))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestArticlePageWesternDigitsAndEnglish(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	s := f.server(t, func(c *Config) { c.Digits = DigitsLatn; c.Location = time.FixedZone("+03", 3*3600) })
 	body := checkPage(t, get(t, s, "/articles/"+itoa(f.ref.ID)), 200)
 	mustContain(t, body, "2 مارس 2024، 12:30 &#43;03") // html/template writes + as &#43;
@@ -241,78 +238,73 @@ func TestArticlePageWesternDigitsAndEnglish(t *testing.T) {
 }
 
 func TestHostileContentIsEscaped(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, nil)
-		for _, path := range []string{"/articles/" + itoa(f.hostile.ID), "/", "/search?q=" + url.QueryEscape("عنوان"),
-			"/tags/" + url.PathEscape(hostile), "/search?q=" + url.QueryEscape(hostile)} {
-			t.Run(path, func(t *testing.T) {
-				w := get(t, s, path)
-				body := checkPage(t, w, 200)
-				if !strings.Contains(body, "&lt;script&gt;") && !strings.Contains(path, "search?q=%3C") {
-					t.Errorf("hostile text not shown escaped")
-				}
-			})
-		}
-	})
+	f := newFixture(t)
+	s := f.server(t, nil)
+	for _, path := range []string{"/articles/" + itoa(f.hostile.ID), "/", "/search?q=" + url.QueryEscape("عنوان"),
+		"/tags/" + url.PathEscape(hostile), "/search?q=" + url.QueryEscape(hostile)} {
+		t.Run(path, func(t *testing.T) {
+			w := get(t, s, path)
+			body := checkPage(t, w, 200)
+			if !strings.Contains(body, "&lt;script&gt;") && !strings.Contains(path, "search?q=%3C") {
+				t.Errorf("hostile text not shown escaped")
+			}
+		})
+	}
 }
 
 func TestHomeGroupsByStory(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, nil)
-		body := checkPage(t, get(t, s, "/"), 200)
-		mustContain(t, body, "أبرز القصص", "آخر الأخبار", "عدد المصادر: ٢", "عدد التغطيات: ٢", "أول تقرير", "آخر تقرير",
-			`href="/stories/`+itoa(f.ref.StoryID)+`"`, `rel="alternate" type="application/rss+xml" href="/feeds/latest.xml"`)
-		latest := body[strings.Index(body, `id="latest-h"`):]
-		// One line per story: the copy (newest) stands for the story, not both.
-		if strings.Contains(latest, `"/articles/`+itoa(f.ref.ID)+`"`) {
-			t.Errorf("latest list shows two versions of one story")
-		}
-		mustContain(t, latest, `"/articles/`+itoa(f.copyOf.ID)+`"`, "تغطيات أخرى للخبر (١)")
-	})
+	f := newFixture(t)
+	s := f.server(t, nil)
+	body := checkPage(t, get(t, s, "/"), 200)
+	mustContain(t, body, "أبرز القصص", "آخر الأخبار", "عدد المصادر: ٢", "عدد التغطيات: ٢", "أول تقرير", "آخر تقرير",
+		`href="/stories/`+itoa(f.ref.StoryID)+`"`, `rel="alternate" type="application/rss+xml" href="/feeds/latest.xml"`)
+	latest := body[strings.Index(body, `id="latest-h"`):]
+	// One line per story: the copy (newest) stands for the story, not both.
+	if strings.Contains(latest, `"/articles/`+itoa(f.ref.ID)+`"`) {
+		t.Errorf("latest list shows two versions of one story")
+	}
+	mustContain(t, latest, `"/articles/`+itoa(f.copyOf.ID)+`"`, "تغطيات أخرى للخبر (١)")
 }
 
 func TestSearchPage(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, nil)
-		body := checkPage(t, get(t, s, "/search"), 200)
-		mustHave(t, body, el("label", "", "for", "q-page"), el("input", "", "id", "q-page"))
-		mustContain(t, body, "اكتب كلمة أو أكثر")
-		body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape("التحالف")), 200)
-		mustHave(t, body, el("mark", "التحالف"), el("input", "", "id", "q-page", "value", "التحالف"))
-		mustContain(t, body, "عدد النتائج: ٢", "/feeds/search.xml?q=")
-		body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape("لا-يوجد-أبداً")), 200)
-		mustContain(t, body, "لا توجد نتائج")
+	f := newFixture(t)
+	s := f.server(t, nil)
+	body := checkPage(t, get(t, s, "/search"), 200)
+	mustHave(t, body, el("label", "", "for", "q-page"), el("input", "", "id", "q-page"))
+	mustContain(t, body, "اكتب كلمة أو أكثر")
+	body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape("التحالف")), 200)
+	mustHave(t, body, el("mark", "التحالف"), el("input", "", "id", "q-page", "value", "التحالف"))
+	mustContain(t, body, "عدد النتائج: ٢", "/feeds/search.xml?q=")
+	body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape("لا-يوجد-أبداً")), 200)
+	mustContain(t, body, "لا توجد نتائج")
 
-		body = checkPage(t, get(t, s, "/search?q="+strings.Repeat("ب", 501)), 400)
-		mustContain(t, body, "طويلة جداً")
-		inv := f.server(t, func(c *Config) {
-			c.Search = &apitest.Searcher{Store: f.st, Err: fmt.Errorf("search: unbalanced quote: %w", store.ErrInvalid)}
-		})
-		body = checkPage(t, get(t, inv, "/search?q=%22x"), 400)
-		mustHave(t, body, el("p", "تعذر فهم عبارة البحث (search: unbalanced quote", "class", "error", "role", "alert"))
-
-		// A search failure is a 500 page, not a half page.
-		broken := f.server(t, func(c *Config) { c.Search = &apitest.Searcher{Store: f.st, Err: errors.New("index gone")} })
-		body = checkPage(t, get(t, broken, "/search?q=x"), 500)
-		mustContain(t, body, "حدث خطأ")
-		// ... and the article page still renders without related reading.
-		body = checkPage(t, get(t, broken, "/articles/"+itoa(f.ref.ID)), 200)
-		if strings.Contains(body, "اقرأ أيضاً") {
-			t.Errorf("related section rendered without results")
-		}
+	body = checkPage(t, get(t, s, "/search?q="+strings.Repeat("ب", 501)), 400)
+	mustContain(t, body, "طويلة جداً")
+	inv := f.server(t, func(c *Config) {
+		c.Search = failingSearcher{fmt.Errorf("search: unbalanced quote: %w", store.ErrInvalid)}
 	})
+	body = checkPage(t, get(t, inv, "/search?q=%22x"), 400)
+	mustHave(t, body, el("p", "تعذر فهم عبارة البحث (search: unbalanced quote", "class", "error", "role", "alert"))
+
+	// A search failure is a 500 page, not a half page.
+	broken := f.server(t, func(c *Config) { c.Search = failingSearcher{errors.New("index gone")} })
+	body = checkPage(t, get(t, broken, "/search?q=x"), 500)
+	mustContain(t, body, "حدث خطأ")
+	// ... and the article page still renders without related reading.
+	body = checkPage(t, get(t, broken, "/articles/"+itoa(f.ref.ID)), 200)
+	if strings.Contains(body, "اقرأ أيضاً") {
+		t.Errorf("related section rendered without results")
+	}
 }
 
 func TestSearchPagination(t *testing.T) {
-	st := apitest.NewStore()
+	st := openStore(t)
 	for i := range 45 {
 		a := model.Article{URL: "https://x.example/" + strconv.Itoa(i), Title: "خبر رقم", Text: "نص الخبر", SourceName: "س",
 			Published: testNow.Add(-time.Duration(i) * time.Hour)}
-		if _, err := st.SaveArticle(context.Background(), &a, store.IndexData{}); err != nil {
-			t.Fatal(err)
-		}
+		save(t, st, &a)
 	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	s, err := New(Config{Store: st, Search: searcher(st), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,60 +316,57 @@ func TestSearchPagination(t *testing.T) {
 }
 
 func TestSourcesPage(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, nil)
-		body := checkPage(t, get(t, s, "/sources"), 200)
-		mustHave(t, body, el("a", "", "href", "/sources", "aria-current", "page"),
-			el("a", "", "href", "https://almustakillah.example/feed"), el("a", "almustakillah.example"),
-			el("tr", "fetch: status 503 Service Unavailable", "class", "failing"),
-			el("code", "fetch: status 503 Service Unavailable", "dir", "auto"), el("th", "الحالة", "scope", "col"))
-		mustContain(t, body, "المستقلة", "آخر جلب", "الجلب التالي", "المقالات", "مصادر متعطلة: ١", "✗ متعطل", "✓ يعمل")
-		body = checkPage(t, get(t, s, "/sources/"+itoa(f.okSrc.ID)), 200)
-		mustContain(t, body, "المبعوث الامريكي", "/feeds/sources/"+itoa(f.okSrc.ID)+".xml")
-		checkPage(t, get(t, s, "/sources/999"), 404)
-	})
+	f := newFixture(t)
+	s := f.server(t, nil)
+	body := checkPage(t, get(t, s, "/sources"), 200)
+	mustHave(t, body, el("a", "", "href", "/sources", "aria-current", "page"),
+		el("a", "", "href", "https://almustakillah.example/feed"), el("a", "almustakillah.example"),
+		el("tr", "fetch: status 503 Service Unavailable", "class", "failing"),
+		el("code", "fetch: status 503 Service Unavailable", "dir", "auto"), el("th", "الحالة", "scope", "col"))
+	mustContain(t, body, "المستقلة", "آخر جلب", "الجلب التالي", "المقالات", "مصادر متعطلة: ١", "✗ متعطل", "✓ يعمل")
+	body = checkPage(t, get(t, s, "/sources/"+itoa(f.okSrc.ID)), 200)
+	mustContain(t, body, "المبعوث الامريكي", "/feeds/sources/"+itoa(f.okSrc.ID)+".xml")
+	checkPage(t, get(t, s, "/sources/999"), 404)
 }
 
 func TestTagEntityStoryPages(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, nil)
-		body := checkPage(t, get(t, s, "/tags/"+url.PathEscape("التحالف الدولي")), 200)
-		mustHave(t, body, el("h1", "التحالف الدولي", "dir", "auto"))
-		mustContain(t, body, "كلمة دلالية", "المقالات: ٣", "وزير سوري سابق")
-		body = checkPage(t, get(t, s, "/tags/a%2Fb%3Fc%23d"), 200)
-		mustContain(t, body, "a/b?c#d")
-		body = checkPage(t, get(t, s, "/tags/"+url.PathEscape("لا يوجد")), 404)
-		mustContain(t, body, "لا توجد مقالات")
+	f := newFixture(t)
+	s := f.server(t, nil)
+	body := checkPage(t, get(t, s, "/tags/"+url.PathEscape("التحالف الدولي")), 200)
+	mustHave(t, body, el("h1", "التحالف الدولي", "dir", "auto"))
+	mustContain(t, body, "كلمة دلالية", "المقالات: ٣", "وزير سوري سابق")
+	body = checkPage(t, get(t, s, "/tags/a%2Fb%3Fc%23d"), 200)
+	mustContain(t, body, "a/b?c#d")
+	body = checkPage(t, get(t, s, "/tags/"+url.PathEscape("لا يوجد")), 404)
+	mustContain(t, body, "لا توجد مقالات")
 
-		body = checkPage(t, get(t, s, "/entities/"+url.PathEscape("العراق")), 200)
-		mustContain(t, body, "أماكن", "يُذكر أيضاً باسم", "يَرِد مع", "ألن مكاري", "المقالات: ٢")
-		// Newest first.
-		if strings.Index(body, "المبعوث الامريكي") > strings.Index(body, "وزير سوري سابق") {
-			t.Errorf("entity articles not newest first")
-		}
-		checkPage(t, get(t, s, "/entities/"+url.PathEscape("لا أحد")), 404)
+	body = checkPage(t, get(t, s, "/entities/"+url.PathEscape("العراق")), 200)
+	mustContain(t, body, "أماكن", "يُذكر أيضاً باسم", "يَرِد مع", "ألن مكاري", "المقالات: ٢")
+	// Newest first.
+	if strings.Index(body, "المبعوث الامريكي") > strings.Index(body, "وزير سوري سابق") {
+		t.Errorf("entity articles not newest first")
+	}
+	checkPage(t, get(t, s, "/entities/"+url.PathEscape("لا أحد")), 404)
 
-		body = checkPage(t, get(t, s, "/stories/"+itoa(f.ref.StoryID)), 200)
-		mustHaveTerm(t, body, "عدد المصادر:", "٢")
-		mustContain(t, body, "أول تقرير", "آخر تقرير", "المستقلة", "موقع آخر")
-		if strings.Index(body, "المبعوث الامريكي") > strings.Index(body, "لا خطط لانسحاب") {
-			t.Errorf("story versions not earliest first")
-		}
-	})
+	body = checkPage(t, get(t, s, "/stories/"+itoa(f.ref.StoryID)), 200)
+	mustHaveTerm(t, body, "عدد المصادر:", "٢")
+	mustContain(t, body, "أول تقرير", "آخر تقرير", "المستقلة", "موقع آخر")
+	if strings.Index(body, "المبعوث الامريكي") > strings.Index(body, "لا خطط لانسحاب") {
+		t.Errorf("story versions not earliest first")
+	}
 }
 
 func TestNotFound(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, nil)
-		for _, p := range []string{"/articles/999", "/articles/abc", "/articles/-1", "/stories/999", "/nothing/here", "/static/old.css"} {
-			body := checkPage(t, get(t, s, p), 404)
-			mustContain(t, body, "الصفحة غير موجودة")
-		}
-	})
+	f := newFixture(t)
+	s := f.server(t, nil)
+	for _, p := range []string{"/articles/999", "/articles/abc", "/articles/-1", "/stories/999", "/nothing/here", "/static/old.css"} {
+		body := checkPage(t, get(t, s, p), 404)
+		mustContain(t, body, "الصفحة غير موجودة")
+	}
 }
 
 func TestHealthzAndStatic(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	ready := false
 	s := f.server(t, func(c *Config) { c.Ready = func() bool { return ready } })
 	if w := get(t, s, "/healthz"); w.Code != 503 {
@@ -406,7 +395,7 @@ func TestHealthzAndStatic(t *testing.T) {
 func TestEveryTemplateExecutes(t *testing.T) {
 	// Each page template, empty and with every optional part filled, in
 	// both languages: a missing field or string fails here.
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	s := f.server(t, nil)
 	r := httptest.NewRequest("GET", "/", nil)
 	day := testNow.Add(-time.Hour)
@@ -548,12 +537,12 @@ func TestSafeSnippet(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	st := apitest.NewStore()
+	st := openStore(t)
 	for _, cfg := range []Config{
-		{Search: &apitest.Searcher{Store: st}},
+		{Search: searcher(st)},
 		{Store: st},
-		{Store: st, Search: &apitest.Searcher{Store: st}, Digits: "roman"},
-		{Store: st, Search: &apitest.Searcher{Store: st}, BaseURL: "ftp://x"},
+		{Store: st, Search: searcher(st), Digits: "roman"},
+		{Store: st, Search: searcher(st), BaseURL: "ftp://x"},
 	} {
 		if _, err := New(cfg); err == nil || !strings.HasPrefix(err.Error(), "web: ") {
 			t.Errorf("New(%+v) = %v, want a web: error", cfg, err)
@@ -564,132 +553,131 @@ func TestConfigErrors(t *testing.T) {
 // ---- feeds ----
 
 func TestFeeds(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
-		s := f.server(t, func(c *Config) { c.BaseURL = "https://khabar.example" })
-		type rss struct {
-			Channel struct {
-				Title string `xml:"title"`
-				Items []struct {
-					Title   string `xml:"title"`
-					Link    string `xml:"link"`
-					GUID    string `xml:"guid"`
-					PubDate string `xml:"pubDate"`
-				} `xml:"item"`
-			} `xml:"channel"`
+	f := newFixture(t)
+	s := f.server(t, func(c *Config) { c.BaseURL = "https://khabar.example" })
+	type rss struct {
+		Channel struct {
+			Title string `xml:"title"`
+			Items []struct {
+				Title   string `xml:"title"`
+				Link    string `xml:"link"`
+				GUID    string `xml:"guid"`
+				PubDate string `xml:"pubDate"`
+			} `xml:"item"`
+		} `xml:"channel"`
+	}
+	type atom struct {
+		Title   string `xml:"title"`
+		Entries []struct {
+			ID    string `xml:"id"`
+			Title string `xml:"title"`
+		} `xml:"entry"`
+	}
+	parseRSS := func(path string) rss {
+		t.Helper()
+		w := get(t, s, path)
+		if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/rss+xml") {
+			t.Fatalf("%s: %d %s", path, w.Code, w.Header().Get("Content-Type"))
 		}
-		type atom struct {
-			Title   string `xml:"title"`
-			Entries []struct {
-				ID    string `xml:"id"`
-				Title string `xml:"title"`
-			} `xml:"entry"`
-		}
-		parseRSS := func(path string) rss {
-			t.Helper()
-			w := get(t, s, path)
-			if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/rss+xml") {
-				t.Fatalf("%s: %d %s", path, w.Code, w.Header().Get("Content-Type"))
-			}
-			var doc rss
-			if err := xml.Unmarshal(w.Body.Bytes(), &doc); err != nil {
-				t.Fatalf("%s: not well-formed: %v\n%s", path, err, w.Body)
-			}
-			wellFormed(t, w.Body.Bytes())
-			return doc
-		}
-		doc := parseRSS("/feeds/latest.xml")
-		if len(doc.Channel.Items) != 4 {
-			t.Fatalf("latest: %d items", len(doc.Channel.Items))
-		}
-		var refItem bool
-		for _, it := range doc.Channel.Items {
-			if it.Link == f.ref.URL {
-				refItem = true
-				if it.GUID != "https://khabar.example/articles/"+itoa(f.ref.ID) {
-					t.Errorf("guid %q", it.GUID)
-				}
-				if it.PubDate != "Sat, 02 Mar 2024 09:30:00 +0000" {
-					t.Errorf("pubDate %q", it.PubDate)
-				}
-			}
-			if strings.HasPrefix(it.Title, "<script>") && it.Title != hostile+" عنوان" {
-				t.Errorf("hostile title mangled: %q", it.Title)
-			}
-		}
-		if !refItem {
-			t.Errorf("latest feed lacks the reference article")
-		}
-		if got := parseRSS("/feeds/tags/" + url.PathEscape("التحالف الدولي") + ".xml"); len(got.Channel.Items) != 3 {
-			t.Errorf("tag feed: %d items", len(got.Channel.Items))
-		}
-		if got := parseRSS("/feeds/tags/" + url.PathEscape("لا وجود له") + ".xml"); len(got.Channel.Items) != 0 {
-			t.Errorf("unknown tag feed: %d items", len(got.Channel.Items))
-		}
-		if got := parseRSS("/feeds/sources/" + itoa(f.okSrc.ID) + ".xml"); len(got.Channel.Items) != 1 {
-			t.Errorf("source feed: %d items", len(got.Channel.Items))
-		}
-		if got := parseRSS("/feeds/search.xml?q=" + url.QueryEscape("تدمر")); len(got.Channel.Items) != 1 || got.Channel.Items[0].Link != f.related.URL {
-			t.Errorf("search feed: %+v", got.Channel.Items)
-		}
-		if got := parseRSS("/feeds/search.xml"); len(got.Channel.Items) != 0 {
-			t.Errorf("empty search feed: %d items", len(got.Channel.Items))
-		}
-		if got := parseRSS("/feeds/entities/" + url.PathEscape("العراق") + ".xml"); len(got.Channel.Items) != 2 {
-			t.Errorf("entity feed: %d items", len(got.Channel.Items))
-		}
-		if got := parseRSS("/feeds/stories/" + itoa(f.ref.StoryID) + ".xml"); len(got.Channel.Items) != 2 {
-			t.Errorf("story feed: %d items", len(got.Channel.Items))
-		}
-
-		w := get(t, s, "/feeds/latest.atom")
-		var a atom
-		if err := xml.Unmarshal(w.Body.Bytes(), &a); err != nil || len(a.Entries) != 4 {
-			t.Fatalf("atom: %v, %d entries\n%s", err, len(a.Entries), w.Body)
+		var doc rss
+		if err := xml.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+			t.Fatalf("%s: not well-formed: %v\n%s", path, err, w.Body)
 		}
 		wellFormed(t, w.Body.Bytes())
-		if !strings.Contains(w.Body.String(), `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar">`) {
-			t.Errorf("atom root: %s", w.Body.String()[:200])
-		}
-
-		w = get(t, s, "/feeds/latest.json")
-		var jf struct {
-			Version string `json:"version"`
-			Items   []struct {
-				ID, URL, ExternalURL, Title string
-				DatePublished               string `json:"date_published"`
-			} `json:"items"`
-		}
-		if err := json.Unmarshal(w.Body.Bytes(), &jf); err != nil || jf.Version != "https://jsonfeed.org/version/1.1" || len(jf.Items) != 4 {
-			t.Fatalf("json feed: %v %+v", err, jf)
-		}
-		if w := get(t, s, "/feeds/tags/x.json"); !strings.Contains(w.Body.String(), `"items": []`) && !strings.Contains(w.Body.String(), `"items":[]`) {
-			t.Errorf("empty json feed has no items list: %s", w.Body)
-		}
-
-		for _, p := range []string{"/feeds/latest.html", "/feeds/other.xml", "/feeds/sources/abc.xml", "/feeds/sources/999.xml", "/feeds/stories/999.atom"} {
-			if w := get(t, s, p); w.Code != 404 {
-				t.Errorf("%s: %d, want 404", p, w.Code)
+		return doc
+	}
+	doc := parseRSS("/feeds/latest.xml")
+	if len(doc.Channel.Items) != 4 {
+		t.Fatalf("latest: %d items", len(doc.Channel.Items))
+	}
+	var refItem bool
+	for _, it := range doc.Channel.Items {
+		if it.Link == f.ref.URL {
+			refItem = true
+			if it.GUID != "https://khabar.example/articles/"+itoa(f.ref.ID) {
+				t.Errorf("guid %q", it.GUID)
+			}
+			if it.PubDate != "Sat, 02 Mar 2024 09:30:00 +0000" {
+				t.Errorf("pubDate %q", it.PubDate)
 			}
 		}
-		al := model.Alert{Query: "التحالف"}
-		if err := f.st.AddAlert(context.Background(), &al); err != nil {
-			t.Fatal(err)
+		if strings.HasPrefix(it.Title, "<script>") && it.Title != hostile+" عنوان" {
+			t.Errorf("hostile title mangled: %q", it.Title)
 		}
-		if _, err := f.st.RecordDelivery(context.Background(), al.ID, f.related.ID); err != nil {
-			t.Fatal(err)
+	}
+	if !refItem {
+		t.Errorf("latest feed lacks the reference article")
+	}
+	if got := parseRSS("/feeds/tags/" + url.PathEscape("التحالف الدولي") + ".xml"); len(got.Channel.Items) != 3 {
+		t.Errorf("tag feed: %d items", len(got.Channel.Items))
+	}
+	if got := parseRSS("/feeds/tags/" + url.PathEscape("لا وجود له") + ".xml"); len(got.Channel.Items) != 0 {
+		t.Errorf("unknown tag feed: %d items", len(got.Channel.Items))
+	}
+	if got := parseRSS("/feeds/sources/" + itoa(f.okSrc.ID) + ".xml"); len(got.Channel.Items) != 1 {
+		t.Errorf("source feed: %d items", len(got.Channel.Items))
+	}
+	if got := parseRSS("/feeds/search.xml?q=" + url.QueryEscape("تدمر")); len(got.Channel.Items) != 1 || got.Channel.Items[0].Link != f.related.URL {
+		t.Errorf("search feed: %+v", got.Channel.Items)
+	}
+	if got := parseRSS("/feeds/search.xml"); len(got.Channel.Items) != 0 {
+		t.Errorf("empty search feed: %d items", len(got.Channel.Items))
+	}
+	if got := parseRSS("/feeds/entities/" + url.PathEscape("العراق") + ".xml"); len(got.Channel.Items) != 2 {
+		t.Errorf("entity feed: %d items", len(got.Channel.Items))
+	}
+	if got := parseRSS("/feeds/stories/" + itoa(f.ref.StoryID) + ".xml"); len(got.Channel.Items) != 2 {
+		t.Errorf("story feed: %d items", len(got.Channel.Items))
+	}
+
+	w := get(t, s, "/feeds/latest.atom")
+	var a atom
+	if err := xml.Unmarshal(w.Body.Bytes(), &a); err != nil || len(a.Entries) != 4 {
+		t.Fatalf("atom: %v, %d entries\n%s", err, len(a.Entries), w.Body)
+	}
+	wellFormed(t, w.Body.Bytes())
+	if !strings.Contains(w.Body.String(), `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar">`) {
+		t.Errorf("atom root: %s", w.Body.String()[:200])
+	}
+
+	w = get(t, s, "/feeds/latest.json")
+	var jf struct {
+		Version string `json:"version"`
+		Items   []struct {
+			ID, URL, ExternalURL, Title string
+			DatePublished               string `json:"date_published"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &jf); err != nil || jf.Version != "https://jsonfeed.org/version/1.1" || len(jf.Items) != 4 {
+		t.Fatalf("json feed: %v %+v", err, jf)
+	}
+	if w := get(t, s, "/feeds/tags/x.json"); !strings.Contains(w.Body.String(), `"items": []`) && !strings.Contains(w.Body.String(), `"items":[]`) {
+		t.Errorf("empty json feed has no items list: %s", w.Body)
+	}
+
+	for _, p := range []string{"/feeds/latest.html", "/feeds/other.xml", "/feeds/sources/abc.xml", "/feeds/sources/999.xml", "/feeds/stories/999.atom"} {
+		if w := get(t, s, p); w.Code != 404 {
+			t.Errorf("%s: %d, want 404", p, w.Code)
 		}
-		if got := parseRSS("/feeds/alerts/" + itoa(al.ID) + ".xml"); len(got.Channel.Items) != 1 || got.Channel.Items[0].Link != f.related.URL {
-			t.Errorf("alert feed: %+v", got.Channel.Items)
-		}
-		if w := get(t, s, "/feeds/alerts/999.xml"); w.Code != 404 {
-			t.Errorf("unknown alert feed: %d", w.Code)
-		}
-		// Conditional GET.
-		w = get(t, s, "/feeds/latest.xml")
-		if w2 := get(t, s, "/feeds/latest.xml", "If-None-Match", w.Header().Get("ETag")); w2.Code != 304 {
-			t.Errorf("feed revalidation: %d", w2.Code)
-		}
-	})
+	}
+	al := model.Alert{Query: "التحالف"}
+	if err := f.st.AddAlert(context.Background(), &al); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.RecordDelivery(context.Background(), al.ID, f.related.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := parseRSS("/feeds/alerts/" + itoa(al.ID) + ".xml"); len(got.Channel.Items) != 1 || got.Channel.Items[0].Link != f.related.URL {
+		t.Errorf("alert feed: %+v", got.Channel.Items)
+	}
+	if w := get(t, s, "/feeds/alerts/999.xml"); w.Code != 404 {
+		t.Errorf("unknown alert feed: %d", w.Code)
+	}
+	// Conditional GET.
+	w = get(t, s, "/feeds/latest.xml")
+	if w2 := get(t, s, "/feeds/latest.xml", "If-None-Match", w.Header().Get("ETag")); w2.Code != 304 {
+		t.Errorf("feed revalidation: %d", w2.Code)
+	}
 }
 
 // wellFormed walks every token: encoding/xml's Unmarshal skips what the
@@ -709,7 +697,7 @@ func wellFormed(t *testing.T, b []byte) {
 }
 
 func TestOpenSearch(t *testing.T) {
-	f := newFixture(t, "fake")
+	f := newFixture(t)
 	s := f.server(t, nil)
 	w := get(t, s, "/opensearch.xml")
 	wellFormed(t, w.Body.Bytes())
@@ -720,7 +708,7 @@ func TestOpenSearch(t *testing.T) {
 // text, however hostile, now that the body is escaped before the template.
 func TestArticleBodyIsEscaped(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t, "sqlite")
+	st := openStore(t)
 	src := model.Source{URL: "https://hostile.example/feed", Title: "مصدر"}
 	if err := st.AddSource(ctx, &src); err != nil {
 		t.Fatal(err)
@@ -728,10 +716,8 @@ func TestArticleBodyIsEscaped(t *testing.T) {
 	a := &model.Article{URL: "https://hostile.example/1", SourceID: src.ID, SourceName: src.Title, Title: "عنوان <i>مائل</i>",
 		Text:      "فقرة أولى <script>alert(1)</script> & \"اقتباس\" 'مفرد'\n\n</p><img src=x onerror=alert(2)><p>\n\nنهاية +1 \x00",
 		Published: testNow, Fetched: testNow, Language: "ar"}
-	if _, err := st.SaveArticle(ctx, a, store.IndexData{}); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Config{Store: st, Search: &apitest.Searcher{Store: st}, Now: func() time.Time { return testNow }})
+	save(t, st, a)
+	s, err := New(Config{Store: st, Search: searcher(st), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -746,4 +732,16 @@ func TestArticleBodyIsEscaped(t *testing.T) {
 			t.Errorf("page has %q from the article's text", bad)
 		}
 	}
+}
+
+// failingSearcher answers every search with err: the pages' answers to a
+// failing or refusing search service.
+type failingSearcher struct{ err error }
+
+func (s failingSearcher) Search(context.Context, search.Request) (search.Results, error) {
+	return search.Results{}, s.err
+}
+
+func (s failingSearcher) Related(context.Context, model.Article, int) ([]model.ArticleRef, error) {
+	return nil, s.err
 }
