@@ -249,6 +249,9 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 				args...).Scan(&total)
 		}()
 	}
+	// The candidates' times come from the index articles_id_time, not
+	// the table, whose leaf pages hold about an article each (migration
+	// 0014): a thousand page reads per query fewer.
 	ctes, rankArgs, factor := rankSQL(q)
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
@@ -256,7 +259,7 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 			ORDER BY b LIMIT ?)` + ctes + `,
 		newest AS (SELECT COALESCE(MAX(sort_time), 0) AS t FROM articles)
 		SELECT a.id, -m.b * ` + factor + ` AS score
-		FROM m JOIN articles a ON a.id = m.id CROSS JOIN newest
+		FROM m JOIN articles a INDEXED BY articles_id_time ON a.id = m.id CROSS JOIN newest
 		ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?`
 	var hits []store.Hit
 	err := runQuery(ctx, s.r, query, func(rows *sql.Rows) error {
