@@ -142,16 +142,18 @@ func TestLogin(t *testing.T) {
 	s := f.server(t, withToken)
 
 	body := checkPage(t, get(t, s, "/login?next=/alerts"), 200)
-	mustContain(t, body, `<form method="post" action="/login"`, `<label for="login-token">كلمة المرور أو رمز الإدارة</label>`,
-		`type="password"`, `name="next" value="/alerts"`)
-	if strings.Contains(body, `name="csrf"`) {
+	mustHave(t, body, el("form", "", "method", "post", "action", "/login"),
+		el("label", "كلمة المرور أو رمز الإدارة", "for", "login-token"),
+		el("input", "", "type", "password"), el("input", "", "name", "next", "value", "/alerts"))
+	if has(t, body, el("input", "", "name", "csrf")) {
 		t.Errorf("login form of a reader who is not logged in carries a CSRF token")
 	}
 	// Every page offers the login, none shows a write form.
 	for _, p := range []string{"/", "/sources", "/alerts"} {
 		body := checkPage(t, get(t, s, p), 200)
-		mustContain(t, body, `href="/login?next=`)
-		if strings.Contains(body, `name="csrf"`) || strings.Contains(body, `action="/sources"`) || strings.Contains(body, `action="/alerts"`) {
+		mustHave(t, body, el("a", "", "href", "/login?"+url.Values{"next": {p}}.Encode()))
+		if has(t, body, el("input", "", "name", "csrf")) || has(t, body, el("form", "", "action", "/sources")) ||
+			has(t, body, el("form", "", "action", "/alerts")) {
 			t.Errorf("%s shows write forms without a login", p)
 		}
 	}
@@ -218,19 +220,21 @@ func TestLogin(t *testing.T) {
 	// Logged in: the forms appear, each with the CSRF token, and the login page offers the logout.
 	a := login(t, s)
 	body = checkPage(t, get(t, s, "/sources", "Cookie", a.cookie.String()), 200)
-	mustContain(t, body, `<form method="post" action="/sources"`, `<label for="add-url">`, `enctype="multipart/form-data"`,
-		`action="/sources/`+itoa(f.okSrc.ID)+`/delete"`, `action="/logout"`)
-	if n := strings.Count(body, `name="csrf" value="`+a.csrf+`"`); n != 2+2+1 {
+	mustHave(t, body, el("form", "", "method", "post", "action", "/sources"), el("label", "", "for", "add-url"),
+		el("form", "", "enctype", "multipart/form-data"), el("form", "", "action", "/sources/"+itoa(f.okSrc.ID)+"/delete"),
+		el("form", "", "action", "/logout"))
+	if n := count(t, body, el("input", "", "name", "csrf", "value", a.csrf)); n != 2+2+1 {
 		t.Errorf("%d forms carry the CSRF token, want 5 (add, import, two removes, logout)", n)
 	}
-	if strings.Contains(body, `name="token"`) {
+	if has(t, body, el("input", "", "name", "token")) {
 		t.Errorf("forms still ask for the admin token")
 	}
 	if cc := get(t, s, "/sources", "Cookie", a.cookie.String()).Header().Get("Cache-Control"); cc != "private, no-store" {
 		t.Errorf("an admin's page has Cache-Control %q", cc)
 	}
 	body = checkPage(t, get(t, s, "/login", "Cookie", a.cookie.String()), 200)
-	mustContain(t, body, "أنت مسجّل الدخول مشرفاً", `<form method="post" action="/logout">`)
+	mustContain(t, body, "أنت مسجّل الدخول مشرفاً")
+	mustHave(t, body, el("form", "", "method", "post", "action", "/logout"))
 
 	// Without a token checker there is no login.
 	ro := f.server(t, nil)
@@ -324,7 +328,7 @@ func TestWritesNeedSessionAndCSRF(t *testing.T) {
 	if w := postForm(t, s, "/sources", routes[0].form, other); w.Code != 303 {
 		t.Errorf("post after logout: %d", w.Code)
 	}
-	if body := checkPage(t, get(t, s, "/sources", "Cookie", other.cookie.String()), 200); strings.Contains(body, `name="csrf"`) {
+	if body := checkPage(t, get(t, s, "/sources", "Cookie", other.cookie.String()), 200); has(t, body, el("input", "", "name", "csrf")) {
 		t.Errorf("a logged-out cookie still shows the forms")
 	}
 	// The other session is untouched.
@@ -355,7 +359,7 @@ func TestSourceForms(t *testing.T) {
 	// Remove a source: gone from the list, its articles stay.
 	body = checkPage(t, postForm(t, s, "/sources/"+itoa(f.okSrc.ID)+"/delete", nil, a), 200)
 	mustContain(t, body, "حُذف المصدر: "+f.okSrc.URL)
-	if strings.Contains(body, `href="/sources/`+itoa(f.okSrc.ID)+`"`) {
+	if has(t, body, el("a", "", "href", "/sources/"+itoa(f.okSrc.ID))) {
 		t.Errorf("removed source still listed")
 	}
 	checkPage(t, get(t, s, "/articles/"+itoa(f.ref.ID)), 200)
@@ -365,7 +369,7 @@ func TestSourceForms(t *testing.T) {
 	// Without a token checker the forms are hidden and posts refused.
 	ro := f.server(t, nil)
 	body = checkPage(t, get(t, ro, "/sources"), 200)
-	if strings.Contains(body, `method="post"`) {
+	if has(t, body, el("form", "", "method", "post")) {
 		t.Errorf("forms shown without a token checker")
 	}
 	body = checkPage(t, postForm(t, ro, "/sources", url.Values{"url": {"https://y.example"}}, a), 403)
@@ -378,7 +382,9 @@ func TestAlertForm(t *testing.T) {
 	a := login(t, s)
 	cookie := []string{"Cookie", a.cookie.String()}
 	body := checkPage(t, get(t, s, "/alerts?q="+url.QueryEscape("التحالف"), cookie...), 200)
-	mustContain(t, body, `<label for="al-query">`, `value="التحالف"`, `<form method="post" action="/alerts"`, "لا توجد تنبيهات محفوظة")
+	mustHave(t, body, el("label", "", "for", "al-query"), el("input", "", "id", "al-query", "value", "التحالف"),
+		el("form", "", "method", "post", "action", "/alerts"))
+	mustContain(t, body, "لا توجد تنبيهات محفوظة")
 
 	body = checkPage(t, postForm(t, s, "/alerts", url.Values{"query": {"التحالف"}, "webhook": {"https://hooks.example/x"}}, a), 201)
 	mustContain(t, body, "أُنشئ التنبيه", "/feeds/alerts/", "https://hooks.example/x")
@@ -394,7 +400,8 @@ func TestAlertForm(t *testing.T) {
 	}
 	// Saved alerts (webhooks, addresses) are shown to the admin only.
 	body = checkPage(t, get(t, s, "/alerts", cookie...), 200)
-	mustContain(t, body, `action="/alerts/`+itoa(als[0].ID)+`/delete"`, "https://hooks.example/x")
+	mustHave(t, body, el("form", "", "action", "/alerts/"+itoa(als[0].ID)+"/delete"))
+	mustContain(t, body, "https://hooks.example/x")
 	if body := checkPage(t, get(t, s, "/alerts"), 200); strings.Contains(body, "hooks.example") {
 		t.Errorf("alerts page shows webhooks to a reader who is not logged in")
 	}
@@ -405,7 +412,7 @@ func TestAlertForm(t *testing.T) {
 	}
 	// The search page offers to save the search.
 	body = checkPage(t, get(t, s, "/search?q="+url.QueryEscape("التحالف")), 200)
-	mustContain(t, body, `<a href="/alerts?q=%d8%a7%d9%84%d8%aa%d8%ad%d8%a7%d9%84%d9%81">`)
+	mustHave(t, body, el("a", "", "href", "/alerts?q=%d8%a7%d9%84%d8%aa%d8%ad%d8%a7%d9%84%d9%81"))
 	ro := newFixture(t).server(t, nil)
 	body = checkPage(t, get(t, ro, "/alerts"), 200)
 	mustContain(t, body, "الإضافة والحذف معطلان")

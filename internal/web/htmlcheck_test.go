@@ -1,15 +1,17 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 )
 
-// elem describes an element a page must have: its tag, the attributes it
-// must carry with these values (it may have others), and text its content
-// must contain, white space collapsed ("" for any).
+// elem describes an element a page must have: its tag ("" for any), the
+// attributes it must carry with these values (it may have others; for
+// class, the value is one of its classes), and text its content must
+// contain, white space collapsed ("" for any).
 type elem struct {
 	tag   string
 	text  string
@@ -30,11 +32,12 @@ func (e elem) String() string {
 }
 
 func (e elem) matches(n *html.Node) bool {
-	if n.Type != html.ElementNode || n.Data != e.tag {
+	if n.Type != html.ElementNode || e.tag != "" && n.Data != e.tag {
 		return false
 	}
 	for i := 0; i+1 < len(e.attrs); i += 2 {
-		if v, ok := attrOK(n, e.attrs[i]); !ok || v != e.attrs[i+1] {
+		v, ok := attrOK(n, e.attrs[i])
+		if !ok || v != e.attrs[i+1] && (e.attrs[i] != "class" || !slices.Contains(strings.Fields(v), e.attrs[i+1])) {
 			return false
 		}
 	}
@@ -84,10 +87,46 @@ func mustHave(t *testing.T, body string, es ...elem) {
 	}
 }
 
+// has reports whether an element of the page matches e.
+func has(t *testing.T, body string, e elem) bool {
+	t.Helper()
+	return count(t, body, e) > 0
+}
+
+// count returns how many elements of the page match e.
+func count(t *testing.T, body string, e elem) int {
+	t.Helper()
+	return len(findAll(parsePage(t, body), e))
+}
+
+// mustHaveFollowed fails unless an element of the page matches first and
+// the elements after it, its next siblings, match rest in order.
+func mustHaveFollowed(t *testing.T, body string, first elem, rest ...elem) {
+	t.Helper()
+	for _, n := range findAll(parsePage(t, body), first) {
+		ok := true
+		next := n
+		for _, e := range rest {
+			next = next.NextSibling
+			for next != nil && next.Type != html.ElementNode {
+				next = next.NextSibling
+			}
+			if next == nil || !e.matches(next) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return
+		}
+	}
+	t.Errorf("page has no element %s followed by %v", first, rest)
+}
+
 // TestMustHave checks the checker: an element matches on tag, attribute
 // values and contained text, and nothing else.
 func TestMustHave(t *testing.T) {
-	doc := parsePage(t, `<html lang="ar" dir="rtl"><body><h1 dir="auto">عنوان <b>الخبر</b></h1><a href="/x" rel="noopener">رابط</a></body></html>`)
+	doc := parsePage(t, `<html lang="ar" dir="rtl"><body><h1 dir="auto">عنوان <b>الخبر</b></h1><a href="/x" rel="noopener">رابط</a><p class="notice partial">ن</p></body></html>`)
 	for _, c := range []struct {
 		e    elem
 		want bool
@@ -100,6 +139,11 @@ func TestMustHave(t *testing.T) {
 		{el("a", "رابط", "href", "/x"), true},
 		{el("a", "", "href", "/x", "rel", "nofollow"), false},
 		{el("a", "", "title", ""), false},
+		{el("", "رابط", "rel", "noopener"), true},
+		{el("p", "", "class", "notice"), true},
+		{el("p", "", "class", "partial"), true},
+		{el("p", "", "class", "notice partial"), true},
+		{el("p", "", "class", "notic"), false},
 	} {
 		if got := len(findAll(doc, c.e)) > 0; got != c.want {
 			t.Errorf("%s: found %v, want %v", c.e, got, c.want)
