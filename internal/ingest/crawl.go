@@ -20,6 +20,7 @@ import (
 	"khabar/internal/model"
 	"khabar/internal/sanitize"
 	"khabar/internal/store"
+	"khabar/internal/weburl"
 )
 
 // Fetcher is the HTTP side the crawler needs (fetch.Client implements it).
@@ -409,8 +410,10 @@ func (c *Crawler) ingestItem(ctx context.Context, src model.Source, it feed.Item
 	if link == "" {
 		return false, errors.New("item has no link")
 	}
-	if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return false, fmt.Errorf("item link %q is not an http(s) URL", link)
+	// The one rule for URLs from outside (weburl.Check); the link is
+	// kept as the feed gives it, since it is the article's identity.
+	if _, err := weburl.Check(link); err != nil {
+		return false, fmt.Errorf("item link: %w", err)
 	}
 	c.mu.Lock()
 	_, known := c.seen[link]

@@ -207,3 +207,57 @@ func TestPageBreaker(t *testing.T) {
 		t.Fatalf("did not trip after %d timeouts in a row", maxPageTimeouts)
 	}
 }
+
+// TestCrawlRefusesBadItemLinks: a feed item's link passes the one URL rule
+// users' URLs pass (weburl.Check): not http(s), no host, or carrying
+// credentials, the item is refused and the source says why; the good item
+// beside them is stored.
+func TestCrawlRefusesBadItemLinks(t *testing.T) {
+	ctx := context.Background()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/feed.xml" {
+			w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>ف</title>`)
+			for i, link := range []string{"javascript:alert(1)", "http://user:secret@" + strings.TrimPrefix(srv.URL, "http://") + "/1.html",
+				"https:///2.html", srv.URL + "/3.html"} {
+				fmt.Fprintf(w, "<item><title>خبر رقم %d</title><link>%s</link><description>ملخص الخبر رقم %d</description></item>", i, link, i)
+			}
+			fmt.Fprint(w, "</channel></rss>")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, articleHTML(3))
+	}))
+	t.Cleanup(srv.Close)
+	st := sqlitetest.Open(t)
+	if err := st.AddSource(ctx, &model.Source{URL: srv.URL + "/feed.xml"}); err != nil {
+		t.Fatal(err)
+	}
+	fc := fetch.New(fetch.Config{AllowPrivate: true, PerHostDelay: 0, Timeout: 10 * time.Second})
+	rec := entities.New(entities.Options{})
+	an := analysis.New(analysis.Options{Names: rec.Names()})
+	c := NewCrawler(st, fc, NewPipeline(st, an, rec, PipelineConfig{}), CrawlConfig{Workers: 1})
+	if _, err := c.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := st.ListSources(ctx)
+	if err != nil || len(srcs) != 1 {
+		t.Fatalf("sources %v, %v", srcs, err)
+	}
+	t.Logf("last_error %q", srcs[0].LastError)
+	if srcs[0].Articles != 1 {
+		t.Errorf("%d articles stored, want only the item with a good link", srcs[0].Articles)
+	}
+	for _, w := range []string{"3 of 4 items failed", "item link"} {
+		if !strings.Contains(srcs[0].LastError, w) {
+			t.Errorf("last_error %q does not say %q", srcs[0].LastError, w)
+		}
+	}
+	if strings.Contains(srcs[0].LastError, "secret") {
+		t.Errorf("last_error %q shows the link's password", srcs[0].LastError)
+	}
+	if ok, err := st.HasArticle(ctx, srv.URL+"/3.html"); err != nil || !ok {
+		t.Errorf("the good item is not stored: %v, %v", ok, err)
+	}
+}
