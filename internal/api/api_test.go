@@ -208,7 +208,7 @@ func TestBadParameters(t *testing.T) {
 func TestGetArticleLater(t *testing.T) {
 	f := newFixture(t, nil)
 	later := model.Article{URL: "https://arabi.example/later", SourceName: "عربي", Title: "التحالف الدولي يعلن انسحابه",
-		Text: "أعلن التحالف الدولي انسحاب قواته من العراق. وقال المبعوث ألن مكاري ان المهمة انتهت.",
+		Text:      "أعلن التحالف الدولي انسحاب قواته من العراق. وقال المبعوث ألن مكاري ان المهمة انتهت.",
 		Published: f.ref.Published.Add(40 * 24 * time.Hour), Keywords: []string{"التحالف الدولي"},
 		Entities: []model.Entity{{Name: "ألن مكاري", Type: "PERS", Mentions: []string{"مكاري"}}, {Name: "العراق", Type: "LOC"}}}
 	save(t, f.st, &later)

@@ -1,13 +1,11 @@
 package api_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
-	"time"
 
 	"khabar/internal/model"
-	"khabar/internal/storyinfo"
+	"khabar/internal/storyinfo/storyinfotest"
 )
 
 func TestEditOutlet(t *testing.T) {
@@ -124,27 +122,7 @@ func TestArticleQuotes(t *testing.T) {
 // the fixture's own story, from one outlet, is not.
 func TestOneSidedStories(t *testing.T) {
 	f := newFixture(t, nil)
-	ctx := context.Background()
-	if err := f.st.AddOutlets(ctx, []model.Outlet{
-		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
-		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
-		{Key: "sabq", NameAR: "سبق", Country: "SA", Kind: model.OutletPrivate},
-		{Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	var story int64
-	for i, k := range []string{"was", "okaz", "sabq"} {
-		a := model.Article{URL: "https://" + k + ".example/1", SourceName: k, Outlet: k, Title: "افتتاح الطريق الدائري الجديد",
-			Text: "افتتح الطريق.", Published: testNow.Add(time.Duration(i) * time.Hour), StoryID: story}
-		save(t, f.st, &a)
-		story = a.StoryID
-	}
-	other := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "خبر آخر", Text: "نص.", Published: testNow}
-	save(t, f.st, &other)
-	if _, err := storyinfo.RefreshStale(ctx, f.st, 0); err != nil {
-		t.Fatal(err)
-	}
+	story := storyinfotest.OneSided(t, f.st, testNow, func(a *model.Article) { save(t, f.st, a) })
 	l := list(t, decode(t, do(t, f.h, "GET", "/api/v1/stories?one_sided=true", ""), 200), "stories")
 	if len(l) != 1 || l[0]["id"].(float64) != float64(story) {
 		t.Fatalf("one-sided stories %v, want story %d alone", l, story)

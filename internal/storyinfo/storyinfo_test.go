@@ -1,4 +1,4 @@
-package storyinfo
+package storyinfo_test
 
 import (
 	"context"
@@ -9,17 +9,14 @@ import (
 	"khabar/internal/model"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite/sqlitetest"
+	"khabar/internal/storyinfo"
+	"khabar/internal/storyinfo/storyinfotest"
 )
 
 func TestRefresh(t *testing.T) {
 	ctx := context.Background()
 	st := sqlitetest.Open(t)
-	if err := st.AddOutlets(ctx, []model.Outlet{
-		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
-		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
-		{Key: "sabq", NameAR: "سبق", Country: "SA", Kind: model.OutletPrivate},
-		{Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
-	}); err != nil {
+	if err := st.AddOutlets(ctx, storyinfotest.Outlets); err != nil {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2015, 8, 1, 9, 0, 0, 0, time.UTC)
@@ -40,7 +37,7 @@ func TestRefresh(t *testing.T) {
 	if _, err := st.SaveArticle(ctx, other, store.IndexData{}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := RefreshStale(ctx, st, 0)
+	n, err := storyinfo.RefreshStale(ctx, st, 0)
 	if err != nil || n != 2 {
 		t.Fatalf("RefreshStale = %d, %v; want 2 stories", n, err)
 	}
@@ -72,7 +69,7 @@ func TestRefresh(t *testing.T) {
 	if _, err := st.SaveArticle(ctx, late, store.IndexData{}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Story(ctx, st, first.StoryID)
+	got, err := storyinfo.Story(ctx, st, first.StoryID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +79,7 @@ func TestRefresh(t *testing.T) {
 	if stale, _ := st.StaleStories(ctx, 10); len(stale) != 0 {
 		t.Errorf("the read left the story stale: %v", stale)
 	}
-	if _, err := Story(ctx, st, 987654); err == nil {
+	if _, err := storyinfo.Story(ctx, st, 987654); err == nil {
 		t.Error("a missing story gave no error")
 	}
 }
@@ -121,12 +118,12 @@ func TestRefreshBatches(t *testing.T) {
 	}
 	save(&model.Article{URL: "https://aawsat.example/x", Outlet: "aawsat", SourceName: "aawsat", Title: "آخر",
 		Text: "نص.", Published: t0.Add(3 * time.Hour)})
-	for i := range staleBatch + 50 {
+	for i := range storyinfo.StaleBatch + 50 {
 		save(&model.Article{URL: fmt.Sprintf("https://okaz.example/more/%d", i), Outlet: "okaz", SourceName: "okaz",
 			Title: fmt.Sprintf("خبر %d", i), Text: "نص.", Published: t0.Add(20*24*time.Hour + time.Duration(i)*time.Minute)})
 	}
-	want := 3 + staleBatch + 50
-	if n, err := RefreshStale(ctx, st, 0); err != nil || n != want {
+	want := 3 + storyinfo.StaleBatch + 50
+	if n, err := storyinfo.RefreshStale(ctx, st, 0); err != nil || n != want {
 		t.Fatalf("RefreshStale = %d, %v; want %d stories", n, err, want)
 	}
 	if stale, _ := st.StaleStories(ctx, 10); len(stale) != 0 {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"khabar/internal/model"
-	"khabar/internal/storyinfo"
+	"khabar/internal/storyinfo/storyinfotest"
 )
 
 // TestStoryPageDetails: a story page tells who covers the story (names,
@@ -64,35 +64,15 @@ func TestStoryPageDetails(t *testing.T) {
 // one publishes is listed on the home page and in /feeds/one-sided.xml.
 func TestOneSided(t *testing.T) {
 	st := openStore(t)
-	ctx := context.Background()
-	if err := st.AddOutlets(ctx, []model.Outlet{
-		{Key: "was", NameAR: "وكالة الأنباء السعودية", Country: "SA", Kind: model.OutletWire},
-		{Key: "okaz", NameAR: "عكاظ", Country: "SA", Kind: model.OutletPrivate},
-		{Key: "sabq", NameAR: "سبق", Country: "SA", Kind: model.OutletPrivate},
-		{Key: "aawsat", NameAR: "الشرق الأوسط", Country: "GB", Kind: model.OutletPrivate},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	var story int64
-	for i, k := range []string{"was", "okaz", "sabq"} {
-		a := model.Article{URL: "https://" + k + ".example/1", SourceName: k, Outlet: k, Title: "افتتاح الطريق الدائري الجديد",
-			Text: "افتتح الطريق.", Published: testNow.Add(time.Duration(i) * time.Hour), StoryID: story}
-		save(t, st, &a)
-		story = a.StoryID
-	}
-	other := model.Article{URL: "https://aawsat.example/1", SourceName: "aawsat", Outlet: "aawsat", Title: "خبر آخر", Text: "نص.", Published: testNow}
-	save(t, st, &other)
-	if _, err := storyinfo.RefreshStale(ctx, st, 0); err != nil {
-		t.Fatal(err)
-	}
+	story := storyinfotest.OneSided(t, st, testNow, func(a *model.Article) { save(t, st, a) })
 	s, err := New(Config{Store: st, Search: searcher(st)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	home := checkPage(t, get(t, s, "/"), 200)
-	mustContain(t, home, "تغطية من جهة واحدة", "/stories/"+strconv.FormatInt(story, 10), "افتتاح الطريق الدائري الجديد", "SA")
+	mustContain(t, home, "تغطية من جهة واحدة", "/stories/"+strconv.FormatInt(story, 10), storyinfotest.OneSidedTitle, "SA")
 	w := get(t, s, "/feeds/one-sided.xml")
-	if w.Code != 200 || !strings.Contains(w.Body.String(), "افتتاح الطريق الدائري الجديد") || strings.Contains(w.Body.String(), "خبر آخر") {
+	if w.Code != 200 || !strings.Contains(w.Body.String(), storyinfotest.OneSidedTitle) || strings.Contains(w.Body.String(), storyinfotest.OtherTitle) {
 		t.Errorf("one-sided feed: %d %s", w.Code, w.Body.String())
 	}
 }

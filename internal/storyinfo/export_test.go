@@ -1,0 +1,4 @@
+package storyinfo
+
+// StaleBatch is staleBatch, for the external tests.
+const StaleBatch = staleBatch
