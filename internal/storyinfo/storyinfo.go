@@ -9,6 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"khabar/internal/coverage"
@@ -29,6 +32,7 @@ const activeMargin = 24 * time.Hour
 type refresher struct {
 	s    store.Store
 	prof coverage.Profiles
+	mu   sync.Mutex             // guards days: a refresh computes stories side by side
 	days map[time.Time][]string // a UTC day → the outlets active that day
 }
 
@@ -60,13 +64,17 @@ func (r *refresher) active(ctx context.Context, since, until time.Time) ([]strin
 	seen := map[string]bool{}
 	var out []string
 	for d := from; d.Before(until); d = d.Add(24 * time.Hour) {
+		r.mu.Lock()
 		keys, ok := r.days[d]
+		r.mu.Unlock()
 		if !ok {
 			var err error
 			if keys, err = r.s.ActiveOutlets(ctx, d, d.Add(24*time.Hour)); err != nil {
 				return nil, err
 			}
+			r.mu.Lock()
 			r.days[d] = keys
+			r.mu.Unlock()
 		}
 		for _, k := range keys {
 			if !seen[k] {
@@ -147,6 +155,63 @@ func Story(ctx context.Context, s store.Store, id int64) (model.Story, error) {
 	return st, nil
 }
 
+// computeAll computes the details of the stories ids, on as many
+// goroutines as there are processors (a story's details are CPU work:
+// after an import, thousands wait), and returns them in the order of ids;
+// a story merged away meanwhile is left out.
+func (r *refresher) computeAll(ctx context.Context, ids []int64) ([]store.StoryDetailsUpdate, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ups := make([]store.StoryDetailsUpdate, len(ids))
+	found := make([]bool, len(ids))
+	var (
+		next     atomic.Int64
+		errOnce  sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		errOnce.Do(func() { firstErr = err; cancel() })
+	}
+	for range min(runtime.GOMAXPROCS(0), len(ids)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(ids) || ctx.Err() != nil {
+					return
+				}
+				st, err := r.s.GetStory(ctx, ids[i])
+				if errors.Is(err, store.ErrNotFound) {
+					continue // merged away meanwhile
+				}
+				if err == nil {
+					var d model.StoryDetails
+					if d, err = r.compute(ctx, st); err == nil {
+						ups[i], found[i] = store.StoryDetailsUpdate{ID: ids[i], Rev: st.Rev, Details: d}, true
+						continue
+					}
+				}
+				fail(fmt.Errorf("storyinfo: refresh story %d: %w", ids[i], err))
+				return
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := ups[:0]
+	for i, u := range ups {
+		if found[i] {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
 // staleBatch is how many stale stories a refresh computes before it
 // stores their details together: one write for many reads (on SQLite each
 // write makes the next read start over with a cold page cache).
@@ -174,23 +239,9 @@ func RefreshStale(ctx context.Context, s store.Store, limit int) (int, error) {
 		if len(ids) == 0 {
 			return n, nil
 		}
-		ups := make([]store.StoryDetailsUpdate, 0, len(ids))
-		for _, id := range ids {
-			if err := ctx.Err(); err != nil {
-				return n, err
-			}
-			st, err := s.GetStory(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // merged away meanwhile
-			}
-			if err != nil {
-				return n, fmt.Errorf("storyinfo: refresh story %d: %w", id, err)
-			}
-			d, err := r.compute(ctx, st)
-			if err != nil {
-				return n, fmt.Errorf("storyinfo: refresh story %d: %w", id, err)
-			}
-			ups = append(ups, store.StoryDetailsUpdate{ID: id, Rev: st.Rev, Details: d})
+		ups, err := r.computeAll(ctx, ids)
+		if err != nil {
+			return n, err
 		}
 		saved, err := s.SaveStoryDetails(ctx, ups)
 		if err != nil {
