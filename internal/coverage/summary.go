@@ -211,6 +211,16 @@ func otherOutletCandidate(cands, chosen []*sentence, outlet string) bool {
 	return false
 }
 
+// severalOutlets reports whether arts come from two outlets or more.
+func severalOutlets(arts []model.Article) bool {
+	for i := 1; i < len(arts); i++ {
+		if outletKey(&arts[i]) != outletKey(&arts[0]) {
+			return true
+		}
+	}
+	return false
+}
+
 // Adds returns, for each outlet of a story covered by at least two, what
 // its write-ups have that the other outlets' lack: sentences most of whose
 // words the others never use (at most 2), numbers and names (entities)
@@ -223,6 +233,11 @@ func Adds(arts []model.Article) []model.OutletAdds {
 		numbers []string
 		names   []string
 		sents   []*sentence
+	}
+	// One outlet has nothing the others lack: say so before reading the
+	// texts (most stories are one article).
+	if !severalOutlets(arts) {
+		return []model.OutletAdds{}
 	}
 	var order []*outletText
 	by := map[string]*outletText{}
