@@ -246,9 +246,10 @@ func FuzzQuotes(f *testing.F) {
 	})
 }
 
-// FuzzSummary is apart from FuzzQuotes: summing up three articles costs
-// ten times more than finding quotes, and every input the fuzzer keeps is
-// minimized by running the target again and again.
+// FuzzSummary checks Summary and Adds. It is apart from FuzzQuotes:
+// summing up three articles costs ten times more than finding quotes, and
+// every input the fuzzer keeps is minimized by running the target again
+// and again.
 func FuzzSummary(f *testing.F) {
 	f.Add(wireText)
 	f.Add(ownText)
@@ -259,6 +260,20 @@ func FuzzSummary(f *testing.F) {
 			if !strings.Contains(arts[s.ArticleID-1].Text, s.Text) {
 				t.Fatalf("summary sentence %q not verbatim", s.Text)
 			}
+		}
+		// What an outlet adds is its own text; one outlet adds nothing.
+		for _, ad := range Adds(arts) {
+			for _, s := range ad.Sentences {
+				if a := arts[ad.ArticleID-1]; !strings.Contains(a.Title+"\n"+a.Text, s) {
+					t.Fatalf("%s adds %q, not in its article", ad.Source, s)
+				}
+			}
+		}
+		for i := range arts {
+			arts[i].Outlet = "a"
+		}
+		if ad := Adds(arts); len(ad) != 0 {
+			t.Fatalf("one outlet adds %+v", ad)
 		}
 	})
 }
