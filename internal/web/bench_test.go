@@ -14,6 +14,7 @@ import (
 	"khabar/internal/model"
 	"khabar/internal/plaintext"
 	"khabar/internal/search"
+	"khabar/internal/sharedtest"
 	"khabar/internal/store"
 )
 
@@ -21,9 +22,9 @@ import (
 // three tags, entities, five related articles and a story of six versions)
 // through the whole handler, on the SQLite store.
 func BenchmarkArticlePage(b *testing.B) {
-	text, err := os.ReadFile("../../../shared/reference/aggregator-page.txt")
+	text, err := os.ReadFile(sharedtest.Path(b, "reference", "aggregator-page.txt"))
 	if err != nil {
-		b.Skipf("reference page not available: %v", err)
+		b.Fatal(err)
 	}
 	// The reference's article body: the lines between the dates and "المصدر:".
 	lines := strings.Split(string(text), "\n")
@@ -53,9 +54,9 @@ func BenchmarkArticlePage(b *testing.B) {
 // readers and reports the median and 99th-percentile latencies, on the
 // SQLite store.
 func BenchmarkArticlePageParallel(b *testing.B) {
-	text, err := os.ReadFile("../../../shared/reference/aggregator-page.txt")
+	text, err := os.ReadFile(sharedtest.Path(b, "reference", "aggregator-page.txt"))
 	if err != nil {
-		b.Skipf("reference page not available: %v", err)
+		b.Fatal(err)
 	}
 	lines := strings.Split(string(text), "\n")
 	s, target := benchServer(b, lines, strings.Join(lines[3:9], "\n\n"))

@@ -11,6 +11,7 @@ import (
 
 	"khabar/internal/model"
 	"khabar/internal/search"
+	"khabar/internal/sharedtest"
 )
 
 // TestReferencePageRelatedReading: the reference article in a store of
@@ -20,9 +21,9 @@ import (
 // from what was stored when the articles were saved. A hard window of 180
 // days hid it and left the section empty.
 func TestReferencePageRelatedReading(t *testing.T) {
-	text, err := os.ReadFile("../../../shared/reference/aggregator-page.txt")
+	text, err := os.ReadFile(sharedtest.Path(t, "reference", "aggregator-page.txt"))
 	if err != nil {
-		t.Skipf("reference page not available: %v", err)
+		t.Fatal(err)
 	}
 	lines := strings.Split(string(text), "\n")
 	ctx := context.Background()
