@@ -24,7 +24,7 @@ const (
 )
 
 type pageKey struct {
-	name   string // the template: an article and a story may share an id
+	name   string // the template (renderCached sets it): an article and a story may share an id
 	id     int64
 	page   int // the page of a paged listing (1 for the first)
 	lang   string

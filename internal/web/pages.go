@@ -448,7 +448,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	wg.Wait()
-	s.renderCached(w, r, "article", pageKey{name: "article", id: a.ID, page: 1, lang: p.T.Lang, digits: p.Digits}, p)
+	s.renderCached(w, r, "article", pageKey{id: a.ID, page: 1, lang: p.T.Lang, digits: p.Digits}, p)
 }
 
 // storyDescription is the story's summary, or what the page is.
@@ -873,7 +873,7 @@ func (s *Server) story(w http.ResponseWriter, r *http.Request) {
 	}
 	// Kept while its data stays the same: a story changes far less often
 	// than it is read.
-	s.renderCached(w, r, "story", pageKey{name: "story", id: id, page: page, lang: p.T.Lang, digits: p.Digits}, p)
+	s.renderCached(w, r, "story", pageKey{id: id, page: page, lang: p.T.Lang, digits: p.Digits}, p)
 }
 
 type errorPage struct{ Base }

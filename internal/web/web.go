@@ -321,9 +321,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // renderCached is render for a page kept in the page cache under k (see
-// pagecache.go) while its data stays the same. Pages with a CSRF token
-// are never kept.
+// pagecache.go; the template's name goes into the key here) while its data
+// stays the same. Pages with a CSRF token are never kept.
 func (s *Server) renderCached(w http.ResponseWriter, r *http.Request, name string, k pageKey, p pageData) {
+	k.name = name
 	if !s.revalidated(r, http.StatusOK, p) {
 		s.render(w, r, http.StatusOK, name, p)
 		return
