@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -162,8 +163,7 @@ func Story(ctx context.Context, s store.Store, id int64) (model.Story, error) {
 func (r *refresher) computeAll(ctx context.Context, ids []int64) ([]store.StoryDetailsUpdate, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ups := make([]store.StoryDetailsUpdate, len(ids))
-	found := make([]bool, len(ids))
+	ups := make([]store.StoryDetailsUpdate, len(ids)) // ID 0: merged away
 	var (
 		next     atomic.Int64
 		errOnce  sync.Once
@@ -184,15 +184,15 @@ func (r *refresher) computeAll(ctx context.Context, ids []int64) ([]store.StoryD
 				if errors.Is(err, store.ErrNotFound) {
 					continue // merged away meanwhile
 				}
+				var d model.StoryDetails
 				if err == nil {
-					var d model.StoryDetails
-					if d, err = r.compute(ctx, st); err == nil {
-						ups[i], found[i] = store.StoryDetailsUpdate{ID: ids[i], Rev: st.Rev, Details: d}, true
-						continue
-					}
+					d, err = r.compute(ctx, st)
 				}
-				fail(fmt.Errorf("storyinfo: refresh story %d: %w", ids[i], err))
-				return
+				if err != nil {
+					fail(fmt.Errorf("storyinfo: refresh story %d: %w", ids[i], err))
+					return
+				}
+				ups[i] = store.StoryDetailsUpdate{ID: ids[i], Rev: st.Rev, Details: d}
 			}
 		})
 	}
@@ -203,13 +203,7 @@ func (r *refresher) computeAll(ctx context.Context, ids []int64) ([]store.StoryD
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := ups[:0]
-	for i, u := range ups {
-		if found[i] {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(ups, func(u store.StoryDetailsUpdate) bool { return u.ID == 0 }), nil
 }
 
 // staleBatch is how many stale stories a refresh computes before it
