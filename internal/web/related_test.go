@@ -133,7 +133,13 @@ func TestRelatedReadingWaitsForSpareCPU(t *testing.T) {
 	if _, ok := s.related(ctx, f.ref); ok || slow.calls.Load() != 0 {
 		t.Errorf("related reading computed on a busy server (%d searches)", slow.calls.Load())
 	}
+	// Idle: nothing in flight, and (unlike a second after the busy call
+	// above) no memory of load, so the page waits its full RelatedWait for
+	// the real search rather than the brief wait of a loaded server.
 	s.busy.Store(0)
+	s.rel.mu.Lock()
+	s.rel.loadedAt = time.Time{}
+	s.rel.mu.Unlock()
 	if refs, ok := s.related(ctx, f.ref); !ok || len(refs) == 0 {
 		t.Errorf("related reading of an idle server: %v %v", refs, ok)
 	}
