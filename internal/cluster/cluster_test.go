@@ -382,3 +382,19 @@ func FuzzUnpack(f *testing.F) {
 		}
 	})
 }
+
+// A number is its digits, whatever letters are glued to it or whatever
+// script writes it.
+func TestNumberHashes(t *testing.T) {
+	a := numberHashes(dedup.Words("طلبات المعارض التجارية 2016م في 21 شوال عام 1436هـ"))
+	b := numberHashes(dedup.Words("طلبات المعارض التجارية ٢٠١٦ في 21 شوال عام 1436"))
+	if len(a) != 3 || !slices.Equal(a, b) {
+		t.Errorf("numbers %v and %v, want the same three", a, b)
+	}
+	if c := numberHashes(dedup.Words("عام 2015 و 21")); len(c) != 2 || sharedSorted(a, c) != 1 {
+		t.Errorf("2015 and 21: %v, want two numbers, one of them (21) shared with %v", c, a)
+	}
+	if n := numberHashes(dedup.Words("بلا أرقام")); len(n) != 0 {
+		t.Errorf("no numbers: %v", n)
+	}
+}

@@ -130,23 +130,65 @@ func TopicTerms(titleWords, bodyWords, extra []string, isStop func(string) bool)
 }
 
 // numberHashes returns the sorted distinct hashes of the first MaxNumbers
-// distinct words that contain a digit.
+// distinct numbers of the words: the runs of digits, whatever letters are
+// glued to them ("2016م" is 2016, as "2016" is in its copy), each digit
+// read as its value (Arabic-Indic ٢ is 2).
 func numberHashes(words []string) []uint64 {
-	var hs []uint64
+	var (
+		hs  []uint64
+		run []byte
+	)
+	add := func() bool {
+		if len(run) == 0 {
+			return true
+		}
+		h := dedup.HashString(string(run))
+		run = run[:0]
+		if !slices.Contains(hs, h) {
+			hs = append(hs, h)
+		}
+		return len(hs) < MaxNumbers
+	}
 	for _, w := range words {
 		if !hasDigit(w) {
 			continue
 		}
-		h := dedup.HashString(w)
-		if !slices.Contains(hs, h) {
-			hs = append(hs, h)
-			if len(hs) == MaxNumbers {
-				break
+		for _, r := range w {
+			if d, ok := digitValue(r); ok {
+				run = append(run, '0'+byte(d))
+				continue
+			}
+			if !add() {
+				return sortedNumbers(hs)
 			}
 		}
+		if !add() {
+			break
+		}
 	}
+	return sortedNumbers(hs)
+}
+
+func sortedNumbers(hs []uint64) []uint64 {
 	slices.Sort(hs)
 	return hs
+}
+
+// digitValue is the value of a decimal digit of any script.
+func digitValue(r rune) (int, bool) {
+	if '0' <= r && r <= '9' {
+		return int(r - '0'), true
+	}
+	if r < utf8.RuneSelf || !unicode.IsDigit(r) {
+		return 0, false
+	}
+	// Unicode decimal digits come in runs of ten from zero.
+	for z := r; z > r-10; z-- {
+		if !unicode.IsDigit(z - 1) {
+			return int(r - z), true
+		}
+	}
+	return 0, false
 }
 
 // hasDigit is strings.ContainsFunc(w, unicode.IsDigit), without the
