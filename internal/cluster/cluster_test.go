@@ -74,6 +74,15 @@ func (m *memIndex) add(f Features, opts Options) (int64, Decision) {
 	for _, b := range f.Bands() {
 		m.bands[b] = append(m.bands[b], id)
 	}
+	// Roots joined to the article's root take their copies along.
+	for _, r := range d.Joins {
+		for k, c := range m.arts {
+			if c.ID == r || c.DuplicateOf == r {
+				c.DuplicateOf = d.DuplicateOf
+				m.arts[k] = c
+			}
+		}
+	}
 	if m.feat != nil {
 		m.feat[id] = f
 	}
@@ -381,6 +390,52 @@ func FuzzUnpack(f *testing.F) {
 			t.Fatalf("%d countries", len(p.Countries))
 		}
 	})
+}
+
+// Two edits of one text, each stored as a root because they fell just
+// under the copy threshold of each other, and a third that is a copy of
+// both: the third joins the later root to the earlier, so that the text
+// has one root.
+func TestCopyJoinsSplitRoots(t *testing.T) {
+	letters := []rune("بتثجحخدذرزسشصضطظعغفقكلمنهوي")
+	segment := func(k int) string {
+		var ws []string
+		for i := range 30 {
+			n := k*30 + i
+			ws = append(ws, string([]rune{letters[n%27], letters[n/27%27], letters[n/729%27], 'ا'}))
+		}
+		return strings.Join(ws, " ")
+	}
+	text := func(ks ...int) string {
+		var ss []string
+		for _, k := range ks {
+			ss = append(ss, segment(k))
+		}
+		return strings.Join(ss, " ")
+	}
+	opts := DefaultOptions()
+	idx := newMemIndex()
+	fa := testFeatures("حريق في مستودع", text(1, 2, 3, 4, 5), 1, t0)
+	fb := testFeatures("فرق الإطفاء تخمد حريقا", text(3, 4, 5, 6, 7), 2, t0.Add(time.Hour))
+	fc := testFeatures("الدفاع المدني يسيطر على حريق", text(2, 3, 4, 5, 6), 3, t0.Add(2*time.Hour))
+	if dedup.NearScore(fa.Text, fb.Text) > 0 || dedup.NearScore(fc.Text, fa.Text) == 0 || dedup.NearScore(fc.Text, fb.Text) == 0 {
+		t.Fatalf("want A and B no copies, C a copy of both (similarities %.2f, %.2f, %.2f): the test says nothing",
+			Similarity(fa, fb), Similarity(fc, fa), Similarity(fc, fb))
+	}
+	ida, _ := idx.add(fa, opts)
+	idb, db := idx.add(fb, opts)
+	if db.DuplicateOf != 0 {
+		t.Fatalf("B: %+v, want a root of its own", db)
+	}
+	_, dc := idx.add(fc, opts)
+	if dc.DuplicateOf != ida || !slices.Equal(dc.Joins, []int64{idb}) {
+		t.Errorf("C: copy of %d joining %v, want a copy of the earliest root %d joining %d", dc.DuplicateOf, dc.Joins, ida, idb)
+	}
+	// A text that only B's group shares joins nothing.
+	fd := testFeatures("حريق", text(5, 6, 7, 8, 9), 4, t0.Add(3*time.Hour))
+	if _, dd := idx.add(fd, opts); len(dd.Joins) > 0 {
+		t.Errorf("D: %+v, want no joins", dd)
+	}
 }
 
 // A number is its digits, whatever letters are glued to it or whatever

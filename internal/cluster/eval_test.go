@@ -160,7 +160,8 @@ type evalResult struct {
 	outsideWindow                int
 	fn, fp                       []docPair
 	fnWhy                        map[string]int
-	root                         []int64 // each article's copy root (1-based ids)
+	feat                         map[int64]Features // by 1-based id
+	root                         []int64            // each article's copy root (1-based ids)
 }
 
 func (r evalResult) recall() float64    { return ratio(r.recallHit, r.silverPairs) }
@@ -203,6 +204,11 @@ func runEval(docs []evalDoc, labels map[docPair]float64, opts Options, limit int
 			root[i] = d.DuplicateOf
 		}
 		story[i] = idx.arts[id].StoryID
+	}
+	for i := range root { // joined roots moved copies
+		if r := idx.arts[int64(i+1)].DuplicateOf; r != 0 {
+			root[i] = r
+		}
 	}
 
 	r := evalResult{root: root}
@@ -271,24 +277,40 @@ func runEval(docs []evalDoc, labels map[docPair]float64, opts Options, limit int
 	}
 	sortPairs(r.fn)
 	sortPairs(r.fp)
-	// Why copies were missed.
-	r.fnWhy = map[string]int{}
-	for _, p := range r.fn {
-		fa, fb := idx.feat[int64(p.a)+1], idx.feat[int64(p.b)+1]
-		switch {
-		case docs[p.b].art.published.Sub(docs[p.a].art.published) > opts.Window:
-			r.fnWhy["outside window"]++
-		case !shares(fa.Bands(), fb.Bands()):
-			r.fnWhy["no shared band"]++
-		case !(fa.Text.Hash != "" && fa.Text.Hash == fb.Text.Hash) && dedup.NearScore(fa.Text, fb.Text) == 0:
-			r.fnWhy["estimate below threshold"]++
-		case templated(fa.Numbers, fb.Numbers):
-			r.fnWhy["numbers differ"]++
-		default:
-			r.fnWhy["grouping or candidate limit"]++
-		}
-	}
+	r.fnWhy = missCauses(r.fn, docs, idx.feat, opts)
+	r.feat = idx.feat
 	return r
+}
+
+// missCauses counts why the pairs were not given one copy root (see
+// missCause).
+func missCauses(pairs []docPair, docs []evalDoc, feat map[int64]Features, opts Options) map[string]int {
+	why := map[string]int{}
+	for _, p := range pairs {
+		why[missCause(p, docs, feat, opts)]++
+	}
+	return why
+}
+
+// missCause is the first rule of Decide, in its order, that keeps the two
+// articles of p from being copies, else the grouping of copies (or the
+// candidate limit).
+func missCause(p docPair, docs []evalDoc, feat map[int64]Features, opts Options) string {
+	fa, fb := feat[int64(p.a)+1], feat[int64(p.b)+1]
+	sameHash := fa.Text.Hash != "" && fa.Text.Hash == fb.Text.Hash
+	switch {
+	case docs[p.b].art.published.Sub(docs[p.a].art.published) > opts.Window:
+		return "outside window"
+	case !shares(fa.Bands(), fb.Bands()):
+		return "no shared band"
+	case !sameHash && dedup.NearScore(fa.Text, fb.Text) == 0:
+		return "estimate below threshold"
+	case !sameHash && templated(fa.Numbers, fb.Numbers):
+		return "numbers differ"
+	case disjoint(fa.Countries, fb.Countries):
+		return "titles name other countries"
+	}
+	return "grouping or candidate limit"
 }
 
 func sortPairs(ps []docPair) {
@@ -309,13 +331,13 @@ func TestEvalSaudiNewsNet(t *testing.T) {
 	labels := silverLabels(docs)
 	opts := DefaultOptions()
 	r := runEval(docs, labels, opts, CandidateLimit)
-	l := evalLinks(docs, r.root)
+	l := evalLinks(docs, r.root, nil)
 	t.Logf("part %s", part)
 	t.Logf("duplicate_of links %d: right (sharing half of the longer text's 5-word shingles) %.4f (%d/%d); "+
 		"titles naming different countries %.4f (%d/%d)", l.links, l.precision(), l.linksRight, l.links,
 		l.conflictRate(), l.conflicts, l.links)
-	t.Logf("near copies (5-word shingle Jaccard >= %.1f) with one root %.4f (%d/%d)", nearCopyJaccard,
-		l.recall(), l.nearHit, l.nearPairs)
+	t.Logf("near copies (5-word shingle Jaccard >= %.1f) with one root %.4f (%d/%d); missed by cause: %v",
+		nearCopyJaccard, l.recall(), l.nearHit, l.nearPairs, missCauses(l.fnP, docs, r.feat, opts))
 	t.Logf("articles %d, silver copy pairs %d, with contained items %d (%d further apart than the %v window)",
 		len(docs), r.silverPairs, r.storyPairs, r.outsideWindow, opts.Window)
 	t.Logf("recall of copies %.4f (%d/%d)", r.recall(), r.recallHit, r.silverPairs)
@@ -326,7 +348,9 @@ func TestEvalSaudiNewsNet(t *testing.T) {
 		r.dupArticles, r.largestDupSize, r.stories, r.largestStory, r.storySpanMax)
 	if path := os.Getenv("KHABAR_EVAL_DUMP"); path != "" {
 		dumpEval(t, path, docs, labels, r)
-		dumpLinks(t, path+".links", docs, l)
+		dumpLinks(t, path+".links", docs, l, func(p docPair) string {
+			return fmt.Sprintf("%s; roots %d, %d", missCause(p, docs, r.feat, opts), r.root[p.a]-1, r.root[p.b]-1)
+		})
 	}
 	if l.recall() < linkMinRecall {
 		t.Errorf("near copies with one root %.4f < %.2f", l.recall(), linkMinRecall)

@@ -1,7 +1,10 @@
 package cluster
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -105,7 +108,11 @@ func (l linkEval) conflictRate() float64 { return ratio(l.conflicts, l.links) }
 
 // evalLinks measures the three figures for the duplicate roots root
 // (1-based ids; root[i] == i+1 when article i is no copy).
-func evalLinks(docs []evalDoc, root []int64) linkEval {
+//
+// Only the articles of in count, when in is not nil: the near-copy pairs
+// of two of them, the links from one of them.
+func evalLinks(docs []evalDoc, root []int64, in []bool) linkEval {
+	counts := func(i int) bool { return in == nil || in[i] }
 	sh := make([][]uint64, len(docs))
 	countries := make([][]string, len(docs))
 	for i := range docs {
@@ -148,6 +155,9 @@ func evalLinks(docs []evalDoc, root []int64) linkEval {
 		}
 	}
 	for p := range cand {
+		if !counts(int(p.a)) || !counts(int(p.b)) {
+			continue
+		}
 		same := docs[p.a].hash != "" && docs[p.a].hash == docs[p.b].hash
 		if !same {
 			a, b := sh[p.a], sh[p.b]
@@ -165,7 +175,7 @@ func evalLinks(docs []evalDoc, root []int64) linkEval {
 	}
 	for i := range docs {
 		r := int(root[i]) - 1
-		if r == i {
+		if r == i || !counts(i) {
 			continue
 		}
 		l.links++
@@ -199,7 +209,7 @@ func intersects(a, b []string) bool {
 
 // dumpLinks writes a sample of wrong links, conflicts and missed near
 // copies to path, for reading.
-func dumpLinks(t *testing.T, path string, docs []evalDoc, l linkEval) {
+func dumpLinks(t *testing.T, path string, docs []evalDoc, l linkEval, cause func(docPair) string) {
 	var b strings.Builder
 	show := func(kind string, p docPair) {
 		x, y := docs[p.a], docs[p.b]
@@ -207,8 +217,12 @@ func dumpLinks(t *testing.T, path string, docs []evalDoc, l linkEval) {
 		n := sharedCount(sx, sy)
 		fx, fy := dedup.NewDoc(x.norm), dedup.NewDoc(y.norm)
 		j := dedup.Similarity(fx.Sig, fy.Sig)
-		fmt.Fprintf(&b, "=== %s %d %d shared=%d/%d,%d est.jaccard=%.2f words=%d/%d\n", kind, p.a, p.b, n, len(sx), len(sy),
-			j, len(x.words), len(y.words))
+		why := ""
+		if kind == "MISSED" {
+			why = " (" + cause(p) + ")"
+		}
+		fmt.Fprintf(&b, "=== %s %d %d shared=%d/%d,%d est.jaccard=%.2f words=%d/%d%s\n", kind, p.a, p.b, n, len(sx), len(sy),
+			j, len(x.words), len(y.words), why)
 		for _, d := range []evalDoc{x, y} {
 			fmt.Fprintf(&b, "--- %s %s %s\n%s\n", d.art.Source, d.art.Date, d.art.Title, clip(d.art.Content, 400))
 		}
@@ -218,12 +232,106 @@ func dumpLinks(t *testing.T, path string, docs []evalDoc, l linkEval) {
 		pairs []docPair
 	}{{"WRONG", l.wrong}, {"COUNTRIES", l.conflict}, {"MISSED", l.fnP}} {
 		for i, p := range set.pairs {
-			if i%max(1, len(set.pairs)/80) == 0 {
+			if set.kind == "MISSED" || i%max(1, len(set.pairs)/80) == 0 {
 				show(set.kind, p)
 			}
 		}
 	}
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestEvalStore measures the three figures on the copy links a store
+// holds, from its export (KHABAR_EVAL_EXPORT, the output of `khabar
+// export`): the links as import or crawl stored them, not as this
+// package's own replay of the decisions (TestEvalSaudiNewsNet) made them.
+// KHABAR_EVAL_PART picks the articles as there, by publication time.
+func TestEvalStore(t *testing.T) {
+	path := os.Getenv("KHABAR_EVAL_EXPORT")
+	if path == "" {
+		t.Skip("set KHABAR_EVAL_EXPORT to the output of `khabar export` to measure a store's copy links")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type row struct {
+		ID          int64      `json:"id"`
+		Title       string     `json:"title"`
+		Text        string     `json:"text"`
+		Published   *time.Time `json:"published"`
+		Fetched     *time.Time `json:"fetched"`
+		DuplicateOf *int64     `json:"duplicate_of"`
+	}
+	var (
+		arts []snnArticle
+		rows []row
+	)
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	for {
+		var r row
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		a := snnArticle{Title: r.Title, Content: r.Text}
+		switch {
+		case r.Published != nil:
+			a.published = *r.Published
+		case r.Fetched != nil:
+			a.published = *r.Fetched
+		}
+		arts, rows = append(arts, a), append(rows, r)
+	}
+	// The part's articles count (near-copy pairs of two of them, links
+	// from one of them); their roots may be anywhere.
+	_, part := evalPart(t, nil)
+	split, err := time.Parse(time.DateOnly, linkSplitDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := make([]bool, len(arts))
+	n := 0
+	p := os.Getenv("KHABAR_EVAL_PART")
+	for i, a := range arts {
+		in[i] = p == "" || p == "all" || p == "dev" && a.published.Before(split) || p == "test" && !a.published.Before(split)
+		if in[i] {
+			n++
+		}
+	}
+	docs := prepareEval(arts)
+	index := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		index[r.ID] = i
+	}
+	root := make([]int64, len(rows))
+	for i, r := range rows {
+		root[i] = int64(i + 1)
+		if r.DuplicateOf != nil {
+			j, ok := index[*r.DuplicateOf]
+			if !ok {
+				t.Fatalf("article %d is a copy of %d, which the export does not hold", r.ID, *r.DuplicateOf)
+			}
+			root[i] = int64(j + 1)
+		}
+	}
+	l := evalLinks(docs, root, in)
+	t.Logf("store export %s, part %s: %d articles", path, part, n)
+	t.Logf("duplicate_of links %d: right (sharing half of the longer text's 5-word shingles) %.4f (%d/%d); "+
+		"titles naming different countries %.4f (%d/%d)", l.links, l.precision(), l.linksRight, l.links,
+		l.conflictRate(), l.conflicts, l.links)
+	t.Logf("near copies (5-word shingle Jaccard >= %.1f) with one root %.4f (%d/%d)", nearCopyJaccard,
+		l.recall(), l.nearHit, l.nearPairs)
+	if l.recall() < linkMinRecall {
+		t.Errorf("near copies with one root %.4f < %.2f", l.recall(), linkMinRecall)
+	}
+	if l.precision() < linkMinPrecision {
+		t.Errorf("right duplicate_of links %.4f < %.2f", l.precision(), linkMinPrecision)
+	}
+	if l.conflictRate() > linkMaxConflicts {
+		t.Errorf("links between titles naming different countries %.4f > %.3f", l.conflictRate(), linkMaxConflicts)
 	}
 }

@@ -303,6 +303,7 @@ func (p *Pipeline) decide(pr *Prepared, existing *model.Article, cands []store.C
 	d := cluster.Decide(pr.features, cc, p.cfg.Cluster)
 	sig := cluster.Pack(pr.features, d.StoryStart)
 	a.DuplicateOf, a.StoryID, a.Signature = d.DuplicateOf, d.StoryID, sig
+	a.JoinCopies = d.Joins
 }
 
 func distinctBands(bands []uint64) []uint64 {

@@ -124,6 +124,10 @@ type Article struct {
 	DuplicateOf int64
 	StoryID     int64
 	Signature   []uint64 // packed copy and story features (cluster.Pack): text MinHash, topic and number hashes, story start
+	// JoinCopies, when saving, are other copy roots that placing the
+	// article found to be copies of DuplicateOf (cluster.Decision.Joins):
+	// the store files them and their copies under DuplicateOf. Not stored.
+	JoinCopies []int64 `json:"-"`
 }
 
 // DisplaySource is the name readers see for the article's outlet: its

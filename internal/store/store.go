@@ -573,7 +573,7 @@ type Settings interface {
 }
 
 // BatchRef is how an article given to SaveArticles refers, in its
-// DuplicateOf or StoryID, to the article at index i of the same batch
+// DuplicateOf, JoinCopies or StoryID, to the article at index i of the same batch
 // (i below its own index): a negative number, which no stored ID is.
 // SaveArticles replaces it with that article's ID (DuplicateOf) or story
 // ID (StoryID) once that article is saved. It lets a bulk import file a
@@ -592,6 +592,17 @@ func ResolveBatchRefs(as []*model.Article, i int) error {
 	}
 	if a.DuplicateOf < 0 {
 		a.DuplicateOf = as[-a.DuplicateOf-1].ID
+	}
+	if slices.ContainsFunc(a.JoinCopies, func(j int64) bool { return j < 0 }) {
+		// A new slice: the caller's may be saved again (a retried
+		// transaction starts from it).
+		js := make([]int64, len(a.JoinCopies))
+		for k, j := range a.JoinCopies {
+			if js[k] = j; j < 0 {
+				js[k] = as[-j-1].ID
+			}
+		}
+		a.JoinCopies = js
 	}
 	if a.StoryID < 0 {
 		a.StoryID = as[-a.StoryID-1].StoryID
@@ -619,6 +630,11 @@ func checkBatchRefs(a *model.Article, i int) error {
 	}{{"duplicate_of", a.DuplicateOf}, {"story", a.StoryID}} {
 		if j := -f.v - 1; f.v < 0 && j >= int64(i) {
 			return fmt.Errorf("article %d of the batch: %s refers to article %d of the batch, which is not saved before it: %w", i, f.name, j, ErrInvalid)
+		}
+	}
+	for _, v := range a.JoinCopies {
+		if j := -v - 1; v < 0 && j >= int64(i) {
+			return fmt.Errorf("article %d of the batch: a joined copy root refers to article %d of the batch, which is not saved before it: %w", i, j, ErrInvalid)
 		}
 	}
 	return nil

@@ -735,6 +735,16 @@ func (b *Batch) startSaving(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// A joined root is resolved as DuplicateOf is; one the Batch can no
+		// longer name is left as it is: joining mends a split group of
+		// copies, and the article is filed without it.
+		joins := a.JoinCopies[:0:0]
+		for _, j := range a.JoinCopies {
+			if r, err := b.resolve(j, s, false); err == nil {
+				joins = append(joins, r)
+			}
+		}
+		a.JoinCopies = joins
 		// As a candidate it keeps the stand-ins within s, but names the
 		// batch before (saved now) by real ids: a stand-in is only ever
 		// resolved against the batch it is in and the one before.

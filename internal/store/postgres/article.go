@@ -117,15 +117,18 @@ func (s *Store) saveBatch(ctx context.Context, as []*model.Article, idx []store.
 	// A retried transaction starts again from the caller's values: the
 	// failed attempt may have set IDs and new story IDs that were rolled back.
 	// Batch references (store.BatchRef) are resolved anew each time too.
-	type orig struct{ id, story, dup int64 }
+	type orig struct {
+		id, story, dup int64
+		joins          []int64
+	}
 	origs := make([]orig, len(as))
 	for i, a := range as {
-		origs[i] = orig{a.ID, a.StoryID, a.DuplicateOf}
+		origs[i] = orig{a.ID, a.StoryID, a.DuplicateOf, a.JoinCopies}
 	}
 	created := make([]bool, len(as))
 	err := s.transactIdempotent(ctx, func(tx pgx.Tx) error {
 		for i, a := range as {
-			a.ID, a.StoryID, a.DuplicateOf = origs[i].id, origs[i].story, origs[i].dup
+			a.ID, a.StoryID, a.DuplicateOf, a.JoinCopies = origs[i].id, origs[i].story, origs[i].dup, origs[i].joins
 		}
 		df := map[int64]int{}
 		for i, a := range as {
@@ -151,7 +154,7 @@ func (s *Store) saveBatch(ctx context.Context, as []*model.Article, idx []store.
 	})
 	if err != nil {
 		for i, a := range as {
-			a.ID, a.StoryID, a.DuplicateOf = origs[i].id, origs[i].story, origs[i].dup
+			a.ID, a.StoryID, a.DuplicateOf, a.JoinCopies = origs[i].id, origs[i].story, origs[i].dup, origs[i].joins
 		}
 		return nil, err
 	}
@@ -221,6 +224,11 @@ func (s *Store) saveArticle(ctx context.Context, tx pgx.Tx, a *model.Article, id
 		}
 	}
 
+	// A copy is filed under its root: under the root of what it names,
+	// should that have been joined to another since (JoinCopies).
+	if a.DuplicateOf, err = copyRoot(ctx, tx, a.DuplicateOf); err != nil {
+		return false, err
+	}
 	sortTime := a.Published
 	if sortTime.IsZero() {
 		sortTime = a.Fetched
@@ -283,6 +291,16 @@ func (s *Store) saveArticle(ctx context.Context, tx pgx.Tx, a *model.Article, id
 	queue(fmt.Sprintf("story %d", story), refreshStorySQL, story)
 	if oldStory != 0 && oldStory != story {
 		queue(fmt.Sprintf("story %d", oldStory), refreshStorySQL, oldStory)
+	}
+	joined, err := joinCopies(ctx, tx, a, id)
+	if err != nil {
+		return false, err
+	}
+	for _, st := range joined {
+		if st != story && st != oldStory {
+			// Their details name the copies.
+			queue(fmt.Sprintf("story %d", st), refreshStorySQL, st)
+		}
 	}
 	if exists {
 		for _, table := range []string{"article_keywords", "article_entities", "lsh_bands"} {
@@ -388,6 +406,58 @@ func applyDocFreq(ctx context.Context, tx pgx.Tx, df map[int64]int) error {
 		}
 	}
 	return nil
+}
+
+// copyRoot is the root of the copies that id (a copy root when saved, 0
+// for none) belongs to now: the root id was joined to, else id itself.
+func copyRoot(ctx context.Context, tx pgx.Tx, id int64) (int64, error) {
+	if id <= 0 {
+		return id, nil
+	}
+	var root int64
+	err := tx.QueryRow(ctx, `SELECT duplicate_of FROM articles WHERE id = $1`, id).Scan(&root)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) || err == nil && root == 0:
+		return id, nil
+	case err != nil:
+		return 0, fmt.Errorf("copy root of %d: %w", id, err)
+	}
+	return root, nil
+}
+
+// joinCopies files the copy roots a.JoinCopies (their roots now) and their
+// copies under a.DuplicateOf, the root of article id, and returns the
+// stories they are in, sorted and distinct.
+func joinCopies(ctx context.Context, tx pgx.Tx, a *model.Article, id int64) ([]int64, error) {
+	if a.DuplicateOf <= 0 {
+		return nil, nil
+	}
+	var stories []int64
+	for _, j := range a.JoinCopies {
+		r, err := copyRoot(ctx, tx, j)
+		if err != nil {
+			return nil, err
+		}
+		if r <= 0 || r == a.DuplicateOf || r == id {
+			continue
+		}
+		rows, err := tx.Query(ctx, `UPDATE articles SET duplicate_of = $1
+			WHERE id = $2 OR (duplicate_of = $2 AND duplicate_of <> 0) RETURNING COALESCE(story_id, 0)`, a.DuplicateOf, r)
+		if err != nil {
+			return nil, fmt.Errorf("join copies of %d: %w", r, err)
+		}
+		got, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return nil, fmt.Errorf("join copies of %d: %w", r, err)
+		}
+		stories = append(stories, got...)
+	}
+	slices.Sort(stories)
+	stories = slices.Compact(stories)
+	if len(stories) > 0 && stories[0] == 0 {
+		stories = stories[1:]
+	}
+	return stories, nil
 }
 
 // refreshStorySQL recomputes a story's counts, span and title from its

@@ -332,6 +332,11 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 	if err != nil {
 		return false, err
 	}
+	// A copy is filed under its root: under the root of what it names,
+	// should that have been joined to another since (JoinCopies).
+	if a.DuplicateOf, err = s.copyRoot(ctx, tx, a.DuplicateOf); err != nil {
+		return false, err
+	}
 	sortTime := a.Published
 	if sortTime.IsZero() {
 		sortTime = a.Fetched
@@ -354,6 +359,9 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 	buf.touch(story)
 	if oldStory != 0 && oldStory != story {
 		buf.touch(oldStory)
+	}
+	if err := s.joinCopies(ctx, tx, a, id, buf); err != nil {
+		return false, err
 	}
 
 	// Keywords, entities and bands are replaced wholesale: the old rows go
@@ -378,6 +386,63 @@ func (s *Store) saveArticle(ctx context.Context, tx *sql.Tx, a *model.Article, i
 		buf.created++
 	}
 	return !exists, nil
+}
+
+// copyRoot is the root of the copies that id (a copy root when saved, 0
+// for none) belongs to now: the root id was joined to, else id itself.
+func (s *Store) copyRoot(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
+	if id <= 0 {
+		return id, nil
+	}
+	var root int64
+	err := queryRow(ctx, tx, s.stmts.copyRoot, id).Scan(&root)
+	switch {
+	case err == sql.ErrNoRows || err == nil && root == 0:
+		return id, nil
+	case err != nil:
+		return 0, fmt.Errorf("copy root of %d: %w", id, err)
+	}
+	return root, nil
+}
+
+// joinCopies files the copy roots a.JoinCopies (their roots now) and their
+// copies under a.DuplicateOf, the root of article id, and notes their
+// stories for finish (their details name the copies).
+func (s *Store) joinCopies(ctx context.Context, tx *sql.Tx, a *model.Article, id int64, buf *saveBuf) error {
+	if a.DuplicateOf <= 0 {
+		return nil
+	}
+	for _, j := range a.JoinCopies {
+		r, err := s.copyRoot(ctx, tx, j)
+		if err != nil {
+			return err
+		}
+		if r <= 0 || r == a.DuplicateOf || r == id {
+			continue
+		}
+		rows, err := tx.StmtContext(ctx, s.stmts.joinCopies).QueryContext(ctx, a.DuplicateOf, r)
+		if err != nil {
+			return fmt.Errorf("join copies of %d: %w", r, err)
+		}
+		for rows.Next() {
+			var story sql.NullInt64
+			if err := rows.Scan(&story); err != nil {
+				rows.Close()
+				return fmt.Errorf("join copies of %d: %w", r, err)
+			}
+			if story.Valid && story.Int64 != 0 {
+				buf.touch(story.Int64)
+			}
+		}
+		err = rows.Err()
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("join copies of %d: %w", r, err)
+		}
+	}
+	return nil
 }
 
 // savePhrases stores the article's phrase hashes (now: sorted, distinct)

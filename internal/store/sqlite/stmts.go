@@ -17,6 +17,7 @@ type stmts struct {
 	deleteKeywords, deleteEntities, deleteBands                      *sql.Stmt
 	deleteFTS                                                        *sql.Stmt
 	getPhrases, putPhrases, cleanDF, countAdd                        *sql.Stmt
+	copyRoot, joinCopies                                             *sql.Stmt
 	all                                                              []*sql.Stmt
 	// Rows of many articles at once (finish).
 	insertKeywords, insertEntities, insertBands, insertArticleBands, insertFTS, upsertDF multiInsert
@@ -54,6 +55,10 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&q.putPhrases, `INSERT OR REPLACE INTO article_phrases (article_id, hashes) VALUES (?, ?)`},
 		{&q.cleanDF, `DELETE FROM phrase_df WHERE df <= 0 AND hash IN (SELECT value FROM json_each(?))`},
 		{&q.countAdd, `UPDATE article_count SET n = n + ? WHERE id = 1`},
+		{&q.copyRoot, `SELECT duplicate_of FROM articles WHERE id = ?`},
+		// "duplicate_of != 0" lets the partial index articles_copies serve.
+		{&q.joinCopies, `UPDATE articles SET duplicate_of = ?1
+			WHERE id = ?2 OR (duplicate_of = ?2 AND duplicate_of != 0) RETURNING story_id`},
 	})
 	if err != nil {
 		return err

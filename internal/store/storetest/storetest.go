@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"Stories", testStories},
 		{"StoryMove", testStoryMove},
 		{"BatchRefs", testBatchRefs},
+		{"JoinCopies", testJoinCopies},
 		{"ListStories", testListStories},
 		{"Candidates", testCandidates},
 		{"ByContentHash", testByContentHash},
@@ -824,6 +825,69 @@ func testBatchRefs(t *testing.T, s store.Store) {
 		if ok, _ := s.HasArticle(c, a.URL); ok {
 			t.Errorf("reference %d: the batch was refused but its first article was saved", ref)
 		}
+	}
+}
+
+// testJoinCopies saves an article that joins a second group of copies to
+// its root (model.Article.JoinCopies): the second root and its copies are
+// filed under the first, and a copy that still names the second root
+// afterwards is filed under the first too.
+func testJoinCopies(t *testing.T, s store.Store) {
+	c := ctx(t)
+	rootA := article("https://a.com/1", "حريق في مستودع", day(0))
+	save(t, s, rootA, idx("حريق", ""))
+	copyA := article("https://b.com/1", "حريق في مستودع بمكة", day(0).Add(time.Hour))
+	copyA.DuplicateOf, copyA.StoryID = rootA.ID, rootA.StoryID
+	save(t, s, copyA, idx("حريق", ""))
+	rootB := article("https://c.com/1", "فرق الإطفاء تخمد حريقا", day(0).Add(2*time.Hour))
+	save(t, s, rootB, idx("حريق", ""))
+	copyB := article("https://d.com/1", "إخماد حريق", day(0).Add(3*time.Hour))
+	copyB.DuplicateOf, copyB.StoryID = rootB.ID, rootB.StoryID
+	save(t, s, copyB, idx("حريق", ""))
+
+	bridge := article("https://e.com/1", "الدفاع المدني يسيطر على حريق", day(0).Add(4*time.Hour))
+	bridge.DuplicateOf, bridge.StoryID = rootA.ID, rootA.StoryID
+	// The root itself and a copy of the joined root join nothing more.
+	bridge.JoinCopies = []int64{rootB.ID, rootA.ID, copyB.ID}
+	save(t, s, bridge, idx("حريق", ""))
+	late := article("https://f.com/1", "حريق المستودع", day(0).Add(5*time.Hour))
+	late.DuplicateOf, late.StoryID = rootB.ID, rootB.StoryID // placed against what it knew
+	save(t, s, late, idx("حريق", ""))
+	if late.DuplicateOf != rootA.ID {
+		t.Errorf("a copy naming the joined root: DuplicateOf %d, want the root %d", late.DuplicateOf, rootA.ID)
+	}
+	for _, a := range []*model.Article{rootA, copyA, rootB, copyB, bridge, late} {
+		want := rootA.ID
+		if a == rootA {
+			want = 0
+		}
+		got, err := s.GetArticle(c, a.ID)
+		if err != nil || got.DuplicateOf != want {
+			t.Errorf("%s: stored DuplicateOf %d (%v), want %d", a.URL, got.DuplicateOf, err, want)
+		}
+		if a != bridge && a != late && got.StoryID != a.StoryID {
+			t.Errorf("%s: story %d became %d: joining copies moves no story", a.URL, a.StoryID, got.StoryID)
+		}
+	}
+
+	// In one batch, by batch reference.
+	first := article("https://g.com/1", "زلزال", day(1))
+	second := article("https://h.com/1", "زلزال قوي", day(1).Add(time.Hour))
+	third := article("https://i.com/1", "زلزال قوي يضرب", day(1).Add(2*time.Hour))
+	third.DuplicateOf, third.JoinCopies = store.BatchRef(0), []int64{store.BatchRef(1)}
+	as := []*model.Article{first, second, third}
+	ixs := []store.IndexData{idx("زلزال", ""), idx("زلزال", ""), idx("زلزال", "")}
+	if _, err := s.SaveArticles(c, as, ixs); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetArticle(c, second.ID); err != nil || got.DuplicateOf != first.ID {
+		t.Errorf("joined in the batch: DuplicateOf %d (%v), want %d", got.DuplicateOf, err, first.ID)
+	}
+	// A forward reference is refused, as for DuplicateOf.
+	a, b := article("https://j.com/1", "خبر", day(2)), article("https://j.com/2", "خبر آخر", day(2))
+	a.DuplicateOf, a.JoinCopies = first.ID, []int64{store.BatchRef(1)}
+	if _, err := s.SaveArticles(c, []*model.Article{a, b}, []store.IndexData{idx("خبر", ""), idx("خبر", "")}); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("a joined root not saved before: err %v, want ErrInvalid", err)
 	}
 }
 
