@@ -199,6 +199,8 @@ func TestQuotes(t *testing.T) {
 		{"a preposition with a pronoun", "أصدر وزير الخارجية عادل الجبير بيانا أوضح خلاله أن «المملكة تابعت التصريحات بأسى».",
 			[]model.Quote{{Speaker: "عادل الجبير", Text: "المملكة تابعت التصريحات بأسى"}}},
 		{"a position before a quoted name", `وأوضح مالك الحربي، رئيس «شركة الخليج للتقنية المتقدمة»، أن الشركة تتوسع.`, nil},
+		{"a stray mark glued to a word", `وقال الشيخ محمد العريفي في تغريدة بموقع تويتر”: “لا يزال أبطال فلسطين يبيضون وجه الأمة”.`,
+			[]model.Quote{{Speaker: "الشيخ محمد العريفي", Text: "لا يزال أبطال فلسطين يبيضون وجه الأمة"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Quotes(tc.text, ents)

@@ -296,13 +296,13 @@ func quoteSpans(text string) []quoteSpan {
 		case '“', '”':
 			closers = "”“"
 		case '"':
-			// Glued to the word before it, it closes a quotation that
-			// opened elsewhere (a nested one), so it opens none.
-			if p, _ := utf8.DecodeLastRuneInString(text[:i]); i > 0 && (unicode.IsLetter(p) || unicode.IsDigit(p)) {
-				i += size
-				continue
-			}
 			closers = "\""
+		}
+		// A mark other than « glued to the word before it closes a
+		// quotation that opened elsewhere (a nested one, or a stray mark:
+		// "بموقع تويتر”: “…”"), so it opens none.
+		if p, _ := utf8.DecodeLastRuneInString(text[:i]); r != '«' && i > 0 && (unicode.IsLetter(p) || unicode.IsDigit(p)) {
+			closers = ""
 		}
 		if closers == "" {
 			i += size
@@ -330,6 +330,12 @@ func quoteSpans(text string) []quoteSpan {
 			j += cs
 		}
 		if end < 0 {
+			i += size
+			continue
+		}
+		if r != '«' && countWords(text[i+size:end]) == 0 {
+			// Marks with no word between them ("”: “") quote nothing: the
+			// second may open the quotation that follows.
 			i += size
 			continue
 		}
