@@ -201,6 +201,8 @@ func TestQuotes(t *testing.T) {
 		{"a position before a quoted name", `وأوضح مالك الحربي، رئيس «شركة الخليج للتقنية المتقدمة»، أن الشركة تتوسع.`, nil},
 		{"a stray mark glued to a word", `وقال الشيخ محمد العريفي في تغريدة بموقع تويتر”: “لا يزال أبطال فلسطين يبيضون وجه الأمة”.`,
 			[]model.Quote{{Speaker: "الشيخ محمد العريفي", Text: "لا يزال أبطال فلسطين يبيضون وجه الأمة"}}},
+		{"a root و is no conjunction", `ودّعت محافظة ميسان "100 كيلو متر جنوب الطائف"، أمس، الشهيد.`, nil},
+		{"a festival concluded", `اختتم مهرجان عيد البكيرية "بسواعد شبابنا نرسم أفراحنا" فعالياته أمس.`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Quotes(tc.text, ents)

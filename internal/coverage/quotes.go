@@ -68,6 +68,27 @@ var stopSpeaker = normSet("في", "عن", "خلال", "أمام", "على", "إ�
 	"لي", "عليه", "عليها",
 )
 
+// closingVerbs also mean "concluded" and "followed": with an event after
+// them ("اختتم مهرجان …", "تابع فعاليات …") they are not speech.
+var closingVerbs = normSet("اختتم", "اختتمت", "ختم", "ختمت", "تابع", "تابعت", "يتابع")
+
+// events are occasions and works.
+var events = normSet("مهرجان", "معرض", "حفل", "احتفال", "احتفالية", "فعاليات", "فعالية", "مسابقة", "بطولة",
+	"موسم", "عرض", "فيلم", "مسلسل", "مباراة", "سباق", "دوري", "أعمال", "جلسة", "جلسات", "زيارة", "جولة")
+
+// eventSubject reports a closing verb (verb, as verbForm gives it) with
+// an event opening s, the text after it: not speech.
+func eventSubject(verb, s string) bool {
+	if !closingVerbs.Has(verb) {
+		return false
+	}
+	ws := wordsOf(s)
+	if len(ws) == 0 || ws[0].start > 0 && strings.TrimSpace(s[:ws[0].start]) != "" {
+		return false
+	}
+	return events.Has(ws[0].norm) || events.Has(strings.TrimPrefix(ws[0].norm, "ال"))
+}
+
 // roles are the words of a position that follows a name ("دون لاجوينز نائب
 // رئيس …"): the name ends before them.
 var roles = normSet("رئيس", "نائب", "وزير", "وزيرة", "مدير", "مديرة", "المتحدث", "الناطق", "متحدث", "ناطق",
@@ -139,7 +160,7 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 		}
 		speaker, found := "", false
 		for i := len(words) - 1; i >= 0 && i >= len(words)-30; i-- {
-			w := verbForm(words[i].norm)
+			w := words[i].verb()
 			if sayingNouns.Has(words[i].norm) {
 				// "عن الملك فيصل قوله «…»": the name before.
 				speaker = sayingSubject(before[:words[i].start], ents)
@@ -151,7 +172,7 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 			} else if speechParticiples.Has(w) || statementNouns.Has(words[i].norm) {
 				speaker = sentenceSubject(before[:words[i].start], ents)
 				found = true
-			} else if speechVerbs.Has(w) {
+			} else if speechVerbs.Has(w) && !eventSubject(w, before[words[i].end:]) {
 				speaker = speakerAfter(before[words[i].end:], ents)
 				if w == "نقل" || w == "نقلت" {
 					// "نقلت الوكالة عن المتحدث سوسن شبلي: «…»": the one
@@ -184,7 +205,7 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 			}
 			aw := wordsOf(after)
 			for i := 0; i < len(aw) && i < 2; i++ {
-				if speechVerbs.Has(verbForm(aw[i].norm)) {
+				if speechVerbs.Has(aw[i].verb()) && !eventSubject(aw[i].verb(), after[aw[i].end:]) {
 					speaker = speakerAfter(after[aw[i].end:], ents)
 					found = speaker != ""
 					break
@@ -253,11 +274,14 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 		return k < len(spans) && i >= spans[k].open
 	}
 	for _, w := range wordsOf(text) {
-		v := verbForm(w.norm)
+		v := w.verb()
 		if !speechVerbs.Has(v) && !speechParticiples.Has(v) || inQuote(w.start) {
 			continue
 		}
 		rest := text[w.end:min(len(text), w.end+300)]
+		if eventSubject(v, rest) {
+			continue
+		}
 		sp := ""
 		if speechVerbs.Has(v) {
 			sp = speakerAfter(rest, ents)
@@ -405,6 +429,9 @@ func runeStart(s string, i int) int {
 type word struct {
 	start, end int
 	norm       string
+	// rootInitial: the word's leading و or ف is its first root letter,
+	// not a conjunction (ودّعت "bade farewell", not و + دعت).
+	rootInitial bool
 }
 
 // wordsOf returns the words of s (runs of letters and digits) with their
@@ -417,14 +444,52 @@ func wordsOf(s string) []word {
 		if isW && start < 0 {
 			start = i
 		} else if !isW && start >= 0 {
-			out = append(out, word{start, i, arabic.Normalize(s[start:i])})
+			out = append(out, newWord(s, start, i))
 			start = -1
 		}
 	}
 	if start >= 0 {
-		out = append(out, word{start, len(s), arabic.Normalize(s[start:])})
+		out = append(out, newWord(s, start, len(s)))
 	}
 	return out
+}
+
+func newWord(s string, start, end int) word {
+	raw := s[start:end]
+	return word{start, end, arabic.Normalize(raw), geminateSecond(raw)}
+}
+
+// geminateSecond reports a word whose second letter bears a shadda after
+// a leading و or ف. No verb stem opens with a doubled letter, so that و or
+// ف is a root letter: ودّع (bade farewell), فكّر (thought).
+func geminateSecond(raw string) bool {
+	r, size := utf8.DecodeRuneInString(raw)
+	if r != 'و' && r != 'ف' {
+		return false
+	}
+	rest := strings.TrimLeftFunc(raw[size:], func(r rune) bool { return unicode.Is(unicode.Mn, r) })
+	_, size = utf8.DecodeRuneInString(rest)
+	if size == 0 {
+		return false
+	}
+	for _, m := range rest[size:] {
+		if m == '\u0651' {
+			return true
+		}
+		if !unicode.Is(unicode.Mn, m) {
+			break
+		}
+	}
+	return false
+}
+
+// verb is the speech verb or participle w stands for (see verbForm); a
+// word whose و or ف is a root letter is only itself.
+func (w word) verb() string {
+	if w.rootInitial {
+		return w.norm
+	}
+	return verbForm(w.norm)
 }
 
 // verbForm strips from a normalized word a leading و or ف and a trailing
@@ -477,14 +542,14 @@ func followedByColonQuote(after string) bool {
 // colon, a speech verb, أن or قوله.
 func introduced(before string, words []word) bool {
 	b := strings.TrimRightFunc(before, unicode.IsSpace)
-	if strings.HasSuffix(b, ":") || strings.HasSuffix(b, "،") && len(words) > 0 && speechParticiples.Has(verbForm(words[len(words)-1].norm)) {
+	if strings.HasSuffix(b, ":") || strings.HasSuffix(b, "،") && len(words) > 0 && speechParticiples.Has(words[len(words)-1].verb()) {
 		return true
 	}
 	if len(words) == 0 || words[len(words)-1].end < len(b) {
 		return false
 	}
-	w := words[len(words)-1].norm
-	return introducers.Has(w) || speechVerbs.Has(verbForm(w)) || speechParticiples.Has(verbForm(w)) || sayingNouns.Has(w) || statementNouns.Has(w)
+	w, v := words[len(words)-1].norm, words[len(words)-1].verb()
+	return introducers.Has(w) || speechVerbs.Has(v) || speechParticiples.Has(v) || sayingNouns.Has(w) || statementNouns.Has(w)
 }
 
 // isNameContext reports whether the text just before a quote makes it a
@@ -737,7 +802,7 @@ func appositive(s string, ents []model.Entity) string {
 		return ""
 	}
 	for _, w := range hw {
-		if introducers.Has(w.norm) || speechVerbs.Has(verbForm(w.norm)) {
+		if introducers.Has(w.norm) || speechVerbs.Has(w.verb()) {
 			return "" // more than a position: "الشيخ فلان إن الأمة …،"
 		}
 	}
@@ -753,7 +818,7 @@ func appositive(s string, ents []model.Entity) string {
 		return ""
 	}
 	for _, w := range nw {
-		if stopSpeaker.Has(w.norm) || roles.Has(w.norm) || speechVerbs.Has(verbForm(w.norm)) {
+		if stopSpeaker.Has(w.norm) || roles.Has(w.norm) || speechVerbs.Has(w.verb()) {
 			return ""
 		}
 	}
@@ -795,7 +860,7 @@ func sentenceSubject(s string, ents []model.Entity) string {
 		return p
 	}
 	ws := wordsOf(s)
-	if len(ws) > 0 && speechParticiples.Has(verbForm(ws[0].norm)) {
+	if len(ws) > 0 && speechParticiples.Has(ws[0].verb()) {
 		return "" // "مؤكدا …، قائلا:" opens its sentence: the last speaker's
 	}
 	for i, w := range ws {
