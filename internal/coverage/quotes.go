@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -57,7 +58,7 @@ var selfRefs = normSet("سموه", "معاليه", "سماحته", "فضيلته
 
 // stopSpeaker ends a speaker's name: prepositions, conjunctions, "that",
 // time words, and nouns of the occasion.
-var stopSpeaker = normSet("في", "عن", "خلال", "أمام", "على", "إلى", "عبر", "من", "مع", "بعد", "قبل",
+var stopSpeakerWords = []string{"في", "عن", "خلال", "أمام", "على", "إلى", "عبر", "من", "مع", "بعد", "قبل",
 	"أثناء", "حول", "ضمن", "لدى", "أن", "إن", "بأن", "أنه", "إنه", "أنها", "إنها", "بأنه", "بأنها", "أنهم", "لها", "له", "لهم", "اليوم",
 	"أمس", "يوم", "حيث", "كما", "والتي", "الذي", "التي", "الذين", "و", "أو", "ثم", "بل", "لكن", "إذ", "بحسب", "حسب",
 	"وفق", "وفقا", "نقلا", "منذ", "عندما", "بينما", "فيما", "بيان", "تصريح", "تصريحات", "تصريحه", "كلمة", "كلمته", "مؤتمر",
@@ -66,7 +67,36 @@ var stopSpeaker = normSet("في", "عن", "خلال", "أمام", "على", "إ�
 	// A preposition with a pronoun ("أوضح خلاله أن", "أكمل معه") names no one.
 	"معه", "معها", "معهم", "خلاله", "خلالها", "فيه", "فيها", "منه", "منها", "عنه", "عنها", "إليه", "إليها",
 	"لي", "عليه", "عليها",
+}
+
+var (
+	stopSpeaker = normSet(slices.Clone(stopSpeakerWords)...)
+	// stopSeats holds, for each stop word that opens with a hamza on
+	// alef, the seats it is written with (أ for أمام, إ for إلى): إمام
+	// (imam) normalizes as أمام (before) does, and is a name's word.
+	stopSeats = hamzaSeats(stopSpeakerWords)
 )
+
+func hamzaSeats(words []string) map[string]string {
+	m := map[string]string{}
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); strings.ContainsRune("أإآ", r) {
+			m[arabic.Normalize(w)] += string(r)
+		}
+	}
+	return m
+}
+
+// isStop reports a word that ends a speaker's name (stopSpeaker), read as
+// written: علي is a name where على is not, إمام where أمام is not.
+func isStop(raw, norm string) bool {
+	if !stopSpeaker.Has(norm) || raw == "علي" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(raw)
+	seats, ok := stopSeats[norm]
+	return !ok || !strings.ContainsRune("أإآ", r) || strings.ContainsRune(seats, r)
+}
 
 // closingVerbs also mean "concluded" and "followed": with an event after
 // them ("اختتم مهرجان …", "تابع فعاليات …") they are not speech.
@@ -91,7 +121,7 @@ func eventSubject(verb, s string) bool {
 
 // roles are the words of a position that follows a name ("دون لاجوينز نائب
 // رئيس …"): the name ends before them.
-var roles = normSet("رئيس", "نائب", "وزير", "وزيرة", "مدير", "مديرة", "المتحدث", "الناطق", "متحدث", "ناطق",
+var roles = normSet("رئيس", "استشاري", "أستاذ", "نائب", "وزير", "وزيرة", "مدير", "مديرة", "المتحدث", "الناطق", "متحدث", "ناطق",
 	"عضو", "أمين", "مستشار", "سفير", "قائد", "المدير", "الرئيس", "الأمين", "رئيسة", "محافظ", "أمير", "مساعد",
 	"وكيل", "المدرب", "مدرب", "لاعب", "اللاعب", "الخبير", "خبير", "المحلل", "محلل", "الكاتب", "الباحث", "مؤسس",
 	"المنسقة", "منسق", "منسقة", "ممثل", "المسؤول", "مسؤول", "عميد", "مفتي", "شيخ", "الشيخ", "النائب", "الوزير",
@@ -183,6 +213,9 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 				}
 				if speaker == "" {
 					speaker = firstPerson(before[:words[i].start], ents)
+				}
+				if speaker == "" {
+					speaker = subjectFirst(before[:words[i].start], ents)
 				}
 				found = true
 			}
@@ -287,7 +320,10 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 			sp = speakerAfter(rest, ents)
 		}
 		if sp == "" {
-			sp = firstPerson(text[max(startOf(sents, w.start), runeStart(text, w.start-maxBefore)):w.start], ents)
+			head := text[max(startOf(sents, w.start), runeStart(text, w.start-maxBefore)):w.start]
+			if sp = firstPerson(head, ents); sp == "" {
+				sp = subjectFirst(head, ents)
+			}
 		}
 		if sp != "" {
 			out = append(out, spoken{w.start, sp})
@@ -632,8 +668,10 @@ func speakerAfter(s string, ents []model.Entity) string {
 	n := 0
 	for n < len(ws) && n < maxSpeakerWords+2 {
 		w := ws[n].norm
-		if n == 0 && strings.HasSuffix(s[ws[n].start:ws[n].end], "ً") {
-			break // "وأضاف مستهجناً:" says how, not who
+		if accusative(s[ws[n].start:ws[n].end], w) {
+			// "وأضاف مستهجناً:" says how, not who; "تصف الصحيفة شيئا من
+			// سر الراحل": the object follows the subject.
+			break
 		}
 		if n == 0 && w == "بيان" && len(ws) > 1 {
 			n++ // "قال بيان الرئاسة": the statement, and whose it is
@@ -643,7 +681,7 @@ func speakerAfter(s string, ents []model.Entity) string {
 			break
 		}
 		// علي is a name; على, which normalizes the same, is not.
-		if stopSpeaker.Has(w) && s[ws[n].start:ws[n].end] != "علي" {
+		if isStop(s[ws[n].start:ws[n].end], w) {
 			// A described speaker goes on: "مسؤول كبير من حزب الشعب".
 			if !(isGeneric && (w == "من" || w == "في") && n+1 < len(ws)) {
 				break
@@ -658,19 +696,24 @@ func speakerAfter(s string, ents []model.Entity) string {
 		return ""
 	}
 	if !isGeneric {
-		n = min(n, maxSpeakerWords)
-	}
-	for n > 1 && stopSpeaker.Has(ws[n-1].norm) {
-		n-- // "مصدر مطلع في تصريح": the description ends before في
-	}
-	phrase := s[ws[0].start:ws[n-1].end]
-	if !isGeneric {
-		if e := entityIn(phrase, ents); e != "" {
+		// The name of a person or body in the words read wins, even past
+		// the bound: "إمام وخطيب المسجد الحرام الدكتور سعود الشريم".
+		if e := entityIn(s[ws[0].start:ws[n-1].end], ents); e != "" {
 			return e
 		}
-		// A name after a position: "وزير الخارجية الفرنسي لوران فابيوس".
+		n = min(n, maxSpeakerWords)
 	}
-	return strings.TrimSpace(phrase)
+	for n > 1 && isStop(s[ws[n-1].start:ws[n-1].end], ws[n-1].norm) {
+		n-- // "مصدر مطلع في تصريح": the description ends before في
+	}
+	return strings.TrimSpace(s[ws[0].start:ws[n-1].end])
+}
+
+// accusative reports an indefinite word in the accusative, which a
+// subject never is: its tanween written (مستهجناً), or its alef after a
+// hamza seat (شيئا، جزءا).
+func accusative(raw, norm string) bool {
+	return strings.ContainsRune(raw, '\u064B') || strings.HasSuffix(norm, "ئا") || strings.HasSuffix(norm, "ءا")
 }
 
 // quotedVia is the speaker named after "عن" in what follows نقل: "وكالة
@@ -719,30 +762,39 @@ const maxQuotedName = 4
 // verb, "وأكد «الأزهر» في بيان", when a preposition, a comma or أن follows
 // it (else the marks open the quotation itself).
 func quotedName(s string) string {
-	t := strings.TrimLeft(s, " ")
-	r, size := utf8.DecodeRuneInString(t)
-	closers := map[rune]string{'«': "»", '"': "\"", '“': "”“"}[r]
-	if closers == "" {
+	name, rest := leadingQuoted(s)
+	if name == "" {
 		return ""
 	}
-	end := strings.IndexAny(t[size:], closers+"\n")
-	if end < 0 || t[size+end] == '\n' {
-		return ""
-	}
-	name := strings.TrimSpace(t[size : size+end])
-	if n := countWords(name); n == 0 || n > maxQuotedName || strings.ContainsAny(name, ".،,:؛") {
-		return ""
-	}
-	_, cs := utf8.DecodeRuneInString(t[size+end:])
-	rest := strings.TrimLeft(t[size+end+cs:], " ")
 	if strings.HasPrefix(rest, "،") || strings.HasPrefix(rest, ",") {
 		return name
 	}
 	rw := wordsOf(rest)
-	if len(rw) == 0 || rw[0].start != 0 || !stopSpeaker.Has(rw[0].norm) {
+	if len(rw) == 0 || rw[0].start != 0 || !isStop(rest[rw[0].start:rw[0].end], rw[0].norm) {
 		return ""
 	}
 	return name
+}
+
+// leadingQuoted is the name in quotation marks that opens s (at most
+// maxQuotedName words, no punctuation), and the text after its marks.
+func leadingQuoted(s string) (name, rest string) {
+	t := strings.TrimLeft(s, " ")
+	r, size := utf8.DecodeRuneInString(t)
+	closers := map[rune]string{'«': "»", '"': "\"", '“': "”“"}[r]
+	if closers == "" {
+		return "", ""
+	}
+	end := strings.IndexAny(t[size:], closers+"\n")
+	if end < 0 || t[size+end] == '\n' {
+		return "", ""
+	}
+	name = strings.TrimSpace(t[size : size+end])
+	if n := countWords(name); n == 0 || n > maxQuotedName || strings.ContainsAny(name, ".،,:؛") {
+		return "", ""
+	}
+	_, cs := utf8.DecodeRuneInString(t[size+end:])
+	return name, strings.TrimLeft(t[size+end+cs:], " ")
 }
 
 // maxRoleWords bounds how far after a position its holder's name may come:
@@ -818,7 +870,7 @@ func appositive(s string, ents []model.Entity) string {
 		return ""
 	}
 	for _, w := range nw {
-		if stopSpeaker.Has(w.norm) || roles.Has(w.norm) || speechVerbs.Has(w.verb()) {
+		if isStop(name[w.start:w.end], w.norm) || roles.Has(w.norm) || speechVerbs.Has(w.verb()) {
 			return ""
 		}
 	}
@@ -884,6 +936,22 @@ func sentenceSubject(s string, ents []model.Entity) string {
 		break
 	}
 	return firstOfType(s, ents, model.EntityOrg)
+}
+
+// subjectFirst is the subject of a sentence that names its speaker
+// before the verb, by a position or a description: "استشاري أمراض القلب
+// بمستشفى ساوثهامبتون … قال «…»". s is the sentence up to the verb; it is
+// "" when s opens otherwise.
+func subjectFirst(s string, ents []model.Entity) string {
+	ws := wordsOf(s)
+	i := 0
+	for i < len(ws) && honorifics.Has(ws[i].norm) {
+		i++
+	}
+	if i >= len(ws) || !roles.Has(ws[i].norm) && !generic.Has(ws[i].norm) {
+		return ""
+	}
+	return speakerAfter(s[ws[0].start:], ents)
 }
 
 // firstPerson is the first person (else organisation) of ents mentioned
