@@ -995,13 +995,44 @@ func resolveRole(text, speaker string, ents []model.Entity) string {
 		return speaker
 	}
 	role := speaker[ws[0].start:ws[len(ws)-1].end]
+	if who := holderOf(text, role, nil, ents); who != "" {
+		return who
+	}
+	if len(ws) < 3 {
+		return speaker
+	}
+	// The position and what it heads, written with the place in other
+	// words: "رئيس الوزراء البحريني" is "رئيس الوزراء بمملكة البحرين".
+	var stems []string
+	for _, w := range ws[2:] {
+		st := nisbaStem(w.norm)
+		if utf8.RuneCountInString(st) < 3 {
+			return speaker
+		}
+		stems = append(stems, st)
+	}
+	if who := holderOf(text, speaker[ws[0].start:ws[1].end], stems, ents); who != "" {
+		return who
+	}
+	return speaker
+}
+
+// holderOf is the person of ents named right before or after a mention
+// of role in text whose next words hold each of stems; "" when none.
+func holderOf(text, role string, stems []string, ents []model.Entity) string {
 	for off := 0; ; {
 		i := strings.Index(text[off:], role)
 		if i < 0 {
-			return speaker
+			return ""
 		}
 		i += off
 		off = i + len(role)
+		if len(stems) > 0 {
+			next := arabic.Normalize(text[off:runeStart(text, min(len(text), off+nisbaReach))])
+			if !allIn(next, stems) {
+				continue
+			}
+		}
 		for _, e := range ents {
 			if e.Type != model.EntityPerson {
 				continue
@@ -1018,6 +1049,31 @@ func resolveRole(text, speaker string, ents []model.Entity) string {
 			}
 		}
 	}
+}
+
+// nisbaReach is how far after a position, in bytes, the place its
+// adjective names is looked for.
+const nisbaReach = 60
+
+func allIn(s string, subs []string) bool {
+	for _, x := range subs {
+		if !strings.Contains(s, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// nisbaStem is a normalized word without its article and the ending of a
+// relative adjective: البحريني → بحرين, الفرنسية → فرنس.
+func nisbaStem(norm string) string {
+	w := strings.TrimPrefix(norm, "ال")
+	for _, suf := range []string{"يه", "ي"} {
+		if st, ok := strings.CutSuffix(w, suf); ok {
+			return st
+		}
+	}
+	return w
 }
 
 // listHeads before a colon open a list, not a quotation: "منها: «…»".
@@ -1082,8 +1138,11 @@ func resolveDefinite(before, speaker string) string {
 			// The noun and the words that describe it: "مصدر عسكري"; with
 			// the article, only a description of two words or more
 			// ("الكاتب الصحفي فلان", not "المصدر نفسه").
-			desc := speakerAfter(before[bw[i].end:], nil)
 			definite := strings.HasSuffix(p, "ال") || p == "لل"
+			if name, _ := leadingQuoted(before[bw[i].end:]); name != "" && !definite {
+				return name // صحيفة "نيويورك تايمز" … الصحيفة
+			}
+			desc := speakerAfter(before[bw[i].end:], nil)
 			if desc == "" || definite && len(wordsOf(desc)) < 2 {
 				continue
 			}
