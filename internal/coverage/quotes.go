@@ -63,7 +63,7 @@ var stopSpeakerWords = []string{"في", "عن", "خلال", "أمام", "على"
 	"أمس", "يوم", "حيث", "كما", "والتي", "الذي", "التي", "الذين", "و", "أو", "ثم", "بل", "لكن", "إذ", "بحسب", "حسب",
 	"وفق", "وفقا", "نقلا", "منذ", "عندما", "بينما", "فيما", "بيان", "تصريح", "تصريحات", "تصريحه", "كلمة", "كلمته", "مؤتمر",
 	"لقاء", "حديث", "حديثه", "مقابلة", "اتصال", "هاتفي", "أيضا", "كذلك", "قائلا", "قوله", "بقوله", "الليلة", "صباح",
-	"مساء", "الماضي", "الجاري", "خطاب", "خطابه", "رسالة", "تغريدة", "حسابه", "حسابها",
+	"مساء", "الماضي", "الجاري", "خطاب", "خطابه", "القول", "رسالة", "تغريدة", "حسابه", "حسابها",
 	// A preposition with a pronoun ("أوضح خلاله أن", "أكمل معه") names no one.
 	"معه", "معها", "معهم", "خلاله", "خلالها", "فيه", "فيها", "منه", "منها", "عنه", "عنها", "إليه", "إليها",
 	"لي", "عليه", "عليها",
@@ -106,17 +106,22 @@ var closingVerbs = normSet("اختتم", "اختتمت", "ختم", "ختمت", "
 var events = normSet("مهرجان", "معرض", "حفل", "احتفال", "احتفالية", "فعاليات", "فعالية", "مسابقة", "بطولة",
 	"موسم", "عرض", "فيلم", "مسلسل", "مباراة", "سباق", "دوري", "أعمال", "جلسة", "جلسات", "زيارة", "جولة")
 
-// eventSubject reports a closing verb (verb, as verbForm gives it) with
-// an event opening s, the text after it: not speech.
-func eventSubject(verb, s string) bool {
-	if !closingVerbs.Has(verb) {
-		return false
-	}
+// reflexives are objects: "يصف نفسه بالشافعي" describes, it does not
+// quote.
+var reflexives = normSet("نفسه", "نفسها", "نفسهم", "أنفسهم", "نفسي", "نفسك", "أنفسنا")
+
+// notSaying reports a speech verb (verb, as verbForm gives it) used in
+// another sense, as the words of s after it show: a closing verb before
+// an event, or any before a reflexive object.
+func notSaying(verb, s string) bool {
 	ws := wordsOf(s)
 	if len(ws) == 0 || ws[0].start > 0 && strings.TrimSpace(s[:ws[0].start]) != "" {
 		return false
 	}
-	return events.Has(ws[0].norm) || events.Has(strings.TrimPrefix(ws[0].norm, "ال"))
+	if reflexives.Has(ws[0].norm) {
+		return true
+	}
+	return closingVerbs.Has(verb) && (events.Has(ws[0].norm) || events.Has(strings.TrimPrefix(ws[0].norm, "ال")))
 }
 
 // roles are the words of a position that follows a name ("دون لاجوينز نائب
@@ -131,7 +136,7 @@ var roles = normSet("رئيس", "استشاري", "أستاذ", "نائب", "و�
 // generic speakers are described, not named: their description is kept.
 var generic = normSet("مصدر", "مصادر", "مسؤول", "مسؤولون", "متحدث", "ناطق", "المتحدث", "الناطق", "مسؤولة",
 	"مصدرا", "شهود", "شاهد", "مواطنون", "مواطن", "خبراء", "خبير", "محللون", "دبلوماسي", "دبلوماسيون", "ناشطون", "ناشط",
-	"سكان", "مراقبون", "عضو", "أعضاء", "المصدر", "المسؤول",
+	"سكان", "مراقبون", "عضو", "أعضاء", "المصدر", "المسؤول", "مغرد", "مغردة", "مغردون",
 )
 
 // nameContexts before a quoted span mean it is a name, not a quotation
@@ -202,7 +207,7 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 			} else if speechParticiples.Has(w) || statementNouns.Has(words[i].norm) {
 				speaker = sentenceSubject(before[:words[i].start], ents)
 				found = true
-			} else if speechVerbs.Has(w) && !eventSubject(w, before[words[i].end:]) {
+			} else if speechVerbs.Has(w) && !notSaying(w, before[words[i].end:]) {
 				speaker = speakerAfter(before[words[i].end:], ents)
 				if w == "نقل" || w == "نقلت" {
 					// "نقلت الوكالة عن المتحدث سوسن شبلي: «…»": the one
@@ -238,7 +243,7 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 			}
 			aw := wordsOf(after)
 			for i := 0; i < len(aw) && i < 2; i++ {
-				if speechVerbs.Has(aw[i].verb()) && !eventSubject(aw[i].verb(), after[aw[i].end:]) {
+				if speechVerbs.Has(aw[i].verb()) && !notSaying(aw[i].verb(), after[aw[i].end:]) {
 					speaker = speakerAfter(after[aw[i].end:], ents)
 					found = speaker != ""
 					break
@@ -312,7 +317,7 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 			continue
 		}
 		rest := text[w.end:min(len(text), w.end+300)]
-		if eventSubject(v, rest) {
+		if notSaying(v, rest) {
 			continue
 		}
 		sp := ""
@@ -360,8 +365,9 @@ func quoteSpans(text string) []quoteSpan {
 		}
 		// A mark other than « glued to the word before it closes a
 		// quotation that opened elsewhere (a nested one, or a stray mark:
-		// "بموقع تويتر”: “…”"), so it opens none.
-		if p, _ := utf8.DecodeLastRuneInString(text[:i]); r != '«' && i > 0 && (unicode.IsLetter(p) || unicode.IsDigit(p)) {
+		// "بموقع تويتر”: “…”"), so it opens none; glued to a one-letter
+		// conjunction (و"من آذى …") it opens.
+		if r != '«' && i > 0 && gluedToWord(text[:i]) {
 			closers = ""
 		}
 		if closers == "" {
@@ -404,6 +410,17 @@ func quoteSpans(text string) []quoteSpan {
 		i = end + cs
 	}
 	return out
+}
+
+// gluedToWord reports text ending in a letter or digit that is not a
+// one-letter word (و، ف، ب، ل، ك).
+func gluedToWord(text string) bool {
+	p, size := utf8.DecodeLastRuneInString(text)
+	if !unicode.IsLetter(p) && !unicode.IsDigit(p) {
+		return false
+	}
+	q, _ := utf8.DecodeLastRuneInString(text[:len(text)-size])
+	return !strings.ContainsRune("وفبلك", p) || unicode.IsLetter(q) || unicode.IsDigit(q)
 }
 
 // matchGuillemets pairs each « from offset i to the end of its line with
@@ -677,8 +694,11 @@ func speakerAfter(s string, ents []model.Entity) string {
 			n++ // "قال بيان الرئاسة": the statement, and whose it is
 			continue
 		}
-		if isObjectWord(s[ws[n].start:ws[n].end], w) {
+		if isObjectWord(s[ws[n].start:ws[n].end], w) || reflexives.Has(w) {
 			break
+		}
+		if n > 0 && speechVerbs.Has(ws[n].verb()) {
+			break // the next clause: "مغرد يصف نفسه …"
 		}
 		// علي is a name; على, which normalizes the same, is not.
 		if isStop(s[ws[n].start:ws[n].end], w) {
@@ -759,15 +779,15 @@ func skipOutlet(s string) string {
 const maxQuotedName = 4
 
 // quotedName is a speaker written in quotation marks right after the
-// verb, "وأكد «الأزهر» في بيان", when a preposition, a comma or أن follows
-// it (else the marks open the quotation itself).
+// verb, "وأكد «الأزهر» في بيان", when a preposition, a comma, a colon or
+// أن follows it (else the marks open the quotation itself).
 func quotedName(s string) string {
 	name, rest := leadingQuoted(s)
 	if name == "" {
 		return ""
 	}
-	if strings.HasPrefix(rest, "،") || strings.HasPrefix(rest, ",") {
-		return name
+	if strings.HasPrefix(rest, "،") || strings.HasPrefix(rest, ",") || strings.HasPrefix(rest, ":") {
+		return name // وقال "البرقان": "…"
 	}
 	rw := wordsOf(rest)
 	if len(rw) == 0 || rw[0].start != 0 || !isStop(rest[rw[0].start:rw[0].end], rw[0].norm) {
@@ -861,6 +881,14 @@ func appositive(s string, ents []model.Entity) string {
 	_, size := utf8.DecodeRuneInString(s[comma:])
 	tail := s[comma+size:]
 	end := strings.IndexAny(tail, ":«\"“")
+	if c := strings.IndexAny(tail, "،,"); c >= 0 && (end < 0 || c < end) {
+		// The name between two commas, and what was said after them:
+		// "وأوضح المتحدث الإعلامي لصحة المنطقة، أسعد سعود، أن …".
+		_, cs := utf8.DecodeRuneInString(tail[c:])
+		if aw := wordsOf(tail[c+cs:]); len(aw) > 0 && introducers.Has(aw[0].norm) {
+			end = c
+		}
+	}
 	if end < 0 || strings.ContainsAny(tail[:end], "،,؛.\n(") {
 		return ""
 	}
