@@ -43,8 +43,9 @@ var speechParticiples = normSet(
 	"مستطردا", "متابعا", "مردفا",
 )
 
-// sayingNouns stand for "his saying": "نقل عن الملك قوله «…»".
-var sayingNouns = normSet("قوله", "قولها", "قولهم", "بقوله", "بقولها", "تصريحه", "تصريحها")
+// sayingNouns stand for "his saying" or "the saying": "نقل عن الملك قوله
+// «…»", "وخلص إلى القول «…»".
+var sayingNouns = normSet("قوله", "قولها", "قولهم", "بقوله", "بقولها", "تصريحه", "تصريحها", "القول")
 
 // statementNouns say that the sentence's subject said it: "اكتفى
 // الناطق … بالتأكيد على أن «…»".
@@ -196,7 +197,10 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 		speaker, found := "", false
 		for i := len(words) - 1; i >= 0 && i >= len(words)-30; i-- {
 			w := words[i].verb()
-			if sayingNouns.Has(words[i].norm) {
+			if sayingNouns.Has(words[i].norm) && (words[i].norm != "القول" || i >= len(words)-2) {
+				// القول introduces only what follows it ("وخلص إلى القول
+				// «…»", "عن المسؤول القول إن «…»"); farther back it is
+				// "one may say" (يمكن القول).
 				// "عن الملك فيصل قوله «…»": the name before.
 				speaker = sayingSubject(before[:words[i].start], ents)
 				found = true
@@ -659,6 +663,14 @@ func isObjectWord(raw, norm string) bool {
 	return false
 }
 
+// prepositional reports a word that is a preposition's phrase: ب or ك
+// glued to the article (بالكارثية) or written with a tatweel (بـ). No
+// subject opens with one.
+func prepositional(raw, norm string) bool {
+	return strings.HasPrefix(raw, "بـ") || strings.HasPrefix(raw, "كـ") ||
+		(strings.HasPrefix(norm, "بال") || strings.HasPrefix(norm, "كال")) && utf8.RuneCountInString(norm) > 5
+}
+
 // speakerAfter is the speaker named right after a speech verb: the words
 // up to a preposition, "أن", a comma or a colon (at most maxSpeakerWords),
 // or the entity mentioned there. A described speaker (مصدر عسكري) keeps its
@@ -696,6 +708,9 @@ func speakerAfter(s string, ents []model.Entity) string {
 		}
 		if isObjectWord(s[ws[n].start:ws[n].end], w) || reflexives.Has(w) {
 			break
+		}
+		if n == 0 && prepositional(s[ws[n].start:ws[n].end], w) {
+			break // "وصفها بالكارثية", "طالب بالإفراج": not a subject
 		}
 		if n > 0 && speechVerbs.Has(ws[n].verb()) {
 			break // the next clause: "مغرد يصف نفسه …"
@@ -1105,7 +1120,9 @@ func nisbaStem(norm string) string {
 }
 
 // listHeads before a colon open a list, not a quotation: "منها: «…»".
-var listHeads = normSet("منها", "منه", "يلي", "التالي", "التالية", "وهي", "هي", "وهما", "أبرزها", "أهمها", "وأبرزها")
+var listHeads = normSet("منها", "منه", "يلي", "التالي", "التالية", "وهي", "هي", "فهي", "وهما", "أبرزها", "أهمها", "وأبرزها",
+	// "تتلخص رؤيتها في: «…»": what the preposition governs, not speech.
+	"في")
 
 // opensList reports a quote that follows "منها:" and the like.
 func opensList(before string, words []word) bool {
