@@ -212,7 +212,12 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 				speaker = sentenceSubject(before[:words[i].start], ents)
 				found = true
 			} else if speechVerbs.Has(w) && !notSaying(w, before[words[i].end:]) {
-				speaker = speakerAfter(before[words[i].end:], ents)
+				if i > 0 && relatives.Has(words[i-1].norm) {
+					speaker = antecedent(before, words[:i-1], ents) // "الوزير الذي قال: «…»"
+				}
+				if speaker == "" {
+					speaker = speakerAfter(before[words[i].end:], ents)
+				}
 				if w == "نقل" || w == "نقلت" {
 					// "نقلت الوكالة عن المتحدث سوسن شبلي: «…»": the one
 					// quoted is named after عن.
@@ -315,8 +320,13 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 		k := sort.Search(len(spans), func(k int) bool { return spans[k].close > i })
 		return k < len(spans) && i >= spans[k].open
 	}
-	for _, w := range wordsOf(text) {
+	ws := wordsOf(text)
+	for k, w := range ws {
 		v := w.verb()
+		rel := k > 0 && relatives.Has(ws[k-1].norm)
+		if rel && w.norm == "بين" {
+			v = "وبين" // after الذي it is "made clear", not "between"
+		}
 		if !speechVerbs.Has(v) && !speechParticiples.Has(v) || inQuote(w.start) {
 			continue
 		}
@@ -325,7 +335,13 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 			continue
 		}
 		sp := ""
-		if speechVerbs.Has(v) {
+		if rel {
+			// "وزير الطاقة الإماراتي الذي بين أهمية القرار": the one
+			// before الذي spoke; the words after the verb are its object.
+			if sp = antecedent(text, ws[:k-1], ents); sp == "" {
+				continue
+			}
+		} else if speechVerbs.Has(v) {
 			sp = speakerAfter(rest, ents)
 		}
 		if sp == "" {
@@ -339,6 +355,37 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 		}
 	}
 	return out
+}
+
+// relatives are the relative pronouns that a speech verb may follow.
+var relatives = normSet("الذي", "التي", "الذين")
+
+// antecedent is the person or body that the words ws of text end with,
+// before a relative pronoun: a name of ents, or a position or a
+// description (وزير الطاقة الإماراتي); "" for anything else (القرار).
+func antecedent(text string, ws []word, ents []model.Entity) string {
+	i := len(ws)
+	for i > 0 && len(ws)-i < maxSpeakerWords {
+		w := ws[i-1]
+		if isStop(text[w.start:w.end], w.norm) || i < len(ws) && strings.TrimSpace(text[w.end:ws[i].start]) != "" {
+			break
+		}
+		i--
+	}
+	if i == len(ws) {
+		return ""
+	}
+	phrase := text[ws[i].start:ws[len(ws)-1].end]
+	if e := entityIn(phrase, ents); e != "" {
+		return e
+	}
+	for i < len(ws) && honorifics.Has(ws[i].norm) {
+		i++
+	}
+	if i < len(ws) && (roles.Has(ws[i].norm) || generic.Has(ws[i].norm)) {
+		return phrase
+	}
+	return ""
 }
 
 // quoteSpan is a quoted span: the opening mark at open, the closing mark
