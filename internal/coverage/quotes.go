@@ -127,7 +127,7 @@ func notSaying(verb, s string) bool {
 
 // roles are the words of a position that follows a name ("دون لاجوينز نائب
 // رئيس …"): the name ends before them.
-var roles = normSet("رئيس", "استشاري", "أستاذ", "نائب", "وزير", "وزيرة", "مدير", "مديرة", "المتحدث", "الناطق", "متحدث", "ناطق",
+var roles = normSet("رئيس", "استشاري", "أستاذ", "مندوب", "المندوب", "نائب", "وزير", "وزيرة", "مدير", "مديرة", "المتحدث", "الناطق", "متحدث", "ناطق",
 	"عضو", "أمين", "مستشار", "سفير", "قائد", "المدير", "الرئيس", "الأمين", "رئيسة", "محافظ", "أمير", "مساعد",
 	"وكيل", "المدرب", "مدرب", "لاعب", "اللاعب", "الخبير", "خبير", "المحلل", "محلل", "الكاتب", "الباحث", "مؤسس",
 	"المنسقة", "منسق", "منسقة", "ممثل", "المسؤول", "مسؤول", "عميد", "مفتي", "شيخ", "الشيخ", "النائب", "الوزير",
@@ -202,16 +202,21 @@ func Quotes(text string, ents []model.Entity) []model.Quote {
 				// «…»", "عن المسؤول القول إن «…»"); farther back it is
 				// "one may say" (يمكن القول).
 				// "عن الملك فيصل قوله «…»": the name before.
-				speaker = sayingSubject(before[:words[i].start], ents)
+				if strings.HasPrefix(words[i].norm, "بقول") {
+					// "يؤكد عليه العلي بقوله: «…»": the verb's subject.
+					speaker = subjectJustBefore(before[:words[i].start], ents)
+				} else {
+					speaker = sayingSubject(before[:words[i].start], ents)
+				}
 				found = true
-			} else if words[i].norm == "بحسب" || words[i].norm == "حسب" {
+			} else if acc := strings.TrimPrefix(words[i].norm, "و"); acc == "بحسب" || acc == "حسب" {
 				// "بحسب المصادر، فقد «…»"
 				speaker = speakerAfter(before[words[i].end:], ents)
 				found = speaker != ""
 			} else if speechParticiples.Has(w) || statementNouns.Has(words[i].norm) {
 				speaker = sentenceSubject(before[:words[i].start], ents)
 				found = true
-			} else if speechVerbs.Has(w) && !notSaying(w, before[words[i].end:]) {
+			} else if speechVerbs.Has(w) && !notSaying(w, before[words[i].end:]) && !(i > 0 && preposition(before, words[i-1])) {
 				if i > 0 && relatives.Has(words[i-1].norm) {
 					speaker = antecedent(before, words[:i-1], ents) // "الوزير الذي قال: «…»"
 				}
@@ -327,7 +332,7 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 		if rel && w.norm == "بين" {
 			v = "وبين" // after الذي it is "made clear", not "between"
 		}
-		if !speechVerbs.Has(v) && !speechParticiples.Has(v) || inQuote(w.start) {
+		if !speechVerbs.Has(v) && !speechParticiples.Has(v) || inQuote(w.start) || k > 0 && preposition(text, ws[k-1]) {
 			continue
 		}
 		rest := text[w.end:min(len(text), w.end+300)]
@@ -355,6 +360,16 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 		}
 	}
 	return out
+}
+
+// prepositions make the word after them a noun: "على وصف أحد العاملين"
+// is "on the description by", not "described".
+var prepositions = normSet("في", "عن", "على", "إلى", "من", "مع", "بعد", "قبل", "حول", "خلال", "عبر", "لدى")
+
+// preposition reports a word of s that is one of prepositions (علي, a
+// name, is not على).
+func preposition(s string, w word) bool {
+	return prepositions.Has(w.norm) && s[w.start:w.end] != "علي"
 }
 
 // relatives are the relative pronouns that a speech verb may follow.
@@ -464,9 +479,12 @@ func quoteSpans(text string) []quoteSpan {
 }
 
 // gluedToWord reports text ending in a letter or digit that is not a
-// one-letter word (و، ف، ب، ل، ك).
+// one-letter word (و، ف، ب، ل، ك), or in a full stop, ! or ?.
 func gluedToWord(text string) bool {
 	p, size := utf8.DecodeLastRuneInString(text)
+	if strings.ContainsRune(".!?؟", p) {
+		return true // "زيارة ألمانيا.”": the end of a sentence quoted
+	}
 	if !unicode.IsLetter(p) && !unicode.IsDigit(p) {
 		return false
 	}
@@ -932,7 +950,7 @@ func appositive(s string, ents []model.Entity) string {
 	for len(hw) > 0 && honorifics.Has(hw[0].norm) {
 		hw = hw[1:]
 	}
-	if len(hw) < 2 || !roles.Has(hw[0].norm) {
+	if len(hw) < 2 || !roles.Has(hw[0].norm) && !definiteReferent(hw[0].norm) {
 		return ""
 	}
 	for _, w := range hw {
@@ -944,12 +962,9 @@ func appositive(s string, ents []model.Entity) string {
 	tail := s[comma+size:]
 	end := strings.IndexAny(tail, ":«\"“")
 	if c := strings.IndexAny(tail, "،,"); c >= 0 && (end < 0 || c < end) {
-		// The name between two commas, and what was said after them:
-		// "وأوضح المتحدث الإعلامي لصحة المنطقة، أسعد سعود، أن …".
-		_, cs := utf8.DecodeRuneInString(tail[c:])
-		if aw := wordsOf(tail[c+cs:]); len(aw) > 0 && introducers.Has(aw[0].norm) {
-			end = c
-		}
+		// The name between two commas: "وأوضح المتحدث الإعلامي لصحة
+		// المنطقة، أسعد سعود، أن …".
+		end = c
 	}
 	if end < 0 || strings.ContainsAny(tail[:end], "،,؛.\n(") {
 		return ""
@@ -994,6 +1009,41 @@ func sayingSubject(s string, ents []model.Entity) string {
 	return phrase
 }
 
+// subjectJustBefore is the name that s ends with (at most four words,
+// no function word, speech verb or punctuation among them): the subject
+// of the verb before "بقوله". "" when s ends otherwise ("على ذلك").
+func subjectJustBefore(s string, ents []model.Entity) string {
+	ws := wordsOf(s)
+	if len(ws) == 0 || strings.TrimSpace(s[ws[len(ws)-1].end:]) != "" {
+		return ""
+	}
+	i := len(ws)
+	for i > 0 && len(ws)-i < 4 {
+		w := ws[i-1]
+		if functionWord(s[w.start:w.end], w.norm) || speechVerbs.Has(w.verb()) || i < len(ws) && strings.TrimSpace(s[w.end:ws[i].start]) != "" {
+			break
+		}
+		i--
+	}
+	if i == len(ws) {
+		return ""
+	}
+	phrase := s[ws[i].start:ws[len(ws)-1].end]
+	if e := entityIn(phrase, ents); e != "" {
+		return e
+	}
+	return phrase
+}
+
+// functionWord reports a particle, a pronoun or another function word
+// (arabic.IsStopWord, or stopSpeaker read as isStop reads it).
+func functionWord(raw, norm string) bool {
+	if stopSpeaker.Has(norm) {
+		return isStop(raw, norm)
+	}
+	return raw != "علي" && arabic.IsStopWord(norm)
+}
+
 // sentenceSubject is the speaker of a participle ("… مؤكدا"): the first
 // person or organisation named in the sentence before it, else the
 // words after the sentence's first verb.
@@ -1033,6 +1083,9 @@ func sentenceSubject(s string, ents []model.Entity) string {
 // بمستشفى ساوثهامبتون … قال «…»". s is the sentence up to the verb; it is
 // "" when s opens otherwise.
 func subjectFirst(s string, ents []model.Entity) string {
+	if name := nameThenRole(s, ents); name != "" {
+		return name
+	}
 	ws := wordsOf(s)
 	i := 0
 	for i < len(ws) && honorifics.Has(ws[i].norm) {
@@ -1042,6 +1095,38 @@ func subjectFirst(s string, ents []model.Entity) string {
 		return ""
 	}
 	return speakerAfter(s[ws[0].start:], ents)
+}
+
+// nameThenRole is the name that opens s when a position follows it
+// between commas: "مهاب مميش، رئيس هيئة القناة، قال …".
+func nameThenRole(s string, ents []model.Entity) string {
+	comma := strings.IndexAny(s, "،,")
+	if comma < 0 {
+		return ""
+	}
+	name := strings.TrimSpace(s[:comma])
+	nw := wordsOf(name)
+	if len(nw) == 0 || len(nw) > maxAppositiveWords || strings.ContainsAny(name, ".:؛\n«\"“”(") {
+		return ""
+	}
+	for _, w := range nw {
+		if functionWord(name[w.start:w.end], w.norm) || roles.Has(w.norm) || speechVerbs.Has(w.verb()) {
+			return ""
+		}
+	}
+	_, size := utf8.DecodeRuneInString(s[comma:])
+	rw := wordsOf(s[comma+size:])
+	i := 0
+	for i < len(rw) && honorifics.Has(rw[i].norm) {
+		i++
+	}
+	if i >= len(rw) || !roles.Has(rw[i].norm) || !strings.ContainsAny(s[comma+size:], "،,") {
+		return ""
+	}
+	if e := entityIn(name, ents); e != "" {
+		return e
+	}
+	return name
 }
 
 // firstPerson is the first person (else organisation) of ents mentioned
@@ -1205,11 +1290,32 @@ func entityIn(phrase string, ents []model.Entity) string {
 var referents = normSet("مصدر", "مسؤول", "متحدث", "ناطق", "صحيفة", "وكالة", "وزارة", "منظمة", "شركة", "هيئة",
 	"لجنة", "حكومة", "سفارة", "رئاسة", "مسؤولة", "مجلة", "قناة", "جمعية", "مؤسسة", "محكمة", "شرطة", "بيان", "كاتب")
 
+// definiteReferent reports a referent noun with the article: الشركة،
+// الوكالة (as in "الشركة الاستشارية، كابيتال إيكونوميكس،").
+func definiteReferent(norm string) bool {
+	noun, ok := strings.CutPrefix(norm, "ال")
+	return ok && referents.Has(noun)
+}
+
 // resolveDefinite names what a bare definite noun stands for: "المصدر"
 // after "مصدر عسكري موال لهادي" is that source. before is the text before
 // the quotation.
 func resolveDefinite(before, speaker string) string {
 	ws := wordsOf(speaker)
+	if len(ws) > 1 && len(ws) <= 3 && definiteReferent(ws[0].norm) {
+		// "الشركة الاستشارية، كابيتال إيكونوميكس، …" named the body the
+		// description stands for.
+		for b := before; ; {
+			i := strings.LastIndex(b, speaker)
+			if i < 0 {
+				return speaker
+			}
+			if name := appositive(b[i:], nil); name != "" {
+				return name
+			}
+			b = b[:i]
+		}
+	}
 	if len(ws) != 1 {
 		return speaker
 	}
