@@ -158,7 +158,9 @@ func TestSummaryOnlyForBigStories(t *testing.T) {
 }
 
 func TestQuotes(t *testing.T) {
-	ents := []model.Entity{{Name: "عادل الجبير", Type: model.EntityPerson, Mentions: []string{"عادل الجبير", "الجبير"}}}
+	ents := []model.Entity{{Name: "عادل الجبير", Type: model.EntityPerson, Mentions: []string{"عادل الجبير", "الجبير"}},
+		// A tagger's mistake: a name's tail as a name of its own.
+		{Name: "رافت", Type: model.EntityPerson, Mentions: []string{"رافت"}}}
 	for _, tc := range []struct {
 		name, text string
 		want       []model.Quote
@@ -243,6 +245,18 @@ func TestQuotes(t *testing.T) {
 			[]model.Quote{{Speaker: "بلير", Text: "الاقتصاد يتحسن من حيث المعدلات"}}},
 		{"a verb's form after a preposition is a noun", "وقال المخرج إن العمل جديد.\n\nويتابع مُعلّقاً على وصف أحد العاملين للعمل: «نحن لا ندعي أننا نقدم عملا عالميا».",
 			[]model.Quote{{Speaker: "المخرج", Text: "نحن لا ندعي أننا نقدم عملا عالميا"}}},
+		{"a mention is whole words", `وقال قائد الشرطة، جيم كرافت: «إننا ندرس هذه الفرضية».`,
+			[]model.Quote{{Speaker: "جيم كرافت", Text: "إننا ندرس هذه الفرضية"}}},
+		{"a spokeswoman is a position", "وقالت تشارلا لورد المتحدثة باسم الشركة إن الشركة غير ملزمة.\n\nوقالت \"تركز الشركة الآن على الزراعة\".",
+			[]model.Quote{{Speaker: "تشارلا لورد", Text: "تركز الشركة الآن على الزراعة"}}},
+		{"a name after مع", `وأوضح المدير أن الإدارة تواصلت مع "حديقة فقيه أكواريوم المائية" لجدولة رحلة.`, nil},
+		{"a proverb has no speaker", `والدولة تنفق الكثير، كما يقول المثل "المرعى أخضر لكن العنز مريضة"!`, nil},
+		{"condemning is said", `واستنكر الأمين العام «التصريحات غير المسؤولة وصدورها من مسؤول».`,
+			[]model.Quote{{Speaker: "الأمين العام", Text: "التصريحات غير المسؤولة وصدورها من مسؤول"}}},
+		{"كان, a name, its description, the verb", "وكانت قوات الدفاع الشعبي، الجناح العسكري للحزب، دانت في بيان القصف.\n\nوقالت إن تركيا «أنهت من جانب واحد» وقف إطلاق النار.",
+			[]model.Quote{{Speaker: "قوات الدفاع الشعبي", Text: "أنهت من جانب واحد"}}},
+		{"a demonstrative opens the object", `واعتبر الحزب هذا القصف «عدوانا ينتهك شروط وقف إطلاق النار».`,
+			[]model.Quote{{Speaker: "الحزب", Text: "عدوانا ينتهك شروط وقف إطلاق النار"}}},
 		{"a festival concluded", `اختتم مهرجان عيد البكيرية "بسواعد شبابنا نرسم أفراحنا" فعالياته أمس.`, nil},
 		{"a position by the adjective of its place", "أوضح عادل الجبير وزير الخارجية بالمملكة العربية السعودية أن الحل سياسي.\n\nوأكد وزير الخارجية السعودي «أن المملكة لن تتراجع عن موقفها».",
 			[]model.Quote{{Speaker: "عادل الجبير", Text: "أن المملكة لن تتراجع عن موقفها"}}},

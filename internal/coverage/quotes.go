@@ -30,6 +30,8 @@ var speechVerbs = normSet(
 	"أبلغ", "أبلغت", "أخبر", "أخبرت", "ناشد", "ناشدت", "اعترف", "اعترفت", "روى", "روت", "يروي", "أردف", "أردفت",
 	"تعهد", "تعهدت", "أفصح", "أفصحت", "نوه", "نوهت", "أكمل", "أكملت", "قالا", "يضيفون", "تصف", "يصف",
 	"يتساءل", "تتساءل", "يعلق", "تعلق", "يبين", "تبين",
+	// Condemning is said: "واستنكر التركي «…»".
+	"استنكر", "استنكرت", "أدان", "أدانت", "دان", "دانت", "ندد", "نددت",
 	// بين alone is "between"; with و before it, at a clause's start, it is
 	// "and he made clear".
 	"وبين",
@@ -64,7 +66,10 @@ var stopSpeakerWords = []string{"في", "عن", "خلال", "أمام", "على"
 	"أمس", "يوم", "حيث", "كما", "والتي", "الذي", "التي", "الذين", "و", "أو", "ثم", "بل", "لكن", "إذ", "بحسب", "حسب",
 	"وفق", "وفقا", "نقلا", "منذ", "عندما", "بينما", "فيما", "بيان", "تصريح", "تصريحات", "تصريحه", "كلمة", "كلمته", "مؤتمر",
 	"لقاء", "حديث", "حديثه", "مقابلة", "اتصال", "هاتفي", "أيضا", "كذلك", "قائلا", "قوله", "بقوله", "الليلة", "صباح",
-	"مساء", "الماضي", "الجاري", "خطاب", "خطابه", "القول", "رسالة", "تغريدة", "حسابه", "حسابها",
+	"مساء", "الماضي", "الجاري", "خطاب", "خطابه", "القول",
+	// A demonstrative opens the object ("واعتبر الحزب هذا القصف"); قد
+	// the verb ("وكان الوزير قد أكد").
+	"هذا", "هذه", "ذلك", "تلك", "هؤلاء", "قد", "وقد", "لقد", "رسالة", "تغريدة", "حسابه", "حسابها",
 	// A preposition with a pronoun ("أوضح خلاله أن", "أكمل معه") names no one.
 	"معه", "معها", "معهم", "خلاله", "خلالها", "فيه", "فيها", "منه", "منها", "عنه", "عنها", "إليه", "إليها",
 	"لي", "عليه", "عليها",
@@ -111,15 +116,18 @@ var events = normSet("مهرجان", "معرض", "حفل", "احتفال", "اح
 // quote.
 var reflexives = normSet("نفسه", "نفسها", "نفسهم", "أنفسهم", "نفسي", "نفسك", "أنفسنا")
 
+// proverbs are sayings no one in the text said: "كما يقول المثل «…»".
+var proverbs = normSet("المثل", "مثل", "المثال")
+
 // notSaying reports a speech verb (verb, as verbForm gives it) used in
 // another sense, as the words of s after it show: a closing verb before
-// an event, or any before a reflexive object.
+// an event, or any before a reflexive object or a proverb.
 func notSaying(verb, s string) bool {
 	ws := wordsOf(s)
 	if len(ws) == 0 || ws[0].start > 0 && strings.TrimSpace(s[:ws[0].start]) != "" {
 		return false
 	}
-	if reflexives.Has(ws[0].norm) {
+	if reflexives.Has(ws[0].norm) || proverbs.Has(ws[0].norm) {
 		return true
 	}
 	return closingVerbs.Has(verb) && (events.Has(ws[0].norm) || events.Has(strings.TrimPrefix(ws[0].norm, "ال")))
@@ -132,10 +140,12 @@ var roles = normSet("رئيس", "استشاري", "أستاذ", "مندوب", "�
 	"وكيل", "المدرب", "مدرب", "لاعب", "اللاعب", "الخبير", "خبير", "المحلل", "محلل", "الكاتب", "الباحث", "مؤسس",
 	"المنسقة", "منسق", "منسقة", "ممثل", "المسؤول", "مسؤول", "عميد", "مفتي", "شيخ", "الشيخ", "النائب", "الوزير",
 	"رئيسة", "المستشار", "السفير", "القائد", "المحافظ", "الأمير", "نائبة", "وزيرة", "سفيرة", "مستشارة",
+	"المتحدثة", "متحدثة", "الناطقة", "ناطقة",
 )
 
 // generic speakers are described, not named: their description is kept.
 var generic = normSet("مصدر", "مصادر", "مسؤول", "مسؤولون", "متحدث", "ناطق", "المتحدث", "الناطق", "مسؤولة",
+	"متحدثة", "ناطقة", "المتحدثة", "الناطقة",
 	"مصدرا", "شهود", "شاهد", "مواطنون", "مواطن", "خبراء", "خبير", "محللون", "دبلوماسي", "دبلوماسيون", "ناشطون", "ناشط",
 	"سكان", "مراقبون", "عضو", "أعضاء", "المصدر", "المسؤول", "مغرد", "مغردة", "مغردون",
 )
@@ -695,7 +705,8 @@ func isNameContext(before string) bool {
 }
 
 func isNameWord(w string) bool {
-	if nameContexts.Has(w) {
+	if nameContexts.Has(w) || w == "مع" {
+		// With someone: "تواصلت مع «حديقة فقيه أكواريوم»".
 		return true
 	}
 	if rest, ok := strings.CutPrefix(w, "ال"); ok && nameContexts.Has(rest) {
@@ -1083,6 +1094,11 @@ func sentenceSubject(s string, ents []model.Entity) string {
 // بمستشفى ساوثهامبتون … قال «…»". s is the sentence up to the verb; it is
 // "" when s opens otherwise.
 func subjectFirst(s string, ents []model.Entity) string {
+	// "وكانت قوات الدفاع الشعبي، الجناح العسكري …، دانت": كان only
+	// carries the tense.
+	if ws := wordsOf(s); len(ws) > 1 && auxiliaries.Has(ws[0].norm) {
+		s = s[ws[1].start:]
+	}
 	if name := nameThenRole(s, ents); name != "" {
 		return name
 	}
@@ -1097,8 +1113,13 @@ func subjectFirst(s string, ents []model.Entity) string {
 	return speakerAfter(s[ws[0].start:], ents)
 }
 
-// nameThenRole is the name that opens s when a position follows it
-// between commas: "مهاب مميش، رئيس هيئة القناة، قال …".
+// auxiliaries open a sentence whose subject comes after them.
+var auxiliaries = normSet("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت")
+
+// nameThenRole is the name that opens s when a position or another
+// description follows it between commas, right before the verb: "مهاب
+// مميش، رئيس هيئة القناة، قال …", "قوات الدفاع الشعبي، الجناح العسكري
+// لحزب العمال، دانت …".
 func nameThenRole(s string, ents []model.Entity) string {
 	comma := strings.IndexAny(s, "،,")
 	if comma < 0 {
@@ -1120,7 +1141,12 @@ func nameThenRole(s string, ents []model.Entity) string {
 	for i < len(rw) && honorifics.Has(rw[i].norm) {
 		i++
 	}
-	if i >= len(rw) || !roles.Has(rw[i].norm) || !strings.ContainsAny(s[comma+size:], "،,") {
+	if i >= len(rw) || !roles.Has(rw[i].norm) && !strings.HasPrefix(rw[i].norm, "ال") {
+		return ""
+	}
+	// The description ends with a comma right before the verb.
+	last := strings.LastIndexAny(s, "،,")
+	if tail := strings.TrimSpace(s[last:]); last <= comma || tail != "،" && tail != "," {
 		return ""
 	}
 	if e := entityIn(name, ents); e != "" {
@@ -1138,6 +1164,38 @@ func firstPerson(s string, ents []model.Entity) string {
 	return firstOfType(s, ents, model.EntityOrg)
 }
 
+// indexWord is the offset of the first m in s that stands as whole words
+// (no letter glued before or after it), or -1: the mention رافت is not in
+// كرافت.
+func indexWord(s, m string) int {
+	for off := 0; m != ""; {
+		i := strings.Index(s[off:], m)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		p, _ := utf8.DecodeLastRuneInString(s[:i])
+		n, _ := utf8.DecodeRuneInString(s[i+len(m):])
+		if (i == 0 || !unicode.IsLetter(p) && !unicode.Is(unicode.Mn, p)) && (i+len(m) == len(s) || !unicode.IsLetter(n) && !unicode.Is(unicode.Mn, n)) {
+			return i
+		}
+		off = i + 1
+		for off < len(s) && !utf8.RuneStart(s[off]) {
+			off++
+		}
+	}
+	return -1
+}
+
+// endsWithWord reports s ending in m with no letter glued before it.
+func endsWithWord(s, m string) bool {
+	if m == "" || !strings.HasSuffix(s, m) {
+		return false
+	}
+	p, _ := utf8.DecodeLastRuneInString(s[:len(s)-len(m)])
+	return len(s) == len(m) || !unicode.IsLetter(p) && !unicode.Is(unicode.Mn, p)
+}
+
 // firstOfType is the first entity of type typ mentioned in s.
 func firstOfType(s string, ents []model.Entity, typ string) string {
 	best, at := "", len(s)+1
@@ -1146,7 +1204,7 @@ func firstOfType(s string, ents []model.Entity, typ string) string {
 			continue
 		}
 		for _, m := range append([]string{e.Name}, e.Mentions...) {
-			if i := strings.Index(s, m); m != "" && i >= 0 && i < at {
+			if i := indexWord(s, m); m != "" && i >= 0 && i < at {
 				best, at = e.Name, i
 			}
 		}
@@ -1218,7 +1276,7 @@ func holderOf(text, role string, stems []string, ents []model.Entity) string {
 				}
 				b := strings.TrimRight(text[:i], " ،,")
 				a := strings.TrimLeft(text[off:], " ،,")
-				if strings.HasSuffix(b, m) || strings.HasPrefix(a, m) {
+				if endsWithWord(b, m) || indexWord(a, m) == 0 {
 					return e.Name
 				}
 			}
@@ -1274,7 +1332,7 @@ func entityIn(phrase string, ents []model.Entity) string {
 		}
 		pers := e.Type == model.EntityPerson
 		for _, m := range append([]string{e.Name}, e.Mentions...) {
-			if m == "" || !strings.Contains(phrase, m) {
+			if m == "" || indexWord(phrase, m) < 0 {
 				continue
 			}
 			if pers && !bestPers || pers == bestPers && len(m) > bestLen {
