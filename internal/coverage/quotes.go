@@ -30,7 +30,9 @@ var speechVerbs = normSet(
 	"أبلغ", "أبلغت", "أخبر", "أخبرت", "ناشد", "ناشدت", "اعترف", "اعترفت", "روى", "روت", "يروي", "أردف", "أردفت",
 	"تعهد", "تعهدت", "أفصح", "أفصحت", "نوه", "نوهت", "أكمل", "أكملت", "قالا", "يضيفون", "تصف", "يصف",
 	"يتساءل", "تتساءل", "يعلق", "تعلق", "يبين", "تبين",
-	// Condemning is said: "واستنكر التركي «…»".
+	// Revealing and condemning are said: "كشف الفنان … أن", "واستنكر
+	// التركي «…»".
+	"كشف", "كشفت",
 	"استنكر", "استنكرت", "أدان", "أدانت", "دان", "دانت", "ندد", "نددت",
 	// بين alone is "between"; with و before it, at a clause's start, it is
 	// "and he made clear".
@@ -111,6 +113,26 @@ var closingVerbs = normSet("اختتم", "اختتمت", "ختم", "ختمت", "
 // events are occasions and works.
 var events = normSet("مهرجان", "معرض", "حفل", "احتفال", "احتفالية", "فعاليات", "فعالية", "مسابقة", "بطولة",
 	"موسم", "عرض", "فيلم", "مسلسل", "مباراة", "سباق", "دوري", "أعمال", "جلسة", "جلسات", "زيارة", "جولة")
+
+// objectNouns are verbal nouns that a speech verb takes as its object:
+// "وأكد وجود «…»", "وأكد استنكار وإدانة أهالي …", "وجدد العبادي
+// تأييده". They are no speaker, nor part of one.
+var objectNouns = normSet("ضرورة", "أهمية", "وجود", "حرص", "استمرار", "رفض", "دعم", "التزام", "عدم", "استعداد",
+	"استنكار", "إدانة", "تأييد", "ترحيب", "تمسك")
+
+// objectNoun reports a word of objectNouns, with or without a pronoun
+// after it (تأييده).
+func objectNoun(norm string) bool {
+	if objectNouns.Has(norm) {
+		return true
+	}
+	for _, suf := range []string{"ه", "ها", "هم"} {
+		if st, ok := strings.CutSuffix(norm, suf); ok && objectNouns.Has(st) {
+			return true
+		}
+	}
+	return false
+}
 
 // reflexives are objects: "يصف نفسه بالشافعي" describes, it does not
 // quote.
@@ -373,8 +395,10 @@ func speakersOf(text string, spans []quoteSpan, sents []arabic.Span, ents []mode
 }
 
 // prepositions make the word after them a noun: "على وصف أحد العاملين"
-// is "on the description by", not "described".
-var prepositions = normSet("في", "عن", "على", "إلى", "من", "مع", "بعد", "قبل", "حول", "خلال", "عبر", "لدى")
+// is "on the description by", not "described"
+var prepositions = normSet("في", "عن", "على", "إلى", "من", "مع", "بعد", "قبل", "حول", "خلال", "عبر", "لدى",
+	// and so does عدم: "طلب عدم كشف اسمه".
+	"عدم")
 
 // preposition reports a word of s that is one of prepositions (علي, a
 // name, is not على).
@@ -564,6 +588,9 @@ type word struct {
 	// rootInitial: the word's leading و or ف is its first root letter,
 	// not a conjunction (ودّعت "bade farewell", not و + دعت).
 	rootInitial bool
+	// taMarbuta: the word ends in ة, which Normalize writes ه but which
+	// is no object pronoun (وإدانة is not و + أدان + ه).
+	taMarbuta bool
 }
 
 // wordsOf returns the words of s (runs of letters and digits) with their
@@ -588,7 +615,7 @@ func wordsOf(s string) []word {
 
 func newWord(s string, start, end int) word {
 	raw := s[start:end]
-	return word{start, end, arabic.Normalize(raw), geminateSecond(raw)}
+	return word{start, end, arabic.Normalize(raw), geminateSecond(raw), strings.HasSuffix(strings.TrimRightFunc(raw, func(r rune) bool { return unicode.Is(unicode.Mn, r) }), "ة")}
 }
 
 // geminateSecond reports a word whose second letter bears a shadda after
@@ -621,13 +648,13 @@ func (w word) verb() string {
 	if w.rootInitial {
 		return w.norm
 	}
-	return verbForm(w.norm)
+	return verbForm(w.norm, !w.taMarbuta)
 }
 
-// verbForm strips from a normalized word a leading و or ف and a trailing
-// object pronoun (وصفته → وصفت), when that leaves a speech verb or
-// participle.
-func verbForm(w string) string {
+// verbForm strips from a normalized word a leading و or ف and, when
+// pronoun, a trailing object pronoun (وصفته → وصفت), when that leaves a
+// speech verb or participle.
+func verbForm(w string, pronoun bool) string {
 	known := func(x string) bool { return speechVerbs.Has(x) || speechParticiples.Has(x) }
 	if known(w) {
 		return w
@@ -641,7 +668,7 @@ func verbForm(w string) string {
 			return rest
 		}
 		for _, suf := range []string{"ه", "ها", "هم", "نا"} {
-			if stem, ok := strings.CutSuffix(rest, suf); ok && utf8.RuneCountInString(stem) >= 2 && speechVerbs.Has(stem) {
+			if stem, ok := strings.CutSuffix(rest, suf); pronoun && ok && utf8.RuneCountInString(stem) >= 2 && speechVerbs.Has(stem) {
 				return stem
 			}
 		}
@@ -782,7 +809,7 @@ func speakerAfter(s string, ents []model.Entity) string {
 			n++ // "قال بيان الرئاسة": the statement, and whose it is
 			continue
 		}
-		if isObjectWord(s[ws[n].start:ws[n].end], w) || reflexives.Has(w) {
+		if isObjectWord(s[ws[n].start:ws[n].end], w) || reflexives.Has(w) || objectNoun(w) {
 			break
 		}
 		if n == 0 && prepositional(s[ws[n].start:ws[n].end], w) {
@@ -996,10 +1023,26 @@ func appositive(s string, ents []model.Entity) string {
 	return name
 }
 
+// sayingReach is how many words before قوله its "عن" may stand.
+const sayingReach = 12
+
 // sayingSubject is the name before "قوله": after the last عن, else the
 // words just before.
 func sayingSubject(s string, ents []model.Entity) string {
 	ws := wordsOf(s)
+	// "عن ماجوميد دينييف من وزارة الداخلية الشيشانية في جروزني قوله":
+	// the one named after عن, whatever describes him before قوله.
+	for i := len(ws) - 1; i >= max(0, len(ws)-sayingReach); i-- {
+		if ws[i].norm != "عن" {
+			continue
+		}
+		if i < len(ws)-4 {
+			if who := speakerAfter(s[ws[i].end:], ents); who != "" {
+				return who
+			}
+		}
+		break
+	}
 	from := max(0, len(ws)-4)
 	for i := len(ws) - 1; i >= from; i-- {
 		if ws[i].norm == "عن" {
@@ -1165,8 +1208,8 @@ func firstPerson(s string, ents []model.Entity) string {
 }
 
 // indexWord is the offset of the first m in s that stands as whole words
-// (no letter glued before or after it), or -1: the mention رافت is not in
-// كرافت.
+// (no letter glued after it, none before it but a proclitic: وبوتين,
+// المنظمة), or -1: the mention رافت is not in كرافت.
 func indexWord(s, m string) int {
 	for off := 0; m != ""; {
 		i := strings.Index(s[off:], m)
@@ -1174,9 +1217,8 @@ func indexWord(s, m string) int {
 			return -1
 		}
 		i += off
-		p, _ := utf8.DecodeLastRuneInString(s[:i])
 		n, _ := utf8.DecodeRuneInString(s[i+len(m):])
-		if (i == 0 || !unicode.IsLetter(p) && !unicode.Is(unicode.Mn, p)) && (i+len(m) == len(s) || !unicode.IsLetter(n) && !unicode.Is(unicode.Mn, n)) {
+		if proclitics[gluedBefore(s[:i])] && (i+len(m) == len(s) || !unicode.IsLetter(n) && !unicode.Is(unicode.Mn, n)) {
 			return i
 		}
 		off = i + 1
@@ -1185,6 +1227,30 @@ func indexWord(s, m string) int {
 		}
 	}
 	return -1
+}
+
+// proclitics may be glued before a name: conjunctions, prepositions and
+// the article (ك, "as", is left out: a name's first letter more often).
+var proclitics = func() map[string]bool {
+	m := map[string]bool{"": true}
+	for _, p := range []string{"و", "ف", "ب", "ل", "ال", "وال", "فال", "بال", "لل", "ولل", "فلل", "وب", "ول", "فب", "فل", "وبال", "فبال"} {
+		m[p] = true
+	}
+	return m
+}()
+
+// gluedBefore is the run of letters at the end of s (what is glued to a
+// word that follows it).
+func gluedBefore(s string) string {
+	i := len(s)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			break
+		}
+		i -= size
+	}
+	return arabic.Normalize(s[i:])
 }
 
 // endsWithWord reports s ending in m with no letter glued before it.
