@@ -595,23 +595,7 @@ type word struct {
 
 // wordsOf returns the words of s (runs of letters and digits) with their
 // offsets and normalized forms.
-func wordsOf(s string) []word {
-	var out []word
-	start := -1
-	for i, r := range s {
-		isW := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == 'ـ'
-		if isW && start < 0 {
-			start = i
-		} else if !isW && start >= 0 {
-			out = append(out, newWord(s, start, i))
-			start = -1
-		}
-	}
-	if start >= 0 {
-		out = append(out, newWord(s, start, len(s)))
-	}
-	return out
-}
+func wordsOf(s string) []word { return leadWords(s, -1) }
 
 func newWord(s string, start, end int) word {
 	raw := s[start:end]
@@ -677,6 +661,28 @@ func verbForm(w string, pronoun bool) string {
 }
 
 func countWords(s string) int { return len(wordsOf(s)) }
+
+// leadWords is the first n words of s (all of them when n < 0), read no
+// further.
+func leadWords(s string, n int) []word {
+	var out []word
+	start := -1
+	for i, r := range s {
+		isW := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == 'ـ'
+		if isW && start < 0 {
+			start = i
+		} else if !isW && start >= 0 {
+			if out = append(out, newWord(s, start, i)); len(out) == n {
+				return out
+			}
+			start = -1
+		}
+	}
+	if start >= 0 && (n < 0 || len(out) < n) {
+		out = append(out, newWord(s, start, len(s)))
+	}
+	return out
+}
 
 // startsWithPunct reports a span that begins with punctuation: the inside
 // of two quotations, not one.
@@ -1139,13 +1145,13 @@ func sentenceSubject(s string, ents []model.Entity) string {
 func subjectFirst(s string, ents []model.Entity) string {
 	// "وكانت قوات الدفاع الشعبي، الجناح العسكري …، دانت": كان only
 	// carries the tense.
-	if ws := wordsOf(s); len(ws) > 1 && auxiliaries.Has(ws[0].norm) {
+	if ws := leadWords(s, 2); len(ws) > 1 && auxiliaries.Has(ws[0].norm) {
 		s = s[ws[1].start:]
 	}
 	if name := nameThenRole(s, ents); name != "" {
 		return name
 	}
-	ws := wordsOf(s)
+	ws := leadWords(s, 6)
 	i := 0
 	for i < len(ws) && honorifics.Has(ws[i].norm) {
 		i++
@@ -1169,7 +1175,7 @@ func nameThenRole(s string, ents []model.Entity) string {
 		return ""
 	}
 	name := strings.TrimSpace(s[:comma])
-	nw := wordsOf(name)
+	nw := leadWords(name, maxAppositiveWords+1)
 	if len(nw) == 0 || len(nw) > maxAppositiveWords || strings.ContainsAny(name, ".:؛\n«\"“”(") {
 		return ""
 	}
@@ -1179,7 +1185,7 @@ func nameThenRole(s string, ents []model.Entity) string {
 		}
 	}
 	_, size := utf8.DecodeRuneInString(s[comma:])
-	rw := wordsOf(s[comma+size:])
+	rw := leadWords(s[comma+size:], 4)
 	i := 0
 	for i < len(rw) && honorifics.Has(rw[i].norm) {
 		i++
