@@ -1333,7 +1333,11 @@ func holderOf(text, role string, stems []string, ents []model.Entity) string {
 		i += off
 		off = i + len(role)
 		if len(stems) > 0 {
-			next := arabic.Normalize(text[off:runeStart(text, min(len(text), off+nisbaReach))])
+			end := len(text)
+			if off+nisbaReach < end {
+				end = runeStart(text, off+nisbaReach)
+			}
+			next := arabic.Normalize(text[off:end])
 			if !allIn(next, stems) {
 				continue
 			}
