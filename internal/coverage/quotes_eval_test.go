@@ -103,10 +103,11 @@ func TestQuotesAnnotated(t *testing.T) {
 	}
 	rec := entities.New(entities.Options{})
 	an := analysis.New(analysis.Options{Names: rec.Names()})
-	// Floors that catch a regression; the target (held-out F1
-	// ≥ 0.80) is reported from the log. The held-out F1 was 0.828 with
-	// the tagger before word clusters and is 0.793 with them.
-	floors := map[string]float64{"dev": 0.88, "held": 0.78}
+	// Floors that catch a regression. The held-out floor is the issue's
+	// target (F1 ≥ 0.80): measured once on the rules tuned on 199
+	// development articles, held-out F1 is 0.828 (precision 0.857, recall
+	// 0.800); development F1 is 0.924.
+	floors := map[string]float64{"dev": 0.90, "held": 0.80}
 	for set, byURL := range gold {
 		var tp, fp, fn int
 		for url, gs := range byURL {
