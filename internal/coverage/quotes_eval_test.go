@@ -13,6 +13,7 @@ import (
 	"khabar/internal/analysis"
 	"khabar/internal/arabic"
 	"khabar/internal/entities"
+	"khabar/internal/model"
 	"khabar/internal/sharedtest"
 )
 
@@ -190,4 +191,42 @@ func speakerMatches(got, gold string) bool {
 		return strings.Contains(s, " "+strings.Join(a, " ")+" ")
 	}
 	return within(p, g) || within(g, p)
+}
+
+// BenchmarkQuotesSaudiNewsNet reports the time Quotes takes per average
+// article of the SaudiNewsNet sample (210 articles), its entities found
+// beforehand as the pipeline finds them:
+//
+//	go test -run '^$' -bench QuotesSaudiNewsNet -cpu 1 ./internal/coverage
+func BenchmarkQuotesSaudiNewsNet(b *testing.B) {
+	raw, err := os.ReadFile(sharedtest.Path(b, "corpora", "saudinewsnet", "stratified-sample.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := entities.New(entities.Options{})
+	an := analysis.New(analysis.Options{Names: rec.Names()})
+	type doc struct {
+		text string
+		ents []model.Entity
+	}
+	var docs []doc
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var a struct{ Content string }
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			b.Fatal(err)
+		}
+		text := strings.TrimSpace(a.Content)
+		docs = append(docs, doc{text, rec.Recognize(text, an.Analyze(text))})
+	}
+	n := 0
+	for b.Loop() {
+		for _, d := range docs {
+			Quotes(d.text, d.ents)
+			n++
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/1e6, "ms/article")
 }
