@@ -339,7 +339,46 @@ func (r *Recognizer) entities(text string, ws []word, found []span, sc *scratch)
 	if r.mode&ModeSurnames != 0 {
 		spans = r.g.joinSurnames(ws, spans)
 	}
-	return r.g.collect(ws, spans, func(sp span) string { return spanText(text, ws, sp) })
+	return r.g.collect(ws, r.g.named(ws, spans), func(sp span) string { return spanText(text, ws, sp) })
+}
+
+// notAlone are words that name no entity by themselves: God in a blessing
+// (حفظه الله), a pronoun after a preposition, currencies after a sum,
+// months and weekdays (نيسان in "أبريل (نيسان)" is no carmaker). Within a
+// longer name they stay (ريال مدريد، عبدالله).
+var notAlone = func() map[string]bool {
+	m := map[string]bool{}
+	// الريال alone is also what sports pages call Real Madrid: not here.
+	for _, w := range strings.Fields(`الله لله له دولار دولارا دولارات الدولار ريال ريالا ريالات
+		يورو اليورو جنيه الجنيه دينار الدينار درهم الدرهم ليرة الليرة
+		يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+		كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين
+		محرم صفر ربيع جمادى رجب شعبان رمضان شوال القعدة الحجة
+		السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة`) {
+		m[key(w)] = true
+	}
+	return m
+}()
+
+// named drops, from the spans that become entities, the one-word spans
+// that name no one in particular: a word of notAlone, or a person's given
+// name alone (خالد, فهد), which the entity pages would otherwise gather
+// from every Khalid in the news. Spans a gazetteer named stay.
+func (g *gazetteer) named(ws []word, spans []span) []span {
+	out := spans[:0:0]
+	for _, sp := range spans {
+		if sp.j-sp.i == 1 && sp.canon == "" && sp.i < len(ws) {
+			w := ws[sp.i]
+			if notAlone[sp.form] || notAlone[w.norm] {
+				continue
+			}
+			if _, first := g.firstNames[sp.form]; first && sp.typ == model.EntityPerson {
+				continue
+			}
+		}
+		out = append(out, sp)
+	}
+	return out
 }
 
 // names are the names of the spans found in naming contexts that no

@@ -316,3 +316,30 @@ func TestTitleAtEnd(t *testing.T) {
 		t.Errorf("%s: %v", sheikhJarrah, recognize(rules, sheikhJarrah))
 	}
 }
+
+// Words that name no one by themselves are no entities: the months of a
+// date, a currency after a sum, God in a blessing, a given name alone. A
+// longer name that holds them stays.
+func TestNoEntityAlone(t *testing.T) {
+	texts := []string{
+		"قتل في 22 أبريل (نيسان) الماضي وسط مجموعة من المقاتلين.",
+		"افتتح صاحب السمو الملكي الأمير خالد الفيصل حفظه الله سوق عكاظ بتكلفة 500 مليون ريال.",
+		"وكان المخرج خالد قد أعلن أن العمل يعرض في رمضان، وأنه تلقى 300 ألف دولار.",
+		"فاز ريال مدريد على برشلونة يوم السبت.",
+	}
+	var all []model.Entity
+	for _, text := range texts {
+		all = append(all, recognize(rec, text)...)
+	}
+	for _, e := range all {
+		if notAlone[key(e.Name)] || e.Type == model.EntityPerson && e.Name == "خالد" {
+			t.Errorf("%s %q is an entity: %v", e.Type, e.Name, all)
+		}
+	}
+	if _, ok := find(all, model.EntityPerson, "خالد الفيصل"); !ok {
+		t.Errorf("want PERS خالد الفيصل in %v", all)
+	}
+	if _, ok := find(all, model.EntityOrg, "ريال مدريد"); !ok {
+		t.Errorf("want ORG ريال مدريد in %v", all)
+	}
+}
