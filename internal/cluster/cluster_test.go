@@ -360,6 +360,30 @@ func FuzzHasDigit(f *testing.F) {
 	})
 }
 
+// FuzzNumberHashes: the numbers of any text are sorted, distinct, at most
+// MaxNumbers, and the same when its ASCII digits are written in
+// Arabic-Indic.
+func FuzzNumberHashes(f *testing.F) {
+	f.Add("المعارض التجارية 2016م في 21 شوال 1436هـ")
+	f.Add("٣٤٥ و 3٤5 و ۱۲")
+	f.Fuzz(func(t *testing.T, text string) {
+		words := dedup.Words(text)
+		hs := numberHashes(words)
+		if len(hs) > MaxNumbers || !slices.IsSorted(hs) || len(slices.Compact(slices.Clone(hs))) != len(hs) {
+			t.Fatalf("numbers of %q: %v", text, hs)
+		}
+		indic := strings.Map(func(r rune) rune {
+			if '0' <= r && r <= '9' {
+				return '٠' + (r - '0')
+			}
+			return r
+		}, text)
+		if got := numberHashes(dedup.Words(indic)); !slices.Equal(got, hs) {
+			t.Fatalf("numbers of %q: %v, of %q: %v", text, hs, indic, got)
+		}
+	})
+}
+
 // FuzzUnpack: any slice unpacks or fails with ErrBadSignature, never
 // panics, and what Pack writes unpacks.
 func FuzzUnpack(f *testing.F) {
