@@ -285,6 +285,7 @@ func (a *app) crawler(ctx context.Context, st store.Store, manual bool, progress
 	return ingest.NewCrawler(st, instrumented{fc, a.reg}, p, ingest.CrawlConfig{
 		Workers:   a.cfg.Workers,
 		MaxItems:  a.cfg.MaxItems,
+		Lease:     a.cfg.Lease,
 		Log:       a.log,
 		Progress:  report,
 		Manual:    manual,

@@ -32,6 +32,7 @@ type Config struct {
 	FetchTimeout  time.Duration // KHABAR_FETCH_TIMEOUT: total time for one request
 	PerHostDelay  time.Duration // KHABAR_PER_HOST_DELAY: pause between requests to one host
 	Workers       int           // KHABAR_WORKERS: sources crawled at once
+	Lease         time.Duration // KHABAR_LEASE: how long a crawling worker holds a host from other workers
 	MaxBodyBytes  int64         // KHABAR_MAX_BODY_BYTES: largest response body read
 	MaxItems      int           // KHABAR_MAX_ITEMS: items taken from one feed per fetch
 	SMTPAddr      string        // KHABAR_SMTP_ADDR host:port, for e-mail alerts
@@ -61,6 +62,7 @@ func Default() Config {
 		FetchTimeout:  30 * time.Second,
 		PerHostDelay:  time.Second,
 		Workers:       8,
+		Lease:         5 * time.Minute,
 		MaxBodyBytes:  16 << 20,
 		MaxItems:      200,
 		RespectRobots: true,
@@ -153,6 +155,8 @@ func (c *Config) Apply(vars map[string]string) error {
 			c.PerHostDelay, err = time.ParseDuration(v)
 		case "KHABAR_WORKERS":
 			c.Workers, err = strconv.Atoi(v)
+		case "KHABAR_LEASE":
+			c.Lease, err = time.ParseDuration(v)
 		case "KHABAR_MAX_BODY_BYTES":
 			c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64)
 		case "KHABAR_MAX_ITEMS":
@@ -224,6 +228,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: per-host delay must not be negative, got %s", c.PerHostDelay)
 	case c.Workers < 1:
 		return fmt.Errorf("config: workers must be at least 1, got %d", c.Workers)
+	case c.Lease < time.Second || c.Lease > 24*time.Hour:
+		// Renewed every third of itself, a lease under a second would
+		// have a worker writing to the store all the time; one over a day
+		// would keep a dead worker's hosts from the others longer than a day.
+		return fmt.Errorf("config: lease (KHABAR_LEASE) must be between 1s and 24h, got %s", c.Lease)
 	case c.MaxBodyBytes < 1024:
 		return fmt.Errorf("config: max body bytes must be at least 1024, got %d", c.MaxBodyBytes)
 	case c.MaxItems < 1:

@@ -32,6 +32,7 @@ func TestFromEnv(t *testing.T) {
 func TestErrorsNameTheSetting(t *testing.T) {
 	for _, env := range [][]string{
 		{"KHABAR_WORKERS=many"},
+		{"KHABAR_LEASE=5"},
 		{"KHABAR_ALLOW_PRIVATE_NETWORKS=perhaps"},
 	} {
 		_, err := FromEnv(env)
@@ -99,5 +100,49 @@ func TestParseRetain(t *testing.T) {
 	}
 	if _, err := FromEnv([]string{"KHABAR_RETAIN=soon"}); err == nil || !strings.Contains(err.Error(), "KHABAR_RETAIN") {
 		t.Errorf("KHABAR_RETAIN=soon: %v", err)
+	}
+}
+
+// KHABAR_LEASE is a Go duration between a second and a day; a value that
+// does not parse, or falls outside, is an error that names the variable.
+func TestLease(t *testing.T) {
+	if c := Default(); c.Lease != 5*time.Minute {
+		t.Errorf("default lease %v, want 5m", c.Lease)
+	}
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"3s", 3 * time.Second},
+		{"1s", time.Second},
+		{"10m", 10 * time.Minute},
+		{"24h", 24 * time.Hour},
+		{"bad", 0},
+		{"5", 0},
+		{"", 0},
+		{"0s", 0},
+		{"-1m", 0},
+		{"999ms", 0},
+		{"24h1s", 0},
+		{"9999999h", 0},
+	} {
+		c, err := FromEnv([]string{"KHABAR_LEASE=" + tc.in})
+		if err == nil {
+			err = c.Validate()
+		}
+		if tc.want == 0 {
+			if err == nil || !strings.Contains(err.Error(), "KHABAR_LEASE") {
+				t.Errorf("KHABAR_LEASE=%q: error %v, want one naming KHABAR_LEASE", tc.in, err)
+			}
+			continue
+		}
+		if err != nil || c.Lease != tc.want {
+			t.Errorf("KHABAR_LEASE=%q: %v, %v; want %v", tc.in, c.Lease, err, tc.want)
+		}
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "khabar.conf"), []byte("lease = 90s\n"), 0o644)
+	if c, err := FromEnv([]string{"KHABAR_DATA=" + dir}); err != nil || c.Lease != 90*time.Second {
+		t.Errorf("lease from the config file: %v, %v", c.Lease, err)
 	}
 }
