@@ -91,8 +91,9 @@ func NewCrawler(st store.Store, fc Fetcher, p *Pipeline, cfg CrawlConfig) *Crawl
 		cfg.MaxItems = 200
 	}
 	if cfg.Lease <= 0 {
-		// Shorter than minInterval, so that a crawl by hand can tell a
-		// source another worker holds from one scheduled later.
+		// Renewed every third of it while a host is held: how long a host
+		// stays with a worker that died before another may take it
+		// (KHABAR_LEASE).
 		cfg.Lease = 5 * time.Minute
 	}
 	if cfg.Log == nil {
