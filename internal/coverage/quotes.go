@@ -413,14 +413,7 @@ var relatives = normSet("الذي", "التي", "الذين")
 // before a relative pronoun: a name of ents, or a position or a
 // description (وزير الطاقة الإماراتي); "" for anything else (القرار).
 func antecedent(text string, ws []word, ents []model.Entity) string {
-	i := len(ws)
-	for i > 0 && len(ws)-i < maxSpeakerWords {
-		w := ws[i-1]
-		if isStop(text[w.start:w.end], w.norm) || i < len(ws) && strings.TrimSpace(text[w.end:ws[i].start]) != "" {
-			break
-		}
-		i--
-	}
+	i := trailingRun(text, ws, maxSpeakerWords, func(w word) bool { return isStop(text[w.start:w.end], w.norm) })
 	if i == len(ws) {
 		return ""
 	}
@@ -435,6 +428,21 @@ func antecedent(text string, ws []word, ents []model.Entity) string {
 		return phrase
 	}
 	return ""
+}
+
+// trailingRun is where the run of words that ws (words of text) ends with
+// starts: at most limit words, none that stop accepts, nothing but spaces
+// between them. len(ws) when the last word stops it.
+func trailingRun(text string, ws []word, limit int, stop func(word) bool) int {
+	i := len(ws)
+	for i > 0 && len(ws)-i < limit {
+		w := ws[i-1]
+		if stop(w) || i < len(ws) && strings.TrimSpace(text[w.end:ws[i].start]) != "" {
+			break
+		}
+		i--
+	}
+	return i
 }
 
 // quoteSpan is a quoted span: the opening mark at open, the closing mark
@@ -1077,14 +1085,9 @@ func subjectJustBefore(s string, ents []model.Entity) string {
 	if len(ws) == 0 || strings.TrimSpace(s[ws[len(ws)-1].end:]) != "" {
 		return ""
 	}
-	i := len(ws)
-	for i > 0 && len(ws)-i < 4 {
-		w := ws[i-1]
-		if functionWord(s[w.start:w.end], w.norm) || speechVerbs.Has(w.verb()) || i < len(ws) && strings.TrimSpace(s[w.end:ws[i].start]) != "" {
-			break
-		}
-		i--
-	}
+	i := trailingRun(s, ws, 4, func(w word) bool {
+		return functionWord(s[w.start:w.end], w.norm) || speechVerbs.Has(w.verb())
+	})
 	if i == len(ws) {
 		return ""
 	}
