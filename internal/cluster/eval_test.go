@@ -333,11 +333,7 @@ func TestEvalSaudiNewsNet(t *testing.T) {
 	r := runEval(docs, labels, opts, CandidateLimit)
 	l := evalLinks(docs, r.root, nil)
 	t.Logf("part %s", part)
-	t.Logf("duplicate_of links %d: right (sharing half of the longer text's 5-word shingles) %.4f (%d/%d); "+
-		"titles naming different countries %.4f (%d/%d)", l.links, l.precision(), l.linksRight, l.links,
-		l.conflictRate(), l.conflicts, l.links)
-	t.Logf("near copies (5-word shingle Jaccard >= %.1f) with one root %.4f (%d/%d); missed by cause: %v",
-		nearCopyJaccard, l.recall(), l.nearHit, l.nearPairs, missCauses(l.fnP, docs, r.feat, opts))
+	l.report(t, fmt.Sprintf("; missed by cause: %v", missCauses(l.fnP, docs, r.feat, opts)))
 	t.Logf("articles %d, silver copy pairs %d, with contained items %d (%d further apart than the %v window)",
 		len(docs), r.silverPairs, r.storyPairs, r.outsideWindow, opts.Window)
 	t.Logf("recall of copies %.4f (%d/%d)", r.recall(), r.recallHit, r.silverPairs)
@@ -351,15 +347,6 @@ func TestEvalSaudiNewsNet(t *testing.T) {
 		dumpLinks(t, path+".links", docs, l, func(p docPair) string {
 			return fmt.Sprintf("%s; roots %d, %d", missCause(p, docs, r.feat, opts), r.root[p.a]-1, r.root[p.b]-1)
 		})
-	}
-	if l.recall() < linkMinRecall {
-		t.Errorf("near copies with one root %.4f < %.2f", l.recall(), linkMinRecall)
-	}
-	if l.precision() < linkMinPrecision {
-		t.Errorf("right duplicate_of links %.4f < %.2f", l.precision(), linkMinPrecision)
-	}
-	if l.conflictRate() > linkMaxConflicts {
-		t.Errorf("links between titles naming different countries %.4f > %.3f", l.conflictRate(), linkMaxConflicts)
 	}
 	if r.recall() < 0.90 {
 		t.Errorf("recall of copies %.4f < 0.90", r.recall())
