@@ -57,7 +57,7 @@ func (s *Store) PruneArticles(ctx context.Context, before time.Time, limit int) 
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE articles SET duplicate_of = 0
-			WHERE duplicate_of = ANY($1) AND NOT (id = ANY($1))`, ids); err != nil {
+			WHERE duplicate_of <> 0 AND duplicate_of = ANY($1) AND NOT (id = ANY($1))`, ids); err != nil {
 			return fmt.Errorf("copies: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM articles WHERE id = ANY($1)`, ids); err != nil {
