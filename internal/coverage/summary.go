@@ -121,11 +121,7 @@ func overlap(a, b []string) float64 {
 // chosen outlets would otherwise give them all. They come in the order of
 // the story.
 func Summary(arts []model.Article) []model.SummarySentence {
-	outlets := map[string]bool{}
-	for i := range arts {
-		outlets[outletKey(&arts[i])] = true
-	}
-	if len(arts) < 3 || len(outlets) < 2 {
+	if len(arts) < 3 || !severalOutlets(arts) {
 		return nil
 	}
 	cands := sentencesOf(arts)
