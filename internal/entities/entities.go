@@ -365,20 +365,22 @@ var notAlone = func() map[string]bool {
 // name alone (خالد, فهد), which the entity pages would otherwise gather
 // from every Khalid in the news. Spans a gazetteer named stay.
 func (g *gazetteer) named(ws []word, spans []span) []span {
-	out := spans[:0:0]
-	for _, sp := range spans {
-		if sp.j-sp.i == 1 && sp.canon == "" && sp.i < len(ws) {
-			w := ws[sp.i]
-			if notAlone[sp.form] || notAlone[w.norm] {
-				continue
-			}
-			if _, first := g.firstNames[sp.form]; first && sp.typ == model.EntityPerson {
-				continue
-			}
+	alone := func(sp span) bool {
+		if sp.j-sp.i != 1 || sp.canon != "" || sp.i >= len(ws) {
+			return false
 		}
-		out = append(out, sp)
+		if notAlone[sp.form] || notAlone[ws[sp.i].norm] {
+			return true
+		}
+		_, first := g.firstNames[sp.form]
+		return first && sp.typ == model.EntityPerson
 	}
-	return out
+	// Most texts have none: their spans are returned as they are, not
+	// copied (spans may share its array with the rules' spans).
+	if !slices.ContainsFunc(spans, alone) {
+		return spans
+	}
+	return slices.DeleteFunc(slices.Clone(spans), alone)
 }
 
 // names are the names of the spans found in naming contexts that no
