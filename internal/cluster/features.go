@@ -138,17 +138,17 @@ func numberHashes(words []string) []uint64 {
 		hs  []uint64
 		run []byte
 	)
-	add := func() bool {
-		if len(run) == 0 {
-			return true
-		}
-		h := dedup.HashString(string(run))
-		run = run[:0]
-		if !slices.Contains(hs, h) {
-			hs = append(hs, h)
+	// end ends the number being read; false once MaxNumbers are found.
+	end := func() bool {
+		if len(run) > 0 {
+			if h := dedup.HashString(string(run)); !slices.Contains(hs, h) {
+				hs = append(hs, h)
+			}
+			run = run[:0]
 		}
 		return len(hs) < MaxNumbers
 	}
+words:
 	for _, w := range words {
 		if !hasDigit(w) {
 			continue
@@ -156,20 +156,14 @@ func numberHashes(words []string) []uint64 {
 		for _, r := range w {
 			if d, ok := digitValue(r); ok {
 				run = append(run, '0'+byte(d))
-				continue
-			}
-			if !add() {
-				return sortedNumbers(hs)
+			} else if !end() {
+				break words
 			}
 		}
-		if !add() {
+		if !end() {
 			break
 		}
 	}
-	return sortedNumbers(hs)
-}
-
-func sortedNumbers(hs []uint64) []uint64 {
 	slices.Sort(hs)
 	return hs
 }
