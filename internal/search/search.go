@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"khabar/internal/analysis"
 	"khabar/internal/model"
-	"khabar/internal/plaintext"
 	"khabar/internal/store"
 )
 
@@ -61,6 +59,7 @@ type Backend interface {
 	store.Related
 	store.Explorer
 	GetArticle(ctx context.Context, id int64) (model.Article, error)
+	ArticleRefs(ctx context.Context, ids []int64) ([]model.ArticleRef, error)
 }
 
 // Service runs searches and finds related reading.
@@ -182,31 +181,14 @@ func (s *Service) Related(ctx context.Context, a model.Article, limit int) ([]mo
 	return s.Refs(ctx, links, limit)
 }
 
-// Refs loads the articles of links (at most limit) for a page; an article
-// deleted meanwhile is left out.
+// Refs loads the articles of links (at most limit) for a page, in one
+// read; an article deleted meanwhile is left out.
 func (s *Service) Refs(ctx context.Context, links []store.RelatedLink, limit int) ([]model.ArticleRef, error) {
-	out := []model.ArticleRef{}
-	for _, l := range links {
-		if len(out) >= limit {
-			break
-		}
-		b, err := s.st.GetArticle(ctx, l.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("search: related article %d: %w", l.ID, err)
-		}
-		out = append(out, ref(b, l.Later))
+	refs, err := store.LinkRefs(ctx, s.st, links, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search: related articles: %w", err)
 	}
-	return out, nil
-}
-
-func ref(b model.Article, later bool) model.ArticleRef {
-	return model.ArticleRef{
-		ID: b.ID, URL: b.URL, Title: b.Title, Source: b.DisplaySource(),
-		Published: b.Published, Excerpt: plaintext.Excerpt(b.Text, 200), Later: later,
-	}
+	return refs, nil
 }
 
 // RelatedLimit is how many related articles are kept and shown.

@@ -29,6 +29,55 @@ func MemberExcerpt(text string) string {
 	return plaintext.Excerpt(text, MemberExcerptRunes)
 }
 
+// RefExcerptRunes bounds the excerpt of an article in a list of links
+// (ArticleRefs); a backend reads at most four times as many runes of the
+// text, and one more, to make it.
+const RefExcerptRunes = 200
+
+// RefExcerpt is the excerpt of an article in a list of links: the start of
+// its text cut by plaintext.Excerpt. start is the text or its first
+// 4*RefExcerptRunes+1 runes (or more). A start so full of white space that
+// it holds too few words for the excerpt still ends in "…" when the text
+// goes on.
+func RefExcerpt(start string) string {
+	n, more := 0, false
+	for i := range start {
+		if n == 4*RefExcerptRunes {
+			start, more = start[:i], true
+			break
+		}
+		n++
+	}
+	ex := plaintext.Excerpt(start, RefExcerptRunes)
+	if more && ex != "" && !strings.HasSuffix(ex, "…") {
+		ex += "…"
+	}
+	return ex
+}
+
+// LinkRefs returns the short form of the articles links point to (at most
+// limit, in the links' order, with their Later marks), read with one
+// ArticleRefs; an article deleted meanwhile is left out.
+func LinkRefs(ctx context.Context, st interface {
+	ArticleRefs(ctx context.Context, ids []int64) ([]model.ArticleRef, error)
+}, links []RelatedLink, limit int) ([]model.ArticleRef, error) {
+	ids := make([]int64, len(links))
+	later := make(map[int64]bool, len(links))
+	for i, l := range links {
+		ids[i] = l.ID
+		later[l.ID] = l.Later
+	}
+	refs, err := st.ArticleRefs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	refs = refs[:min(len(refs), max(limit, 0))]
+	for i := range refs {
+		refs[i].Later = later[refs[i].ID]
+	}
+	return refs, nil
+}
+
 // OutletKey is what a story counts as one outlet: the article's outlet
 // key, else its source's name, else its source's id.
 func OutletKey(a *model.Article) string {

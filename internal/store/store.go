@@ -268,6 +268,11 @@ type Articles interface {
 	SaveArticles(ctx context.Context, as []*model.Article, idx []IndexData) (created []bool, err error)
 	GetArticle(ctx context.Context, id int64) (model.Article, error)
 	GetArticleByURL(ctx context.Context, url string) (model.Article, error)
+	// ArticleRefs returns the short form of the articles ids name, in that
+	// order, leaving out those not stored: what a list of links (related
+	// reading) shows, read in one query instead of an article each, with
+	// the Excerpt of RefExcerpt.
+	ArticleRefs(ctx context.Context, ids []int64) ([]model.ArticleRef, error)
 	HasArticle(ctx context.Context, url string) (bool, error)
 	// ListArticles returns matching articles newest first (by Published,
 	// falling back to Fetched) and the total number matching.

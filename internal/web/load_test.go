@@ -27,6 +27,7 @@ import (
 	"khabar/internal/sharedtest"
 	"khabar/internal/store"
 	"khabar/internal/store/sqlite"
+	"khabar/internal/weburl"
 )
 
 // TestLoadArticlePages is the portal's load test (issue 7): the real stack
@@ -92,8 +93,10 @@ func TestLoadArticlePages(t *testing.T) {
 		if err != nil {
 			pub = testNow
 		}
-		u := r.URL
-		if u == "" {
+		// The URL as khabar import stores it, so that a store imported
+		// from the same records (KHABAR_LOAD_DIR) is found and reused.
+		u, err := weburl.Check(r.URL)
+		if err != nil {
 			u = "https://" + r.Source + ".example/" + strconv.Itoa(i)
 		}
 		a := &model.Article{URL: u, SourceID: id, SourceName: r.Source, Title: r.Title, Text: r.Content, Published: pub, Fetched: pub, Language: "ar"}

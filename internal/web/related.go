@@ -2,14 +2,12 @@ package web
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"runtime"
 	"sync"
 	"time"
 
 	"khabar/internal/model"
-	"khabar/internal/plaintext"
 	"khabar/internal/store"
 )
 
@@ -187,20 +185,9 @@ func (s *Server) storedRelated(ctx context.Context, id int64) ([]model.ArticleRe
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	refs := make([]model.ArticleRef, 0, len(links))
-	for _, l := range links {
-		if len(refs) >= defaultRelatedMax {
-			break
-		}
-		b, err := s.cfg.Store.GetArticle(ctx, l.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		refs = append(refs, model.ArticleRef{ID: b.ID, URL: b.URL, Title: b.Title, Source: b.DisplaySource(),
-			Published: b.Published, Excerpt: plaintext.Excerpt(b.Text, 200), Later: l.Later})
+	refs, err := store.LinkRefs(ctx, s.cfg.Store, links, defaultRelatedMax)
+	if err != nil {
+		return nil, false, err
 	}
 	return refs, true, nil
 }

@@ -491,6 +491,39 @@ func (s *Store) GetArticleByURL(ctx context.Context, u string) (model.Article, e
 	return a, nil
 }
 
+// ArticleRefs returns the short form of the stored articles among ids, in
+// their order: the text's first 4*RefExcerptRunes runes and one more tell
+// the excerpt and whether the text goes on.
+func (s *Store) ArticleRefs(ctx context.Context, ids []int64) ([]model.ArticleRef, error) {
+	refs := []model.ArticleRef{}
+	if len(ids) == 0 {
+		return refs, nil
+	}
+	q, done := s.db(ctx)
+	defer done()
+	err := runQuery(ctx, q, `SELECT a.id, a.url, a.title, COALESCE(NULLIF(`+outletNameSQL+`, ''), a.source_name),
+		a.outlet, a.published, substr(a.text, 1, $1)
+		FROM unnest($2::bigint[]) WITH ORDINALITY AS j(id, n) JOIN articles a ON a.id = j.id ORDER BY j.n`,
+		func(rows pgx.Rows) error {
+			var (
+				r    model.ArticleRef
+				t    *time.Time
+				text string
+			)
+			if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
+				return err
+			}
+			r.Published = timeVal(t)
+			r.Excerpt = store.RefExcerpt(text)
+			refs = append(refs, r)
+			return nil
+		}, 4*store.RefExcerptRunes+1, ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: article refs: %w", err)
+	}
+	return refs, nil
+}
+
 func (s *Store) getArticle(ctx context.Context, where string, arg any) (model.Article, error) {
 	q, done := s.db(ctx)
 	defer done()

@@ -571,6 +571,41 @@ func (s *Store) GetArticleByURL(ctx context.Context, u string) (model.Article, e
 	return a, nil
 }
 
+// refsSQL reads the short form of the articles of a JSON array of ids, in
+// its order: the text's first 4*RefExcerptRunes runes and one more, which
+// tells whether it goes on.
+const refsSQL = `SELECT a.id, a.url, a.title, COALESCE(NULLIF(` + outletNameSQL + `, ''), a.source_name),
+	a.outlet, a.published, substr(a.text, 1, ?1 + 1)
+	FROM json_each(?2) j JOIN articles a ON a.id = j.value ORDER BY j.key`
+
+// ArticleRefs returns the short form of the stored articles among ids, in
+// their order.
+func (s *Store) ArticleRefs(ctx context.Context, ids []int64) ([]model.ArticleRef, error) {
+	refs := []model.ArticleRef{}
+	if len(ids) == 0 {
+		return refs, nil
+	}
+	n := 4 * store.RefExcerptRunes
+	err := runQuery(ctx, s.pstmts.refs, "", func(rows *sql.Rows) error {
+		var (
+			r    model.ArticleRef
+			t    sql.NullInt64
+			text string
+		)
+		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
+			return err
+		}
+		r.Published = timeVal(t)
+		r.Excerpt = store.RefExcerpt(text)
+		refs = append(refs, r)
+		return nil
+	}, n, idsJSON(ids))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: article refs: %w", err)
+	}
+	return refs, nil
+}
+
 // getArticle reads one article with the prepared statement by, whose one
 // parameter is arg.
 func (s *Store) getArticle(ctx context.Context, by *sql.Stmt, arg any) (model.Article, error) {

@@ -20,7 +20,9 @@ type pageStmts struct {
 	keywords, entities         *sql.Stmt
 	keywordsMany, entitiesMany *sql.Stmt
 	story, members             *sql.Stmt
-	all                        []*sql.Stmt
+	// the short form of articles (ArticleRefs), and related reading
+	refs, related, stored *sql.Stmt
+	all                   []*sql.Stmt
 }
 
 // Keywords and entities come in position order; fillDetails appends them
@@ -44,6 +46,9 @@ func (s *Store) preparePages(ctx context.Context) error {
 		{&q.entitiesMany, entitiesSQL + manyArticle},
 		{&q.story, `SELECT ` + storyColumns + ` FROM stories WHERE id = ?`},
 		{&q.members, membersSQL},
+		{&q.refs, refsSQL},
+		{&q.related, `SELECT links FROM article_related WHERE article_id = ?`},
+		{&q.stored, `SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))`},
 	})
 	return err
 }

@@ -83,7 +83,7 @@ func saveRelated(ctx context.Context, tx *sql.Tx, id int64, links []store.Relate
 // the articles deleted since it was computed.
 func (s *Store) GetRelated(ctx context.Context, id int64) ([]store.RelatedLink, bool, error) {
 	var js string
-	err := s.r.QueryRowContext(ctx, `SELECT links FROM article_related WHERE article_id = ?`, id).Scan(&js)
+	err := s.pstmts.related.QueryRowContext(ctx, id).Scan(&js)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -102,7 +102,7 @@ func (s *Store) GetRelated(ctx context.Context, id int64) ([]store.RelatedLink, 
 		ids[i] = l.ID
 	}
 	stored := map[int64]bool{}
-	err = runQuery(ctx, s.r, `SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))`, func(rows *sql.Rows) error {
+	err = runQuery(ctx, s.pstmts.stored, "", func(rows *sql.Rows) error {
 		var v int64
 		if err := rows.Scan(&v); err != nil {
 			return err

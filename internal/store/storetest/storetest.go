@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"khabar/internal/model"
+	"khabar/internal/plaintext"
 	"khabar/internal/store"
 )
 
@@ -93,6 +94,7 @@ func Run(t *testing.T, open Opener, opts ...Option) {
 		{"SearchFreshness", testSearchFreshness},
 		{"SearchAround", testSearchAround},
 		{"Related", testRelated},
+		{"ArticleRefs", testArticleRefs},
 		{"SearchInjection", testSearchInjection},
 		{"SearchInjectionQuoting", testSearchInjectionQuoting},
 		{"SearchUpdate", testSearchUpdate},
@@ -1481,6 +1483,61 @@ func testSearchAround(t *testing.T, s store.Store) {
 // testRelated: stored related reading round-trips in order, an empty one
 // is known to be computed, links to unknown articles are left out, and an
 // unknown article is ErrNotFound.
+// testArticleRefs checks the short form of articles that lists of links
+// show: in the order asked, without the ones not stored, the outlet's name
+// as the source, and the excerpt the whole text would give.
+func testArticleRefs(t *testing.T, s store.Store) {
+	c := ctx(t)
+	if refs, err := s.ArticleRefs(c, nil); err != nil || len(refs) != 0 {
+		t.Fatalf("ArticleRefs(none) = %+v, %v; want none", refs, err)
+	}
+	short := article("https://a/short", "خبر قصير", day(0))
+	long := article("https://a/long", "خبر طويل", day(1))
+	long.Text = strings.Repeat("أعلنت الوزارة اليوم عن خطة جديدة للنقل العام في المدن الكبرى. ", 60)
+	long.Outlet = "wire"
+	if err := s.SaveOutlet(c, model.Outlet{Key: "wire", NameAR: "وكالة الأنباء"}); err != nil {
+		t.Fatal(err)
+	}
+	// White space filling the part of the text a store reads for the
+	// excerpt: the excerpt is shorter, but still says the text goes on.
+	spaced := article("https://a/spaced", "خبر متباعد", day(2))
+	spaced.Text = "البداية" + strings.Repeat(" ", 4*store.RefExcerptRunes) + "ثم بقية الخبر"
+	for _, a := range []*model.Article{short, long, spaced} {
+		save(t, s, a, idx("خبر", "نص"))
+	}
+	refs, err := s.ArticleRefs(c, []int64{long.ID, long.ID + spaced.ID + 1000, short.ID, spaced.ID, long.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []*model.Article{long, short, spaced, long}
+	if len(refs) != len(want) {
+		t.Fatalf("ArticleRefs = %+v, want %d refs (the unknown id left out)", refs, len(want))
+	}
+	for i, a := range want {
+		r := refs[i]
+		source := a.SourceName
+		if a == long {
+			source = "وكالة الأنباء"
+		}
+		stored, err := s.GetArticle(c, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		excerpt := plaintext.Excerpt(a.Text, store.RefExcerptRunes)
+		if a == spaced {
+			excerpt = "البداية…"
+		}
+		if r.ID != a.ID || r.URL != a.URL || r.Title != a.Title || r.Source != source || r.Outlet != stored.Outlet ||
+			!r.Published.Equal(a.Published) || r.Excerpt != excerpt || r.Later {
+			t.Errorf("ref %d = %+v\nwant id %d %q %q source %q outlet %q published %v excerpt %q", i, r,
+				a.ID, a.URL, a.Title, source, stored.Outlet, a.Published, excerpt)
+		}
+	}
+	if !strings.HasSuffix(refs[0].Excerpt, "…") || len([]rune(refs[0].Excerpt)) > store.RefExcerptRunes+1 {
+		t.Errorf("long excerpt = %q, want at most %d runes and cut", refs[0].Excerpt, store.RefExcerptRunes)
+	}
+}
+
 func testRelated(t *testing.T, s store.Store) {
 	a := article("https://a/1", "التحالف الدولي", day(0))
 	b := article("https://a/2", "داعش", day(1))
