@@ -238,6 +238,7 @@ func (s *Service) Compute(ctx context.Context, a model.Article, limit int) ([]st
 			Any:        true,
 			ExcludeIDs: exclude,
 			Around:     a.Published,
+			AroundID:   a.ID,
 			// The story is left out below, not here: without a filter on
 			// articles the store ranks only the best matches by relevance
 			// (sqlite.Store.SearchText), a tenth of the work.

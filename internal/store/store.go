@@ -447,6 +447,11 @@ type TextQuery struct {
 	// back from the newest article: related reading favours what was
 	// published near its article, before or after.
 	Around time.Time
+	// AroundID, with Around, is the article searched for. A backend may
+	// then score only the matches nearest to it in the order articles were
+	// stored (SQLite: half of its window before it, half after), so that
+	// the search's cost does not grow with the store.
+	AroundID int64
 	// NoTotal says the number of matches is not wanted: a backend may
 	// then return 0 for it and spare a count of every match.
 	NoTotal bool

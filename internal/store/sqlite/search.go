@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"khabar/internal/store"
@@ -26,9 +27,9 @@ const microsPerDay = 24 * 3600 * 1e6
 // order in the title and near one another in the body (none for a query
 // that earns no proximity credit), their MATCH arguments, and the factor
 // that multiplies relevance. It reads m.id and a.sort_time, and newest.t.
-// first, when not 0, is the first id of a search's window (matchWindow):
-// the proximity CTEs need not look before it.
-func rankSQL(q store.TextQuery, first int64) (ctes string, args []any, factor string) {
+// w, when set, is a search's window (matchWindow): the proximity CTEs
+// need not look outside it.
+func rankSQL(q store.TextQuery, w matchRange) (ctes string, args []any, factor string) {
 	clauses := q.Clauses
 	fresh := fmt.Sprintf(`(1.0 + %g / (1.0 + %s / %g / %g))`,
 		store.FreshBonus, ageExpr(q), float64(microsPerDay), store.FreshDays)
@@ -36,10 +37,7 @@ func rankSQL(q store.TextQuery, first int64) (ctes string, args []any, factor st
 	if title == "" {
 		return "", nil, fresh
 	}
-	from := ""
-	if first > 0 {
-		from = fmt.Sprintf(" AND rowid >= %d", first) // a number we computed
-	}
+	from := w.sql()
 	ctes = `, tp AS (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?` + from + `),
 		bp AS (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?` + from + `)`
 	factor = fmt.Sprintf(`(1.0 + %g * (m.id IN tp) + %g * (m.id IN bp)) * %s`, store.PhraseTitleBonus, store.PhraseBodyBonus, fresh)
@@ -189,7 +187,7 @@ func (s *Store) SearchText(ctx context.Context, q store.TextQuery) ([]store.Hit,
 	if len(conds) == 0 || (len(conds) == 1 && len(q.ExcludeIDs) > 0) {
 		return s.searchCapped(ctx, q, expr, limit)
 	}
-	ctes, rankArgs, factor := rankSQL(q, 0)
+	ctes, rankArgs, factor := rankSQL(q, matchRange{})
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
 			FROM articles_fts WHERE articles_fts MATCH ?)` + ctes + `,
@@ -249,6 +247,55 @@ const candidateCap = 1000
 // 70 ms to score. A variable so that a test can make it small.
 var matchWindow = 5000
 
+// matchRange is the range of ids a search scores (see matchWindow); a zero
+// bound is none.
+type matchRange struct{ first, last int64 }
+
+// sql is the window as a condition on the rowids of articles_fts. The
+// bounds are numbers the store computed, written into the SQL as such.
+func (w matchRange) sql() string {
+	out := ""
+	if w.first > 0 {
+		out += fmt.Sprintf(" AND rowid >= %d", w.first)
+	}
+	if w.last > 0 {
+		out += fmt.Sprintf(" AND rowid <= %d", w.last)
+	}
+	return out
+}
+
+// matchRange finds the n matches of the search to score: the newest, or with
+// q.AroundID the n/2 at or before that article and the n/2 after it. FTS5
+// walks the matches in id order without scoring them; a side with fewer
+// matches is left open.
+func (s *Store) matchRange(ctx context.Context, q store.TextQuery, exclude string, args []any, n int) (matchRange, error) {
+	// The id n matches away from start in the direction dir; 0 when the
+	// matches run out before.
+	edge := func(cond, dir string, start int64, n int) (int64, error) {
+		var id int64
+		a := append(append([]any{}, args...), start, n-1)
+		err := s.r.QueryRowContext(ctx, `SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?`+exclude+
+			` AND rowid `+cond+` ? ORDER BY rowid `+dir+` LIMIT 1 OFFSET ?`, a...).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		return id, err
+	}
+	var (
+		w   matchRange
+		err error
+	)
+	switch {
+	case q.Around.IsZero():
+		w.first, err = edge("<=", "DESC", math.MaxInt64, n)
+	case q.AroundID > 0:
+		if w.first, err = edge("<=", "DESC", q.AroundID, max(n/2, 1)); err == nil {
+			w.last, err = edge(">", "ASC", q.AroundID, max(n/2, 1))
+		}
+	}
+	return w, err
+}
+
 func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string, limit int) ([]store.Hit, int, error) {
 	cap := max(candidateCap, 4*(q.Offset+limit))
 	exclude, args := "", []any{expr}
@@ -268,40 +315,32 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 				args...).Scan(&total)
 		}()
 	}
-	// The first id of the window (see matchWindow): FTS5 walks the
-	// matches newest first without scoring them. 0 when they are fewer,
-	// and for a search around a time (related reading), whose best
-	// matches need not be the newest.
-	var first int64
-	if q.Around.IsZero() {
-		err := s.r.QueryRowContext(ctx, `SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?`+exclude+`
-			ORDER BY rowid DESC LIMIT 1 OFFSET ?`, append(args, max(matchWindow, q.Offset+limit)-1)...).Scan(&first)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			<-countErr
-			return nil, 0, fmt.Errorf("sqlite: search %q: window: %w", expr, err)
-		}
+	w, err := s.matchRange(ctx, q, exclude, args, max(matchWindow, q.Offset+limit))
+	if err != nil {
+		<-countErr
+		return nil, 0, fmt.Errorf("sqlite: search %q: window: %w", expr, err)
 	}
 	// The candidates' times come from the index articles_id_time, not
 	// the table, whose leaf pages hold about an article each (migration
 	// 0014): a thousand page reads per query fewer.
-	ctes, rankArgs, factor := rankSQL(q, first)
+	ctes, rankArgs, factor := rankSQL(q, w)
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
-			FROM articles_fts WHERE articles_fts MATCH ?` + exclude + ` AND rowid >= ?
+			FROM articles_fts WHERE articles_fts MATCH ?` + exclude + w.sql() + `
 			ORDER BY b LIMIT ?)` + ctes + `,
 		newest AS (SELECT COALESCE(MAX(sort_time), 0) AS t FROM articles)
 		SELECT a.id, -m.b * ` + factor + ` AS score
 		FROM m JOIN articles a INDEXED BY articles_id_time ON a.id = m.id CROSS JOIN newest
 		ORDER BY score DESC, a.id DESC LIMIT ? OFFSET ?`
 	var hits []store.Hit
-	err := runQuery(ctx, s.r, query, func(rows *sql.Rows) error {
+	err = runQuery(ctx, s.r, query, func(rows *sql.Rows) error {
 		var h store.Hit
 		if err := rows.Scan(&h.ID, &h.Score); err != nil {
 			return err
 		}
 		hits = append(hits, h)
 		return nil
-	}, append(append(append(args, first, cap), rankArgs...), limit, q.Offset)...)
+	}, append(append(append(args, cap), rankArgs...), limit, q.Offset)...)
 	if cerr := <-countErr; cerr != nil {
 		return nil, 0, fmt.Errorf("sqlite: search %q: count: %w", expr, cerr)
 	}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,9 +62,25 @@ func TestSearchWindow(t *testing.T) {
 			t.Errorf("hit %d is not among the newest 3 matches %v", h.ID, ids[5:])
 		}
 	}
-	// Related reading searches around its article's time: no window.
+	// Around a time alone the newest need not be the best: no window.
 	hits, _, err = s.SearchText(ctx, store.TextQuery{Clauses: []store.Clause{{Exact: []string{"نفط"}}}, Limit: 2, Around: day})
 	if err != nil || len(hits) != 2 || hits[0].ID != ids[0] {
 		t.Errorf("around a time: hits %+v, %v; want article %d first", hits, err, ids[0])
+	}
+	// Around an article (related reading): the window is centred on it,
+	// half before (the article itself included) and half after.
+	matchWindow = 4
+	hits, _, err = s.SearchText(ctx, store.TextQuery{Clauses: []store.Clause{{Exact: []string{"نفط"}}}, Limit: 4,
+		Around: day.Add(3 * time.Hour), AroundID: ids[3]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, h := range hits {
+		got = append(got, h.ID)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, ids[2:6]) {
+		t.Errorf("around article %d: hits %v, want %v", ids[3], got, ids[2:6])
 	}
 }
