@@ -87,7 +87,7 @@ func cpuTime() time.Duration {
 //	go test -run '^$' -bench AttentionAPI -benchtime 3x ./internal/cli
 func BenchmarkAttentionAPI(b *testing.B) {
 	base, titles := benchAPI(b, true)
-	queries := benchQueries(titles, 200)
+	queries := benchQueries(titles, 200, 7)
 	var lat []time.Duration
 	var totals int
 	get := func(target string) {
