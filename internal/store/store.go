@@ -64,6 +64,14 @@ type Pruner interface {
 	Reclaim(ctx context.Context) error
 }
 
+// IndexCompactor is a store whose full-text index a bulk load leaves in
+// pieces that every search then visits (SQLite's FTS5 segments).
+// CompactIndex merges them into one; it rewrites the whole index, so it is
+// for after a load that added much of the store.
+type IndexCompactor interface {
+	CompactIndex(ctx context.Context) error
+}
+
 // Sources keeps the feeds khabar polls.
 type Sources interface {
 	// AddSource stores s and sets s.ID. A URL already stored gives ErrConflict.

@@ -349,3 +349,17 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 	}
 	return hits, total, nil
 }
+
+var _ store.IndexCompactor = (*Store)(nil)
+
+// CompactIndex merges the full-text index's segments into one (FTS5's
+// optimize). A bulk import leaves several (14 at 310,300 articles), and a
+// search looks each term up in every one: merged, related reading at that
+// size cost 44.9 ms of CPU an article instead of 70.4, and the merge took
+// 9.3 s.
+func (s *Store) CompactIndex(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`); err != nil {
+		return fmt.Errorf("sqlite: compact the search index: %w", err)
+	}
+	return nil
+}
