@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,7 +24,9 @@ import (
 // latencies and the CPU per page. KHABAR_BENCH_DATA names a data folder
 // that `khabar import` filled; without it the benchmark skips. With
 // related reading stored (the import's default) a page reads it; a store
-// imported with --related=false computes it on each view.
+// imported with --related=false computes it on each view, and on a loaded
+// server a page goes without it rather than wait (web/related.go):
+// with-related is the share of pages that showed some.
 //
 //	KHABAR_BENCH_DATA=D go test -run '^$' -bench ArticlePageCorpus -benchtime 3000x ./internal/web
 func BenchmarkArticlePageCorpus(b *testing.B) {
@@ -54,9 +57,10 @@ func BenchmarkArticlePageCorpus(b *testing.B) {
 		b.Fatal(err)
 	}
 	var (
-		mu  sync.Mutex
-		all []time.Duration
-		n   atomic.Int64
+		mu   sync.Mutex
+		all  []time.Duration
+		n    atomic.Int64
+		with atomic.Int64 // pages that came with related reading
 	)
 	b.SetParallelism(4) // 8 readers on 2 cores
 	cpu0 := processCPU()
@@ -73,6 +77,9 @@ func BenchmarkArticlePageCorpus(b *testing.B) {
 				return
 			}
 			mine = append(mine, time.Since(start))
+			if strings.Contains(w.Body.String(), `id="rel-h"`) {
+				with.Add(1)
+			}
 		}
 		mu.Lock()
 		all = append(all, mine...)
@@ -85,6 +92,7 @@ func BenchmarkArticlePageCorpus(b *testing.B) {
 		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
 		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(len(ids)), "articles")
+		b.ReportMetric(float64(with.Load())/float64(len(all)), "with-related")
 	}
 	if b.N > len(ids) {
 		b.Logf("%d pages of %d articles: some came from the page cache", b.N, len(ids))
