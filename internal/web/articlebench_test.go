@@ -3,18 +3,12 @@ package web
 import (
 	"context"
 	"math/rand/v2"
-	"net/http/httptest"
-	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"khabar/internal/model"
-	"khabar/internal/store/sqlite"
 )
 
 // BenchmarkArticlePageCorpus serves the pages of a store's articles,
@@ -30,18 +24,10 @@ import (
 //
 //	KHABAR_BENCH_DATA=D go test -run '^$' -bench ArticlePageCorpus -benchtime 3000x ./internal/web
 func BenchmarkArticlePageCorpus(b *testing.B) {
-	dir := os.Getenv("KHABAR_BENCH_DATA")
-	if dir == "" {
-		b.Skip("KHABAR_BENCH_DATA names no data folder filled by khabar import")
-	}
+	st := openBenchStore(b)
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
 	var ids []int64
-	err = st.EachArticle(ctx, func(a *model.Article) error {
+	err := st.EachArticle(ctx, func(a *model.Article) error {
 		ids = append(ids, a.ID)
 		return nil
 	})
@@ -56,44 +42,14 @@ func BenchmarkArticlePageCorpus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var (
-		mu   sync.Mutex
-		all  []time.Duration
-		n    atomic.Int64
-		with atomic.Int64 // pages that came with related reading
-	)
-	b.SetParallelism(4) // 8 readers on 2 cores
-	cpu0 := processCPU()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		for pb.Next() {
-			id := ids[int(n.Add(1)-1)%len(ids)]
-			start := time.Now()
-			w := httptest.NewRecorder()
-			s.ServeHTTP(w, httptest.NewRequest("GET", "/articles/"+strconv.FormatInt(id, 10), nil))
-			if w.Code != 200 {
-				b.Errorf("article %d: status %d", id, w.Code)
-				return
-			}
-			mine = append(mine, time.Since(start))
-			if strings.Contains(w.Body.String(), `id="rel-h"`) {
-				with.Add(1)
-			}
+	var with atomic.Int64 // pages that came with related reading
+	servePages(b, s, func(i int) string { return "/articles/" + strconv.FormatInt(ids[i%len(ids)], 10) }, func(body string) {
+		if strings.Contains(body, `id="rel-h"`) {
+			with.Add(1)
 		}
-		mu.Lock()
-		all = append(all, mine...)
-		mu.Unlock()
 	})
-	b.StopTimer()
-	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/page")
-	slices.Sort(all)
-	if len(all) > 0 {
-		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
-		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(len(ids)), "articles")
-		b.ReportMetric(float64(with.Load())/float64(len(all)), "with-related")
-	}
+	b.ReportMetric(float64(len(ids)), "articles")
+	b.ReportMetric(float64(with.Load())/float64(b.N), "with-related")
 	if b.N > len(ids) {
 		b.Logf("%d pages of %d articles: some came from the page cache", b.N, len(ids))
 	}

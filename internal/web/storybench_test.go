@@ -26,6 +26,61 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// openBenchStore opens the store KHABAR_BENCH_DATA names, or skips.
+func openBenchStore(b *testing.B) *sqlite.Store {
+	dir := os.Getenv("KHABAR_BENCH_DATA")
+	if dir == "" {
+		b.Skip("KHABAR_BENCH_DATA names no data folder filled by khabar import")
+	}
+	st, err := sqlite.Open(context.Background(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
+// servePages serves page(i) for i = 0, 1, … to 8 concurrent readers for
+// the benchmark's b.N pages, passes each page's body to seen, and reports
+// the CPU a page costs this process (all its threads: a loaded machine
+// does not inflate it the way it inflates latency) and the median and
+// 99th-percentile latencies.
+func servePages(b *testing.B, s *Server, page func(i int) string, seen func(body string)) {
+	var (
+		mu  sync.Mutex
+		all []time.Duration
+		n   atomic.Int64
+	)
+	b.SetParallelism(4) // 8 readers on 2 cores
+	cpu0 := processCPU()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			path := page(int(n.Add(1) - 1))
+			start := time.Now()
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+			if w.Code != 200 {
+				b.Errorf("%s: status %d", path, w.Code)
+				return
+			}
+			mine = append(mine, time.Since(start))
+			seen(w.Body.String())
+		}
+		mu.Lock()
+		all = append(all, mine...)
+		mu.Unlock()
+	})
+	b.StopTimer()
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/page")
+	slices.Sort(all)
+	if len(all) > 0 {
+		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
+	}
+}
+
 // BenchmarkStoryPageCorpus serves the pages of a store's stories of three
 // or more articles to concurrent readers and reports the median and
 // 99th-percentile latencies and the CPU per page. KHABAR_BENCH_DATA names a data folder that
@@ -34,16 +89,8 @@ func processCPU() time.Duration {
 // The details each page shows are computed before the timing (as the
 // refresh after an import does), so a view reads them.
 func BenchmarkStoryPageCorpus(b *testing.B) {
-	dir := os.Getenv("KHABAR_BENCH_DATA")
-	if dir == "" {
-		b.Skip("KHABAR_BENCH_DATA names no data folder filled by khabar import")
-	}
+	st := openBenchStore(b)
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
 	var ids []int64
 	for off := 0; len(ids) < 500; off += 100 {
 		page, _, err := st.ListStories(ctx, store.StoryFilter{Limit: 100, Offset: off})
@@ -73,41 +120,8 @@ func BenchmarkStoryPageCorpus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var (
-		mu  sync.Mutex
-		all []time.Duration
-		n   atomic.Int64
-	)
-	b.SetParallelism(4) // 8 readers on 2 cores
-	cpu0 := processCPU()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		for pb.Next() {
-			id := ids[int(n.Add(1))%len(ids)]
-			start := time.Now()
-			w := httptest.NewRecorder()
-			s.ServeHTTP(w, httptest.NewRequest("GET", "/stories/"+strconv.FormatInt(id, 10), nil))
-			if w.Code != 200 {
-				b.Errorf("story %d: status %d", id, w.Code)
-				return
-			}
-			mine = append(mine, time.Since(start))
-		}
-		mu.Lock()
-		all = append(all, mine...)
-		mu.Unlock()
-	})
-	b.StopTimer()
-	// The CPU each page costs this process (all its threads), which a
-	// loaded machine does not inflate the way it inflates latency.
-	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/page")
-	slices.Sort(all)
-	if len(all) > 0 {
-		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
-		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(len(ids)), "stories")
-	}
+	servePages(b, s, func(i int) string { return "/stories/" + strconv.FormatInt(ids[(i+1)%len(ids)], 10) }, func(string) {})
+	b.ReportMetric(float64(len(ids)), "stories")
 }
 
 // TestSummariesCiteOutletsCorpus measures, over a store `khabar import`

@@ -491,6 +491,26 @@ func (s *Store) GetArticleByURL(ctx context.Context, u string) (model.Article, e
 	return a, nil
 }
 
+// refColumns are the first columns of the short form of an article
+// (ArticleRefs, story members); a time and the start of the text follow.
+const refColumns = `a.id, a.url, a.title, COALESCE(NULLIF(` + outletNameSQL + `, ''), a.source_name), a.outlet`
+
+// scanRef reads a row of refColumns, a time and the start of the text,
+// which excerpt cuts.
+func scanRef(rows pgx.Rows, excerpt func(string) string) (model.ArticleRef, error) {
+	var (
+		r    model.ArticleRef
+		t    *time.Time
+		text string
+	)
+	if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
+		return r, err
+	}
+	r.Published = timeVal(t)
+	r.Excerpt = excerpt(text)
+	return r, nil
+}
+
 // ArticleRefs returns the short form of the stored articles among ids, in
 // their order: the text's first 4*RefExcerptRunes runes and one more tell
 // the excerpt and whether the text goes on.
@@ -501,22 +521,12 @@ func (s *Store) ArticleRefs(ctx context.Context, ids []int64) ([]model.ArticleRe
 	}
 	q, done := s.db(ctx)
 	defer done()
-	err := runQuery(ctx, q, `SELECT a.id, a.url, a.title, COALESCE(NULLIF(`+outletNameSQL+`, ''), a.source_name),
-		a.outlet, a.published, substr(a.text, 1, $1)
+	err := runQuery(ctx, q, `SELECT `+refColumns+`, a.published, substr(a.text, 1, $1)
 		FROM unnest($2::bigint[]) WITH ORDINALITY AS j(id, n) JOIN articles a ON a.id = j.id ORDER BY j.n`,
 		func(rows pgx.Rows) error {
-			var (
-				r    model.ArticleRef
-				t    *time.Time
-				text string
-			)
-			if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
-				return err
-			}
-			r.Published = timeVal(t)
-			r.Excerpt = store.RefExcerpt(text)
+			r, err := scanRef(rows, store.RefExcerpt)
 			refs = append(refs, r)
-			return nil
+			return err
 		}, 4*store.RefExcerptRunes+1, ids)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: article refs: %w", err)

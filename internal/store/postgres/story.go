@@ -42,21 +42,11 @@ func members(ctx context.Context, q dbtx, story int64, limit int) ([]model.Artic
 		lim = strconv.Itoa(limit)
 	}
 	var refs []model.ArticleRef
-	err := runQuery(ctx, q, `SELECT a.id, a.url, a.title, COALESCE(NULLIF(`+outletNameSQL+`, ''), a.source_name),
-		a.outlet, a.sort_time, substr(a.text, 1, $1)
+	err := runQuery(ctx, q, `SELECT `+refColumns+`, a.sort_time, substr(a.text, 1, $1)
 		FROM articles a WHERE a.story_id = $2 ORDER BY a.sort_time, a.id LIMIT `+lim, func(rows pgx.Rows) error {
-		var (
-			r    model.ArticleRef
-			t    *time.Time
-			text string
-		)
-		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
-			return err
-		}
-		r.Published = timeVal(t)
-		r.Excerpt = store.MemberExcerpt(text)
+		r, err := scanRef(rows, store.MemberExcerpt)
 		refs = append(refs, r)
-		return nil
+		return err
 	}, 4*store.MemberExcerptRunes, story)
 	return refs, err
 }

@@ -574,9 +574,28 @@ func (s *Store) GetArticleByURL(ctx context.Context, u string) (model.Article, e
 // refsSQL reads the short form of the articles of a JSON array of ids, in
 // its order: the text's first 4*RefExcerptRunes runes and one more, which
 // tells whether it goes on.
-const refsSQL = `SELECT a.id, a.url, a.title, COALESCE(NULLIF(` + outletNameSQL + `, ''), a.source_name),
-	a.outlet, a.published, substr(a.text, 1, ?1 + 1)
+const refsSQL = `SELECT ` + refColumns + `, a.published, substr(a.text, 1, ?1 + 1)
 	FROM json_each(?2) j JOIN articles a ON a.id = j.value ORDER BY j.key`
+
+// refColumns are the first columns of the short form of an article
+// (refsSQL, membersSQL); a time and the start of the text follow.
+const refColumns = `a.id, a.url, a.title, COALESCE(NULLIF(` + outletNameSQL + `, ''), a.source_name), a.outlet`
+
+// scanRef reads a row of refColumns, a time and the start of the text,
+// which excerpt cuts.
+func scanRef(rows *sql.Rows, excerpt func(string) string) (model.ArticleRef, error) {
+	var (
+		r    model.ArticleRef
+		t    sql.NullInt64
+		text string
+	)
+	if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
+		return r, err
+	}
+	r.Published = timeVal(t)
+	r.Excerpt = excerpt(text)
+	return r, nil
+}
 
 // ArticleRefs returns the short form of the stored articles among ids, in
 // their order.
@@ -587,18 +606,9 @@ func (s *Store) ArticleRefs(ctx context.Context, ids []int64) ([]model.ArticleRe
 	}
 	n := 4 * store.RefExcerptRunes
 	err := runQuery(ctx, s.pstmts.refs, "", func(rows *sql.Rows) error {
-		var (
-			r    model.ArticleRef
-			t    sql.NullInt64
-			text string
-		)
-		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
-			return err
-		}
-		r.Published = timeVal(t)
-		r.Excerpt = store.RefExcerpt(text)
+		r, err := scanRef(rows, store.RefExcerpt)
 		refs = append(refs, r)
-		return nil
+		return err
 	}, n, idsJSON(ids))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: article refs: %w", err)

@@ -34,8 +34,7 @@ func scanStory(r rowScanner) (model.Story, error) {
 }
 
 // membersSQL reads a story's members, earliest first, at most ?3 (-1: all).
-const membersSQL = `SELECT a.id, a.url, a.title, COALESCE(NULLIF(` + outletNameSQL + `, ''), a.source_name),
-	a.outlet, a.sort_time, substr(a.text, 1, ?1)
+const membersSQL = `SELECT ` + refColumns + `, a.sort_time, substr(a.text, 1, ?1)
 	FROM articles a WHERE a.story_id = ?2 ORDER BY a.sort_time, a.id LIMIT ?3`
 
 // members returns up to limit members of a story, earliest first (limit <= 0: all).
@@ -45,18 +44,9 @@ func (s *Store) members(ctx context.Context, story int64, limit int) ([]model.Ar
 	}
 	var refs []model.ArticleRef
 	err := runQuery(ctx, s.pstmts.members, "", func(rows *sql.Rows) error {
-		var (
-			r    model.ArticleRef
-			t    sql.NullInt64
-			text string
-		)
-		if err := rows.Scan(&r.ID, &r.URL, &r.Title, &r.Source, &r.Outlet, &t, &text); err != nil {
-			return err
-		}
-		r.Published = timeVal(t)
-		r.Excerpt = store.MemberExcerpt(text)
+		r, err := scanRef(rows, store.MemberExcerpt)
 		refs = append(refs, r)
-		return nil
+		return err
 	}, 4*store.MemberExcerptRunes, story, limit)
 	return refs, err
 }
