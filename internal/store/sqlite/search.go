@@ -37,7 +37,7 @@ func rankSQL(q store.TextQuery, w matchRange) (ctes string, args []any, factor s
 	if title == "" {
 		return "", nil, fresh
 	}
-	from := w.sql()
+	from := w.cond()
 	ctes = `, tp AS (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?` + from + `),
 		bp AS (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?` + from + `)`
 	factor = fmt.Sprintf(`(1.0 + %g * (m.id IN tp) + %g * (m.id IN bp)) * %s`, store.PhraseTitleBonus, store.PhraseBodyBonus, fresh)
@@ -251,9 +251,9 @@ var matchWindow = 5000
 // bound is none.
 type matchRange struct{ first, last int64 }
 
-// sql is the window as a condition on the rowids of articles_fts. The
+// cond is the window as a condition on the rowids of articles_fts. The
 // bounds are numbers the store computed, written into the SQL as such.
-func (w matchRange) sql() string {
+func (w matchRange) cond() string {
 	out := ""
 	if w.first > 0 {
 		out += fmt.Sprintf(" AND rowid >= %d", w.first)
@@ -264,11 +264,11 @@ func (w matchRange) sql() string {
 	return out
 }
 
-// matchRange finds the n matches of the search to score: the newest, or with
+// scoreRange finds the n matches of the search to score: the newest, or with
 // q.AroundID the n/2 at or before that article and the n/2 after it. FTS5
 // walks the matches in id order without scoring them; a side with fewer
 // matches is left open.
-func (s *Store) matchRange(ctx context.Context, q store.TextQuery, exclude string, args []any, n int) (matchRange, error) {
+func (s *Store) scoreRange(ctx context.Context, q store.TextQuery, exclude string, args []any, n int) (matchRange, error) {
 	// The id n matches away from start in the direction dir; 0 when the
 	// matches run out before.
 	edge := func(cond, dir string, start int64, n int) (int64, error) {
@@ -315,7 +315,7 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 				args...).Scan(&total)
 		}()
 	}
-	w, err := s.matchRange(ctx, q, exclude, args, max(matchWindow, q.Offset+limit))
+	w, err := s.scoreRange(ctx, q, exclude, args, max(matchWindow, q.Offset+limit))
 	if err != nil {
 		<-countErr
 		return nil, 0, fmt.Errorf("sqlite: search %q: window: %w", expr, err)
@@ -326,7 +326,7 @@ func (s *Store) searchCapped(ctx context.Context, q store.TextQuery, expr string
 	ctes, rankArgs, factor := rankSQL(q, w)
 	query := `WITH m AS (
 			SELECT rowid AS id, bm25(articles_fts, ` + bm25Weights + `) AS b
-			FROM articles_fts WHERE articles_fts MATCH ?` + exclude + w.sql() + `
+			FROM articles_fts WHERE articles_fts MATCH ?` + exclude + w.cond() + `
 			ORDER BY b LIMIT ?)` + ctes + `,
 		newest AS (SELECT COALESCE(MAX(sort_time), 0) AS t FROM articles)
 		SELECT a.id, -m.b * ` + factor + ` AS score
