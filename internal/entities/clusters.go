@@ -147,14 +147,16 @@ func LearnClusters(texts func(yield func(string) bool), opt ClusterOptions) *Clu
 			if !ok {
 				buf = buf[:0]
 				w := g.newWord(t.Text, arabic.Normalize(t.Text), &buf)
+				var wf wfeat
+				g.wordFeatures(&w, &wf)
 				id = 0
-				if !w.skip && w.tf.kind == 'a' {
-					f, seen := formID[w.tf.core]
+				if !w.skip && wf.kind == 'a' {
+					f, seen := formID[wf.core]
 					if !seen {
 						counts = append(counts, 0)
-						idHash = append(idHash, w.tf.core)
+						idHash = append(idHash, wf.core)
 						f = uint32(len(counts)) // ids start at 1
-						formID[w.tf.core] = f
+						formID[wf.core] = f
 					}
 					id = f
 				}

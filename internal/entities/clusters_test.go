@@ -38,7 +38,9 @@ func TestLearnClusters(t *testing.T) {
 	id := func(w string) uint16 {
 		var buf []string
 		x := g.newWord(w, w, &buf)
-		return a.lookup(x.tf.core)
+		var f wfeat
+		g.wordFeatures(&x, &f)
+		return a.lookup(f.core)
 	}
 	if c := id("كلمةلمترد"); c != clusterNone {
 		t.Errorf("unseen word in cluster %d", c)

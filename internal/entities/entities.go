@@ -73,9 +73,10 @@ const DefaultMode = ModeModel | ModeSurnames | ModeConsistent
 
 // Recognizer finds entities. It is immutable and safe for concurrent use.
 type Recognizer struct {
-	g    *gazetteer
-	m    *Model
-	mode Mode
+	g     *gazetteer
+	m     *Model
+	types *typer // the forms of words for the tagger (with a model, the forms it met)
+	mode  Mode
 }
 
 // New returns a Recognizer over the built-in gazetteers and opts.Learned.
@@ -86,6 +87,13 @@ func New(opts Options) *Recognizer {
 	}
 	if r.mode&ModeModel != 0 && r.m == nil {
 		r.m = BuiltinModel()
+	}
+	switch {
+	case r.mode&ModeModel != 0:
+		r.types = newTyper(r.g, r.m)
+	case r.mode&ModeConsistent != 0:
+		// document consistency reads the words' forms
+		r.types = trainTyper(r.g, 0, nil)
 	}
 	return r
 }
@@ -118,7 +126,7 @@ type word struct {
 	gap        string   // the punctuation after the word, if any (Recognize)
 	skip       bool     // not an Arabic word: never part of an entity
 	flags      uint8    // union of the trigger flags of its forms
-	tf         wfeat    // what the tagger reads of the word by itself
+	ty         *wtype   // what the tagger reads of the word by itself (typer.fill)
 }
 
 // span is an entity mention over words [i, j).
@@ -138,7 +146,6 @@ func (g *gazetteer) newWord(text, norm string, buf *[]string) word {
 	w := word{text: text, norm: norm}
 	if w.norm == "" || strings.Contains(w.norm, " ") || !lex.HasArabic(w.norm) {
 		w.skip = true
-		g.wordFeatures(&w)
 		return w
 	}
 	start := len(*buf)
@@ -147,7 +154,6 @@ func (g *gazetteer) newWord(text, norm string, buf *[]string) word {
 	for _, f := range w.forms {
 		w.flags |= g.flags[f]
 	}
-	g.wordFeatures(&w)
 	return w
 }
 
@@ -436,7 +442,7 @@ func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
 		allWs[si] = ws
 		var spans []span
 		if r.mode&ModeModel != 0 {
-			spans = tagSpans(r.m.tagWords(r.g, ws, &sc), nil)
+			spans = tagSpans(r.types.tagWords(ws, &sc), nil)
 		}
 		if r.mode&ModeRules != 0 {
 			spans = fill(spans, r.g.find(ws))
@@ -455,6 +461,11 @@ func (r *Recognizer) TagCoNLLDocument(sentences [][]string) [][]string {
 		allSpans[si] = spans
 	}
 	if r.mode&ModeConsistent != 0 {
+		for _, ws := range allWs {
+			for k := range ws {
+				r.types.fill(&ws[k])
+			}
+		}
 		consistent(allWs, allSpans, func(s, k int, typ string) span {
 			return span{i: k, j: k + 1, typ: typ, form: allWs[s][k].forms[0]}
 		})
@@ -597,14 +608,14 @@ func consistent(ws [][]word, spans [][]span, mk func(s, k int, typ string) span)
 	var cs []cand
 	for s := range ws {
 		for _, sp := range spans[s] {
-			if sp.j-sp.i != 1 || sp.i >= len(ws[s]) || ws[s][sp.i].skip {
+			if sp.j-sp.i != 1 || sp.i >= len(ws[s]) || ws[s][sp.i].skip || ws[s][sp.i].ty == nil {
 				continue
 			}
 			t := slices.Index(consistentTypes[:], sp.typ)
 			if t < 0 {
 				continue
 			}
-			c := ws[s][sp.i].tf.core
+			c := ws[s][sp.i].ty.f.core
 			k := slices.IndexFunc(cs, func(x cand) bool { return x.core == c })
 			if k < 0 {
 				cs = append(cs, cand{core: c, typ: -1})
@@ -619,11 +630,11 @@ func consistent(ws [][]word, spans [][]span, mk func(s, k int, typ string) span)
 	for s := range ws {
 		for k := range ws[s] {
 			w := &ws[s][k]
-			if w.skip || w.tf.kind != 'a' {
+			if w.skip || w.ty == nil || w.ty.f.kind != 'a' {
 				continue
 			}
 			for i := range cs {
-				if cs[i].core == w.tf.core {
+				if cs[i].core == w.ty.f.core {
 					cs[i].n++
 					break
 				}
@@ -650,10 +661,10 @@ func consistent(ws [][]word, spans [][]span, mk func(s, k int, typ string) span)
 		added := false
 		for k := range ws[s] {
 			w := &ws[s][k]
-			if w.skip || w.tf.kind != 'a' {
+			if w.skip || w.ty == nil || w.ty.f.kind != 'a' {
 				continue
 			}
-			i := slices.IndexFunc(cs, func(x cand) bool { return x.core == w.tf.core })
+			i := slices.IndexFunc(cs, func(x cand) bool { return x.core == w.ty.f.core })
 			if i < 0 || cs[i].typ < 0 || covered(spans[s], k) {
 				continue
 			}

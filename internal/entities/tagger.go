@@ -310,7 +310,8 @@ type wfeat struct {
 
 // ttok is one token as the tagger sees it in its sentence.
 type ttok struct {
-	f     *wfeat
+	ty    *wtype // its form
+	f     *wfeat // &ty.f
 	cl    uint16 // word cluster (FeatClusters), or clusterNone
 	flags uint8  // trigger flags (gazetteer features)
 	gaz   uint8  // gazetteer tag: 0, or 1+tag index of B-/I- of the matched type
@@ -331,9 +332,8 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-// wordFeatures works out the tagger's view of word w.
-func (g *gazetteer) wordFeatures(w *word) {
-	f := &w.tf
+// wordFeatures works out f, the tagger's view of word w by itself.
+func (g *gazetteer) wordFeatures(w *word, f *wfeat) {
 	f.kind = shapeKind(w.text)
 	norm := w.norm
 	if norm == "" {
@@ -408,22 +408,18 @@ func coreForm(forms []string, norm string) (string, bool) {
 	return c, false
 }
 
-// prepare fills the tagger's view of the words of one sentence (their
-// features worked out by newWord) with, as the model asks, gazetteer
+// prepare fills the tagger's view of the words of one sentence: their
+// forms (from tp, which sets ws[k].ty), and, as the model asks, gazetteer
 // matches and rule tags.
-func (g *gazetteer) prepare(ws []word, feats uint32, cl *Clusters, out []ttok) []ttok {
+func (tp *typer) prepare(ws []word, out []ttok) []ttok {
 	out = out[:0]
 	for k := range ws {
-		t := ttok{f: &ws[k].tf, cl: clusterNone}
-		if feats&FeatClusters != 0 && t.f.kind == 'a' {
-			t.cl = cl.lookup(t.f.core)
-		}
-		if feats&FeatGazetteer != 0 {
-			t.flags = ws[k].flags
-		}
-		out = append(out, t)
+		tp.fill(&ws[k])
+		ty := ws[k].ty
+		out = append(out, ttok{ty: ty, f: &ty.f, cl: ty.cl, flags: ty.flags})
 	}
-	if feats&FeatGazetteer != 0 {
+	g := tp.g
+	if tp.set&FeatGazetteer != 0 {
 		for i := 0; i < len(ws); {
 			if ws[i].skip {
 				i++
@@ -438,7 +434,7 @@ func (g *gazetteer) prepare(ws []word, feats uint32, cl *Clusters, out []ttok) [
 			i = sp.j
 		}
 	}
-	if feats&FeatRules != 0 {
+	if tp.set&FeatRules != 0 {
 		for _, sp := range g.find(ws) {
 			setTags(out, sp, func(t *ttok, v uint8) { t.rule = v })
 		}
@@ -527,81 +523,16 @@ func lenBucket(s string) byte {
 	}
 }
 
-// feats appends the feature hashes of token i of ts to dst.
+// feats appends the feature hashes of token i of ts to dst: its form's,
+// its neighbours' as neighbours, and those of its place (see types.go).
 func feats(dst []uint64, ts []ttok, i int, set uint32) []uint64 {
-	at := func(k int) *ttok {
-		if k < 0 || k >= len(ts) {
-			return &pad
-		}
-		return &ts[k]
-	}
-	t, p1, p2, n1, n2 := at(i), at(i-1), at(i-2), at(i+1), at(i+2)
-	tf, pf, nf := t.f, p1.f, n1.f
-	dst = append(dst,
-		fh(1),
-		fh(2, tf.norm),
-		fh(4, tf.core),
-		fh(5, tf.stem),
-		fh(6, tf.pre[0]), fh(7, tf.pre[1]), fh(8, tf.pre[2]),
-		fh(9, tf.suf[0]), fh(10, tf.suf[1]), fh(11, tf.suf[2]),
-		fh(12, uint64(tf.kind), uint64(tf.lenb), uint64(boolByte(tf.def))),
-		fh(13, uint64(pf.kind)<<16|uint64(tf.kind)<<8|uint64(nf.kind)),
-		fh(14, pf.norm),
-		fh(15, nf.norm),
-		fh(16, p2.f.norm),
-		fh(17, n2.f.norm),
-		fh(18, pf.core),
-		fh(19, nf.core),
-		fh(20, pf.norm, tf.norm),
-		fh(21, tf.norm, nf.norm),
-		fh(24, nf.suf[1], uint64(boolByte(nf.def))),
-	)
-	if set&FeatLean == 0 {
-		dst = append(dst, fh(3, tf.text), fh(22, pf.stem), fh(23, nf.stem))
-	}
-	if set&FeatPairs != 0 {
-		dst = append(dst,
-			fh(25, pf.core, tf.core),
-			fh(26, tf.core, nf.core),
-			fh(27, pf.norm, nf.norm),
-			fh(28, p2.f.norm, pf.norm),
-			fh(29, nf.norm, n2.f.norm),
-		)
-	}
-	if set&FeatClusters != 0 {
-		// the cluster at each level: top, mid, leaf
-		c0, c1, c2 := uint64(t.cl>>6), uint64(t.cl>>3), uint64(t.cl)
-		dst = append(dst,
-			fh(50, c0), fh(51, c1), fh(52, c2),
-			fh(53, uint64(p1.cl)), fh(54, uint64(n1.cl)),
-			fh(55, uint64(p1.cl>>3)), fh(56, uint64(n1.cl>>3)),
-			fh(59, uint64(p1.cl>>3), c1), fh(60, c1, uint64(n1.cl>>3)),
-			fh(61, c2, tf.suf[0]),
-		)
-		if set&FeatLean == 0 {
-			dst = append(dst, fh(57, uint64(p2.cl>>3)), fh(58, uint64(n2.cl>>3)))
-		}
-	}
-	if set&FeatGazetteer != 0 {
-		dst = append(dst,
-			fh(30, uint64(t.flags)<<8|uint64(tf.gflag)),
-			fh(31, uint64(p1.flags)<<8|uint64(pf.gflag)),
-			fh(32, uint64(n1.flags)<<8|uint64(nf.gflag)),
-			fh(33, uint64(p2.flags)),
-			fh(34, uint64(n2.flags)),
-			fh(35, uint64(t.gaz)),
-			fh(36, uint64(p1.gaz)<<16|uint64(t.gaz)<<8|uint64(n1.gaz)),
-			fh(37, uint64(t.gaz), tf.core),
-		)
-	}
-	if set&FeatRules != 0 {
-		dst = append(dst,
-			fh(40, uint64(t.rule)),
-			fh(41, uint64(p1.rule)<<16|uint64(t.rule)<<8|uint64(n1.rule)),
-			fh(42, uint64(t.rule)<<8|uint64(t.gaz)),
-		)
-	}
-	return dst
+	t, p1, p2, n1, n2 := window(ts, i)
+	dst = placeFeats(dst, t.f, t.cl, t.flags, placeSelf, set)
+	dst = placeFeats(dst, p1.f, p1.cl, p1.flags, placePrev1, set)
+	dst = placeFeats(dst, p2.f, p2.cl, p2.flags, placePrev2, set)
+	dst = placeFeats(dst, n1.f, n1.cl, n1.flags, placeNext1, set)
+	dst = placeFeats(dst, n2.f, n2.cl, n2.flags, placeNext2, set)
+	return contextFeats(dst, ts, i, set)
 }
 
 func boolByte(b bool) byte {
@@ -614,12 +545,28 @@ func boolByte(b bool) byte {
 // maxFeats bounds the features of a token (feats gives fewer).
 const maxFeats = 96
 
-// emissions fills sc[i*nTags+t] with the score of tag t at token i.
-func (m *Model) emissions(ts []ttok, fs []uint64, sc []int32) ([]uint64, []int32) {
+// emissions fills sc[i*nTags+t] with the score of tag t at token i: the
+// rows the forms of the token and its neighbours carry (tp.fill worked
+// them out), and the weights of the features of its place.
+func (tp *typer) emissions(ts []ttok, fs []uint64, sc []int32) ([]uint64, []int32) {
+	m := tp.m
 	sc = sc[:0]
 	mask := uint64(1)<<m.bits - 1
+	ty := func(k int) *wtype {
+		if k < 0 || k >= len(ts) {
+			return tp.pad
+		}
+		return ts[k].ty
+	}
 	for i := range ts {
-		fs = feats(fs[:0], ts, i, m.feats)
+		var row [nTags]int32
+		for place, k := range [nPlaces]int{placeSelf: i, placePrev1: i - 1, placePrev2: i - 2, placeNext1: i + 1, placeNext2: i + 2} {
+			r := &ty(k).rows[place]
+			for t := range nRow {
+				row[t+1] += r[t]
+			}
+		}
+		fs = contextFeats(fs[:0], ts, i, tp.set)
 		// First the rows of the features that have weights, from the
 		// bitmap (in cache); then their weights, whose loads, most of them
 		// misses, no longer wait on each other's branches.
@@ -634,7 +581,6 @@ func (m *Model) emissions(ts []ttok, fs []uint64, sc []int32) ([]uint64, []int32
 				n++
 			}
 		}
-		var row [nTags]int32
 		for _, r := range at[:n] {
 			w := (*[nRow]int16)(m.rows[int(r)*nRow:])
 			row[1] += int32(w[0])
@@ -737,15 +683,16 @@ func (s *tagScratch) reset() {
 	clear(s.spans)
 	s.seq, s.buf, s.at, s.spans = s.seq[:0], s.buf[:0], s.at[:0], s.spans[:0]
 	for i := range s.ts {
-		s.ts[i].f = nil
+		s.ts[i].ty, s.ts[i].f = nil, nil
 	}
 }
 
-// tagWords returns the tag indexes of the words of one sentence.
-func (m *Model) tagWords(g *gazetteer, ws []word, s *tagScratch) []int {
-	s.ts = g.prepare(ws, m.feats, m.cl, s.ts)
-	s.fs, s.sc = m.emissions(s.ts, s.fs, s.sc)
-	s.tags, s.back = viterbi(len(ws), s.sc, m.tr, s.tags, s.back)
+// tagWords returns the tag indexes of the words of one sentence, whose
+// forms it fills in.
+func (tp *typer) tagWords(ws []word, s *tagScratch) []int {
+	s.ts = tp.prepare(ws, s.ts)
+	s.fs, s.sc = tp.emissions(s.ts, s.fs, s.sc)
+	s.tags, s.back = viterbi(len(ws), s.sc, tp.m.tr, s.tags, s.back)
 	return s.tags
 }
 
@@ -810,12 +757,16 @@ func sentenceEnd(p string) bool {
 // gazetteer knows the name, its canonical name.
 func (r *Recognizer) modelSpans(ws []word, sc *tagScratch) []span {
 	seq, at, buf := sc.seq[:0], sc.at[:0], sc.buf[:0]
+	// the forms of ws itself, which document consistency reads
+	for k := range ws {
+		r.types.fill(&ws[k])
+	}
 	var out []span
 	flush := func() {
 		if len(seq) == 0 {
 			return
 		}
-		tags := r.m.tagWords(r.g, seq, sc)
+		tags := r.types.tagWords(seq, sc)
 		sc.spans = tagSpans(tags, sc.spans[:0])
 		for _, sp := range sc.spans {
 			// a span that runs over punctuation keeps its part before it

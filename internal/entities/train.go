@@ -46,6 +46,7 @@ func Train(data []Labeled, opt TrainOptions) (*Model, error) {
 		return nil, errors.New("entities: cluster features without clusters")
 	}
 	g := base()
+	tp := trainTyper(g, opt.Features, opt.Clusters)
 	mask := uint64(1)<<opt.Bits - 1
 	type sent struct {
 		gold  []int
@@ -70,7 +71,7 @@ func Train(data []Labeled, opt TrainOptions) (*Model, error) {
 			s.gold[i] = t
 		}
 		ws := sentenceWords(g, d.Tokens)
-		ts = g.prepare(ws, opt.Features, opt.Clusters, ts)
+		ts = tp.prepare(ws, ts)
 		flat := make([]uint32, 0, len(ts)*48)
 		idx := make([]int, 0, len(ts)+1)
 		for i := range ts {
