@@ -196,8 +196,10 @@ func FuzzRecognize(f *testing.F) {
 	f.Add("قناة الحرة الامريكية، وزارة الداخلية؛ مدينة تدمر")
 	f.Add("وسوريا لبغداد بالعراق \u200f ی ک")
 	a := analysis.New(analysis.Options{Names: rec.Names()})
-	// the default recognizer, and every recognizer with the context rules
-	recs := []*Recognizer{rec, New(Options{Mode: ModeRules}), New(Options{Mode: ModeModel | ModeRules | ModeSurnames})}
+	// the default recognizer, every recognizer with the context rules, and
+	// document consistency without the tagger
+	recs := []*Recognizer{rec, New(Options{Mode: ModeRules}), New(Options{Mode: ModeModel | ModeRules | ModeSurnames}),
+		New(Options{Mode: ModeRules | ModeConsistent})}
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, r := range recs {
 			for _, toks := range [][]analysis.Token{nil, a.Analyze(text)} {

@@ -96,3 +96,29 @@ func TestConsistentWithoutModel(t *testing.T) {
 		t.Errorf("برهومي tagged %q then %q, want B-PERS both times", tags[0][2], tags[2][1])
 	}
 }
+
+// FuzzEmissionsFromForms checks the scores from the forms' rows against
+// the features looked up one by one for any words, with one cache kept
+// across inputs as a recognizer keeps it across texts.
+func FuzzEmissionsFromForms(f *testing.F) {
+	for _, s := range typeSentences {
+		f.Add(s)
+	}
+	f.Add("\u200f ی ک ، 2016م")
+	m := BuiltinModel()
+	tp := newTyper(base(), m)
+	f.Fuzz(func(t *testing.T, text string) {
+		ws := sentenceWords(tp.g, strings.Fields(text))
+		ts := tp.prepare(ws, nil)
+		_, got := tp.emissions(ts, nil, nil)
+		want := emissionsOfFeats(m, ts)
+		if len(got) != len(want) {
+			t.Fatalf("%d scores, want %d", len(got), len(want))
+		}
+		for k := range got {
+			if got[k] != want[k] {
+				t.Fatalf("token %d tag %d scores %d, want %d", k/nTags, k%nTags, got[k], want[k])
+			}
+		}
+	})
+}
