@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -121,4 +122,36 @@ func FuzzEmissionsFromForms(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFormsConcurrent tags the same sentences on several goroutines with
+// one recognizer, whose cache they share and fill at once (run with
+// -race): each gets the tags of a recognizer of its own.
+func TestFormsConcurrent(t *testing.T) {
+	var doc [][]string
+	for _, s := range typeSentences {
+		doc = append(doc, strings.Fields(s))
+	}
+	want := New(Options{}).TagCoNLLDocument(doc)
+	shared := New(Options{})
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			for range 20 {
+				got := shared.TagCoNLLDocument(doc)
+				for i := range got {
+					if strings.Join(got[i], " ") != strings.Join(want[i], " ") {
+						errs <- fmt.Sprintf("sentence %d: %v, want %v", i, got[i], want[i])
+						return
+					}
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 8 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
 }
