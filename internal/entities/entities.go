@@ -93,7 +93,7 @@ func New(opts Options) *Recognizer {
 		r.types = newTyper(r.g, r.m)
 	case r.mode&ModeConsistent != 0:
 		// document consistency reads the words' forms
-		r.types = trainTyper(r.g, 0, nil)
+		r.types = plainTyper(r.g, 0, nil)
 	}
 	return r
 }

@@ -310,12 +310,9 @@ type wfeat struct {
 
 // ttok is one token as the tagger sees it in its sentence.
 type ttok struct {
-	ty    *wtype // its form
-	f     *wfeat // &ty.f
-	cl    uint16 // word cluster (FeatClusters), or clusterNone
-	flags uint8  // trigger flags (gazetteer features)
-	gaz   uint8  // gazetteer tag: 0, or 1+tag index of B-/I- of the matched type
-	rule  uint8  // rules' tag: 0 or 1+tag index
+	ty   *wtype // its form: features, cluster and trigger flags
+	gaz  uint8  // gazetteer tag: 0, or 1+tag index of B-/I- of the matched type
+	rule uint8  // rules' tag: 0 or 1+tag index
 }
 
 // strHash is FNV-1a of s.
@@ -345,7 +342,8 @@ func (g *gazetteer) wordFeatures(w *word, f *wfeat) {
 		stem = arabic.LightStem(core)
 	}
 	f.def, f.lenb = def, lenBucket(core)
-	f.text, f.norm, f.core, f.stem = strHash(w.text), strHash(norm), strHash(core), strHash(stem)
+	f.text, f.norm = formKey(w)
+	f.core, f.stem = strHash(core), strHash(stem)
 	for n := range 3 {
 		f.pre[n] = strHash(prefixRunes(norm, n+1))
 		f.suf[n] = strHash(suffixRunes(core, n+1))
@@ -415,8 +413,7 @@ func (tp *typer) prepare(ws []word, out []ttok) []ttok {
 	out = out[:0]
 	for k := range ws {
 		tp.fill(&ws[k])
-		ty := ws[k].ty
-		out = append(out, ttok{ty: ty, f: &ty.f, cl: ty.cl, flags: ty.flags})
+		out = append(out, ttok{ty: ws[k].ty})
 	}
 	g := tp.g
 	if tp.set&FeatGazetteer != 0 {
@@ -475,7 +472,7 @@ func fh(t byte, v ...uint64) uint64 {
 }
 
 // pad stands for the tokens before the first and after the last.
-var pad = ttok{f: &wfeat{kind: 's', text: 1, norm: 1, core: 1, stem: 1}, cl: clusterNone - 1}
+var pad = ttok{ty: &padType}
 
 // prefixRunes and suffixRunes cut s to its first or last n runes ("" when
 // s is not longer than n).
@@ -527,11 +524,11 @@ func lenBucket(s string) byte {
 // its neighbours' as neighbours, and those of its place (see types.go).
 func feats(dst []uint64, ts []ttok, i int, set uint32) []uint64 {
 	t, p1, p2, n1, n2 := window(ts, i)
-	dst = placeFeats(dst, t.f, t.cl, t.flags, placeSelf, set)
-	dst = placeFeats(dst, p1.f, p1.cl, p1.flags, placePrev1, set)
-	dst = placeFeats(dst, p2.f, p2.cl, p2.flags, placePrev2, set)
-	dst = placeFeats(dst, n1.f, n1.cl, n1.flags, placeNext1, set)
-	dst = placeFeats(dst, n2.f, n2.cl, n2.flags, placeNext2, set)
+	dst = placeFeats(dst, t.ty, placeSelf, set)
+	dst = placeFeats(dst, p1.ty, placePrev1, set)
+	dst = placeFeats(dst, p2.ty, placePrev2, set)
+	dst = placeFeats(dst, n1.ty, placeNext1, set)
+	dst = placeFeats(dst, n2.ty, placeNext2, set)
 	return contextFeats(dst, ts, i, set)
 }
 
@@ -683,7 +680,7 @@ func (s *tagScratch) reset() {
 	clear(s.spans)
 	s.seq, s.buf, s.at, s.spans = s.seq[:0], s.buf[:0], s.at[:0], s.spans[:0]
 	for i := range s.ts {
-		s.ts[i].ty, s.ts[i].f = nil, nil
+		s.ts[i].ty = nil
 	}
 }
 

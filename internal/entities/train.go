@@ -46,7 +46,7 @@ func Train(data []Labeled, opt TrainOptions) (*Model, error) {
 		return nil, errors.New("entities: cluster features without clusters")
 	}
 	g := base()
-	tp := trainTyper(g, opt.Features, opt.Clusters)
+	tp := plainTyper(g, opt.Features, opt.Clusters)
 	mask := uint64(1)<<opt.Bits - 1
 	type sent struct {
 		gold  []int

@@ -36,7 +36,7 @@ const (
 )
 
 // padType is the form of the tokens before the first and after the last.
-var padType = wtype{f: *pad.f, cl: pad.cl}
+var padType = wtype{f: wfeat{kind: 's', text: 1, norm: 1, core: 1, stem: 1}, cl: clusterNone - 1}
 
 // typeSlots is the size of a recognizer's cache of forms: at 256 bytes a
 // form, 8 MB. Over the first 8,000 SaudiNewsNet articles it finds 80% of
@@ -61,7 +61,7 @@ type typer struct {
 	set   uint32    // feature sets (Feat*)
 	cl    *Clusters // with FeatClusters
 	cache *typeCache
-	pad   *wtype // padType with its rows
+	pad   *wtype // padType with its rows (with a model)
 }
 
 // newTyper returns the typer of a recognizer over g and m, with a cache.
@@ -73,10 +73,10 @@ func newTyper(g *gazetteer, m *Model) *typer {
 	return tp
 }
 
-// trainTyper returns a typer without a model or cache, for training.
-func trainTyper(g *gazetteer, set uint32, cl *Clusters) *typer {
-	p := padType
-	return &typer{g: g, set: set, cl: cl, pad: &p}
+// plainTyper returns a typer without a model or cache: the words'
+// features only (for training, and document consistency without a model).
+func plainTyper(g *gazetteer, set uint32, cl *Clusters) *typer {
+	return &typer{g: g, set: set, cl: cl}
 }
 
 // fill gives w its form, from the cache when it holds it.
@@ -100,7 +100,7 @@ func (tp *typer) fill(w *word) {
 }
 
 // formKey is the cache's key of w: the hashes of its written and
-// normalized forms, as wordFeatures hashes them.
+// normalized forms (the same as wordFeatures gives it).
 func formKey(w *word) (text, norm uint64) {
 	text = strHash(w.text)
 	if w.norm == "" {
@@ -131,10 +131,10 @@ func (tp *typer) rows(e *wtype) {
 		return
 	}
 	var buf [32]uint64
+	mask := uint64(1)<<m.bits - 1
 	for place := range nPlaces {
-		fs := placeFeats(buf[:0], &e.f, e.cl, e.flags, place, tp.set)
+		fs := placeFeats(buf[:0], e, place, tp.set)
 		r := &e.rows[place]
-		mask := uint64(1)<<m.bits - 1
 		for _, h := range fs {
 			if w := m.row(h & mask); w != nil {
 				for t := range nRow {
@@ -147,7 +147,8 @@ func (tp *typer) rows(e *wtype) {
 
 // placeFeats appends the features a form gives a token from place: its
 // own (placeSelf) or a neighbour's.
-func placeFeats(dst []uint64, f *wfeat, cl uint16, flags uint8, place int, set uint32) []uint64 {
+func placeFeats(dst []uint64, e *wtype, place int, set uint32) []uint64 {
+	f, cl, flags := &e.f, e.cl, e.flags
 	lean := set&FeatLean != 0
 	clusters := set&FeatClusters != 0
 	gaz := set&FeatGazetteer != 0
@@ -219,7 +220,7 @@ func placeFeats(dst []uint64, f *wfeat, cl uint16, flags uint8, place int, set u
 // where it stands: pairs of forms, gazetteer matches, the rules' tags.
 func contextFeats(dst []uint64, ts []ttok, i int, set uint32) []uint64 {
 	t, p1, p2, n1, n2 := window(ts, i)
-	tf, pf, nf := t.f, p1.f, n1.f
+	tf, pf, nf := &t.ty.f, &p1.ty.f, &n1.ty.f
 	dst = append(dst,
 		fh(13, uint64(pf.kind)<<16|uint64(tf.kind)<<8|uint64(nf.kind)),
 		fh(20, pf.norm, tf.norm),
@@ -230,13 +231,13 @@ func contextFeats(dst []uint64, ts []ttok, i int, set uint32) []uint64 {
 			fh(25, pf.core, tf.core),
 			fh(26, tf.core, nf.core),
 			fh(27, pf.norm, nf.norm),
-			fh(28, p2.f.norm, pf.norm),
-			fh(29, nf.norm, n2.f.norm),
+			fh(28, p2.ty.f.norm, pf.norm),
+			fh(29, nf.norm, n2.ty.f.norm),
 		)
 	}
 	if set&FeatClusters != 0 {
-		c1 := uint64(t.cl >> 3)
-		dst = append(dst, fh(59, uint64(p1.cl>>3), c1), fh(60, c1, uint64(n1.cl>>3)))
+		c1 := uint64(t.ty.cl >> 3)
+		dst = append(dst, fh(59, uint64(p1.ty.cl>>3), c1), fh(60, c1, uint64(n1.ty.cl>>3)))
 	}
 	if set&FeatGazetteer != 0 {
 		dst = append(dst,
