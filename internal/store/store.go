@@ -328,6 +328,12 @@ type Stories interface {
 	// GetStory returns the story with its Members, earliest first, and its
 	// stored Details.
 	GetStory(ctx context.Context, id int64) (model.Story, error)
+	// StoryPreview returns the story without its Details and with at most
+	// members of its Members (at least one), earliest first: what an
+	// article page shows of its story. GetStory reads every member and
+	// decodes the details; for an article of a story with a hundred
+	// versions that cost more than the rest of its page.
+	StoryPreview(ctx context.Context, id int64, members int) (model.Story, error)
 	// ListStories returns stories by latest report first, each with its
 	// Members (earliest first, at most 10), and the total number.
 	ListStories(ctx context.Context, f StoryFilter) ([]model.Story, int, error)

@@ -386,6 +386,10 @@ type articlePage struct {
 	Original   *model.ArticleRef // what this article copies, when known
 }
 
+// articleOthers is how many other versions of its story an article page
+// lists (the story page has them all).
+const articleOthers = 5
+
 func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	s.busy.Add(1)
 	defer s.busy.Add(-1)
@@ -428,7 +432,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 	})
 	defer wg.Wait() // also on the early returns below: p is not shared after
 	if a.StoryID != 0 {
-		st, err := s.cfg.Store.GetStory(ctx, a.StoryID)
+		// The story's first versions, this one perhaps among them: not
+		// the whole story, which can hold hundreds.
+		st, err := s.cfg.Store.StoryPreview(ctx, a.StoryID, articleOthers+1)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 		case err != nil:
@@ -438,13 +444,25 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 			p.Story = &st
 			for _, m := range st.Members {
 				m.Source = p.OutletLabel(m.Source)
-				if m.ID != a.ID && len(p.Others) < 5 {
+				if m.ID != a.ID && len(p.Others) < articleOthers {
 					p.Others = append(p.Others, m)
 				}
 				if m.ID == a.DuplicateOf {
 					p.Original = &m
 				}
 			}
+		}
+	}
+	if a.DuplicateOf != 0 && p.Original == nil {
+		// The original is not among the story's first versions.
+		refs, err := s.cfg.Store.ArticleRefs(ctx, []int64{a.DuplicateOf})
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("web: original of article %d: %w", id, err))
+			return
+		}
+		if len(refs) == 1 {
+			refs[0].Source = p.OutletLabel(refs[0].Source)
+			p.Original = &refs[0]
 		}
 	}
 	wg.Wait()

@@ -136,3 +136,59 @@ func TestEnglishOutletNames(t *testing.T) {
 		}
 	}
 }
+
+// TestArticlePageLargeStory: an article of a story larger than the page
+// lists shows the story's first other versions and its count, and names
+// its original even when the original is not among those first versions.
+func TestArticlePageLargeStory(t *testing.T) {
+	st := openStore(t)
+	first := model.Article{URL: "https://a.example/0", SourceName: "المصدر 0", Title: "افتتاح معرض الكتاب في الرياض",
+		Text: "افتتح معرض الكتاب أبوابه اليوم في الرياض بمشاركة دور نشر من ثلاثين دولة.", Published: testNow}
+	save(t, st, &first)
+	var early []model.Article
+	for i := 1; i <= 7; i++ {
+		a := model.Article{URL: "https://a.example/" + strconv.Itoa(i), SourceName: "المصدر " + strconv.Itoa(i),
+			Title: "معرض الكتاب " + strconv.Itoa(i), Text: "تقرير رقم " + strconv.Itoa(i) + " عن معرض الكتاب في الرياض وزواره.",
+			Published: testNow.Add(time.Duration(i) * time.Minute), StoryID: first.StoryID}
+		save(t, st, &a)
+		early = append(early, a)
+	}
+	wire := model.Article{URL: "https://wire.example/1", SourceName: "الوكالة", Title: "أرقام زوار معرض الكتاب",
+		Text: "بلغ عدد زوار معرض الكتاب في يومه الأول مئة ألف زائر بحسب المنظمين.", Published: testNow.Add(time.Hour), StoryID: first.StoryID}
+	save(t, st, &wire)
+	cp := model.Article{URL: "https://copy.example/1", SourceName: "الناقل", Title: "أرقام زوار معرض الكتاب", Text: wire.Text,
+		Published: testNow.Add(2 * time.Hour), StoryID: first.StoryID, DuplicateOf: wire.ID}
+	save(t, st, &cp)
+	s, err := New(Config{Store: st, Search: searcher(st)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := checkPage(t, get(t, s, "/articles/"+strconv.FormatInt(cp.ID, 10)), 200)
+	mustContain(t, body, "هذا المقال نسخة من", `<a href="/articles/`+strconv.FormatInt(wire.ID, 10)+`" dir="auto">`+wire.Title+`</a>`, "الوكالة",
+		"/stories/"+strconv.FormatInt(first.StoryID, 10))
+	// The other versions: the story's first five, in order.
+	want := []string{first.Title}
+	for _, a := range early[:4] {
+		want = append(want, a.Title)
+	}
+	last := -1
+	for _, title := range want {
+		i := strings.Index(body, ">"+title+"<")
+		if i < 0 || i < last {
+			t.Errorf("other version %q missing or out of order", title)
+		}
+		last = i
+	}
+	if strings.Contains(body, ">"+early[4].Title+"<") {
+		t.Errorf("the page lists more than five other versions")
+	}
+	mustContain(t, body, "١٠") // the story's count of versions
+	// The first article's own page lists five others, not itself.
+	body = checkPage(t, get(t, s, "/articles/"+strconv.FormatInt(first.ID, 10)), 200)
+	if strings.Contains(body, ">"+first.Title+"</a>") || !strings.Contains(body, ">"+early[4].Title+"<") {
+		t.Errorf("the first article's page lists itself, or not the five others after it")
+	}
+	if strings.Contains(body, "هذا المقال نسخة من") {
+		t.Errorf("an article that is no copy is called one")
+	}
+}

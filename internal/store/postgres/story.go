@@ -53,6 +53,9 @@ func members(ctx context.Context, q dbtx, story int64, limit int) ([]model.Artic
 
 const storyColumns = `id, title, first_seen, last_seen, articles, outlets, rev, details_rev, details`
 
+// storyHeadColumns are storyColumns with no details (StoryPreview).
+const storyHeadColumns = `id, title, first_seen, last_seen, articles, outlets, rev, details_rev, NULL::text`
+
 // GetStory returns the story with all its Members, earliest first. A
 // member's Published is its published time, or its fetch time when unknown.
 func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
@@ -64,6 +67,21 @@ func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
 	}
 	if st.Members, err = members(ctx, q, id, 0); err != nil {
 		return model.Story{}, fmt.Errorf("postgres: get story %d: members: %w", id, err)
+	}
+	return st, nil
+}
+
+// StoryPreview returns the story without its Details, with at most
+// members Members, earliest first.
+func (s *Store) StoryPreview(ctx context.Context, id int64, n int) (model.Story, error) {
+	q, done := s.db(ctx)
+	defer done()
+	st, err := scanStory(q.QueryRow(ctx, `SELECT `+storyHeadColumns+` FROM stories WHERE id = $1`, id))
+	if err != nil {
+		return model.Story{}, fmt.Errorf("postgres: story preview %d: %w", id, notFound(err))
+	}
+	if st.Members, err = members(ctx, q, id, max(n, 1)); err != nil {
+		return model.Story{}, fmt.Errorf("postgres: story preview %d: members: %w", id, err)
 	}
 	return st, nil
 }

@@ -19,7 +19,7 @@ type pageStmts struct {
 	// keywords and entities of one article, and of a JSON array of ids
 	keywords, entities         *sql.Stmt
 	keywordsMany, entitiesMany *sql.Stmt
-	story, members             *sql.Stmt
+	story, storyHead, members  *sql.Stmt
 	// the short form of articles (ArticleRefs), and related reading
 	refs, related, stored *sql.Stmt
 	all                   []*sql.Stmt
@@ -45,6 +45,7 @@ func (s *Store) preparePages(ctx context.Context) error {
 		{&q.keywordsMany, keywordsSQL + manyArticle},
 		{&q.entitiesMany, entitiesSQL + manyArticle},
 		{&q.story, `SELECT ` + storyColumns + ` FROM stories WHERE id = ?`},
+		{&q.storyHead, `SELECT ` + storyHeadColumns + ` FROM stories WHERE id = ?`},
 		{&q.members, membersSQL},
 		{&q.refs, refsSQL},
 		{&q.related, `SELECT links FROM article_related WHERE article_id = ?`},

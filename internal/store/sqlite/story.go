@@ -53,6 +53,9 @@ func (s *Store) members(ctx context.Context, story int64, limit int) ([]model.Ar
 
 const storyColumns = `id, title, first_seen, last_seen, articles, outlets, rev, details_rev, details`
 
+// storyHeadColumns are storyColumns with no details (StoryPreview).
+const storyHeadColumns = `id, title, first_seen, last_seen, articles, outlets, rev, details_rev, NULL`
+
 // GetStory returns the story with all its Members, earliest first. A
 // member's Published is its published time, or its fetch time when unknown.
 func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
@@ -62,6 +65,19 @@ func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
 	}
 	if st.Members, err = s.members(ctx, id, 0); err != nil {
 		return model.Story{}, fmt.Errorf("sqlite: get story %d: members: %w", id, err)
+	}
+	return st, nil
+}
+
+// StoryPreview returns the story without its Details, with at most
+// members Members, earliest first.
+func (s *Store) StoryPreview(ctx context.Context, id int64, members int) (model.Story, error) {
+	st, err := scanStory(s.pstmts.storyHead.QueryRowContext(ctx, id))
+	if err != nil {
+		return model.Story{}, fmt.Errorf("sqlite: story preview %d: %w", id, notFound(err))
+	}
+	if st.Members, err = s.members(ctx, id, max(members, 1)); err != nil {
+		return model.Story{}, fmt.Errorf("sqlite: story preview %d: members: %w", id, err)
 	}
 	return st, nil
 }

@@ -768,6 +768,28 @@ func testStories(t *testing.T, s store.Store) {
 	if m := st.Members[1]; m.URL != first.URL || m.Title != first.Title || m.Source != "أ" || !m.Published.Equal(day(0)) {
 		t.Errorf("member ref %+v", m)
 	}
+	// The preview an article page shows: the same story, its first members.
+	for _, n := range []int{2, 10, 0} {
+		pv, err := s.StoryPreview(c, first.StoryID, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, m := range pv.Members {
+			got = append(got, m.ID)
+		}
+		want := []int64{early.ID, first.ID, second.ID, third.ID}[:min(max(n, 1), 4)]
+		if !slices.Equal(got, want) || pv.Articles != 4 || pv.Outlets != 3 || pv.Title != st.Title ||
+			!pv.FirstSeen.Equal(st.FirstSeen) || !pv.LastSeen.Equal(st.LastSeen) || pv.Details != nil {
+			t.Errorf("StoryPreview(%d) = %+v with members %v, want the story's head and members %v", n, pv, got, want)
+		}
+		if len(pv.Members) > 1 && pv.Members[1] != st.Members[1] {
+			t.Errorf("StoryPreview(%d) member %+v, GetStory's %+v", n, pv.Members[1], st.Members[1])
+		}
+	}
+	if _, err := s.StoryPreview(c, 987654, 5); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("StoryPreview(missing) = %v, want ErrNotFound", err)
+	}
 	// Another story stays apart.
 	other := article("https://a.com/3", "مباراة", day(1))
 	save(t, s, other, idx("مباراة", ""))
@@ -2155,6 +2177,9 @@ func testStoryDetails(t *testing.T, s store.Store) {
 	}
 	if st.DetailsRev != st.Rev || st.Details == nil || !reflect.DeepEqual(*st.Details, d) {
 		t.Errorf("stored details %+v at %d (rev %d), want %+v", st.Details, st.DetailsRev, st.Rev, d)
+	}
+	if pv, err := s.StoryPreview(c, a.StoryID, 5); err != nil || pv.Details != nil || pv.DetailsRev != st.DetailsRev {
+		t.Errorf("StoryPreview of a story with details = %+v, %v; want no details, rev %d", pv, err, st.DetailsRev)
 	}
 	if stale, _ := s.StaleStories(c, 10); len(stale) != 0 {
 		t.Errorf("StaleStories after the save = %v", stale)
