@@ -321,6 +321,10 @@ type StoryFilter struct {
 	OneSided bool
 	Limit    int // 0 means 20
 	Offset   int
+	// NoTotal spares the count of the stories selected, which reads
+	// every one of them (without Since, the whole table): the total
+	// returned is then 0.
+	NoTotal bool
 }
 
 // Stories reads the story clusters SaveArticle maintains.

@@ -143,7 +143,7 @@ func (s *Server) feedTop(w http.ResponseWriter, r *http.Request) {
 // one item a story, newest report first.
 func (s *Server) feedOneSided(w http.ResponseWriter, r *http.Request, f feedFormat) {
 	d := s.newFeed(r, stringsAR.OneSided, "/")
-	stories, _, err := s.cfg.Store.ListStories(r.Context(), store.StoryFilter{OneSided: true, Limit: feedItems})
+	stories, _, err := s.cfg.Store.ListStories(r.Context(), store.StoryFilter{OneSided: true, Limit: feedItems, NoTotal: true})
 	if err != nil {
 		s.feedError(w, r, fmt.Errorf("web: one-sided feed: %w", err))
 		return

@@ -308,7 +308,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	page := pageParam(r)
 	shown := map[int64]int{} // story id → number of articles, for stories on this page
 	if page == 1 {
-		stories, _, err := s.cfg.Store.ListStories(ctx, store.StoryFilter{Limit: 20})
+		stories, _, err := s.cfg.Store.ListStories(ctx, store.StoryFilter{Limit: 20, NoTotal: true})
 		if err != nil {
 			s.fail(w, r, fmt.Errorf("web: home stories: %w", err))
 			return
@@ -325,7 +325,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			shown[st.ID] = st.Articles
 		}
 		// Coverage that leans one way, beside the top stories.
-		one, _, err := s.cfg.Store.ListStories(ctx, store.StoryFilter{OneSided: true, Limit: 5})
+		one, _, err := s.cfg.Store.ListStories(ctx, store.StoryFilter{OneSided: true, Limit: 5, NoTotal: true})
 		if err != nil {
 			s.fail(w, r, fmt.Errorf("web: home one-sided stories: %w", err))
 			return

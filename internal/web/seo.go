@@ -302,7 +302,7 @@ func (s *Server) sitemapPages(w http.ResponseWriter, r *http.Request) {
 	for _, p := range []string{"/", "/sources", "/search"} {
 		set.URLs = append(set.URLs, sitemapURL{Loc: s.absURL(r, p)})
 	}
-	stories, _, err := s.cfg.Store.ListStories(r.Context(), store.StoryFilter{Limit: 200})
+	stories, _, err := s.cfg.Store.ListStories(r.Context(), store.StoryFilter{Limit: 200, NoTotal: true})
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("web: sitemap of pages: %w", err))
 		return

@@ -112,8 +112,10 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 	q, done := s.db(ctx)
 	defer done()
 	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM stories`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("postgres: list stories: count: %w", err)
+	if !f.NoTotal {
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM stories`+where, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("postgres: list stories: count: %w", err)
+		}
 	}
 	n := len(args)
 	var out []model.Story

@@ -769,8 +769,17 @@ func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]mode
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
+	// The total of an unfiltered list, or of one source's, is a count the
+	// store keeps, not a walk over every article.
+	count := `SELECT COUNT(*) FROM articles a` + where
+	switch {
+	case len(conds) == 0:
+		count = `SELECT n FROM article_count WHERE id = 1`
+	case len(conds) == 1 && f.SourceID != 0:
+		count = `SELECT COALESCE((SELECT n FROM source_counts WHERE source_id = ?), 0)`
+	}
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+where, args...).Scan(&total); err != nil {
+	if err := s.r.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("sqlite: list articles: count: %w", err)
 	}
 	var list []*model.Article

@@ -69,7 +69,9 @@ func (s *Store) AddSource(ctx context.Context, src *model.Source) error {
 	return nil
 }
 
-const sourceCountQuery = `(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id)`
+// sourceCountQuery is a source's number of articles, which triggers keep
+// (migration 0016).
+const sourceCountQuery = `COALESCE((SELECT c.n FROM source_counts c WHERE c.source_id = s.id), 0)`
 
 // GetSource returns the source with its article count.
 func (s *Store) GetSource(ctx context.Context, id int64) (model.Source, error) {
@@ -99,7 +101,7 @@ func (s *Store) GetSourceByURL(ctx context.Context, u string) (model.Source, err
 func (s *Store) ListSources(ctx context.Context) ([]model.Source, error) {
 	var out []model.Source
 	err := runQuery(ctx, s.r, `SELECT `+sourceColumns+`, COALESCE(c.n, 0)`+sourcesFrom+`
-		LEFT JOIN (SELECT source_id, COUNT(*) AS n FROM articles GROUP BY source_id) c ON c.source_id = s.id
+		LEFT JOIN source_counts c ON c.source_id = s.id
 		ORDER BY s.id`, func(rows *sql.Rows) error {
 		var n int
 		src, err := scanSource(rows, &n)

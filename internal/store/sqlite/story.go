@@ -106,8 +106,11 @@ func (s *Store) ListStories(ctx context.Context, f store.StoryFilter) ([]model.S
 		where = ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM stories`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("sqlite: list stories: count: %w", err)
+	if !f.NoTotal {
+		err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM stories`+where, args...).Scan(&total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("sqlite: list stories: count: %w", err)
+		}
 	}
 	var out []model.Story
 	err = runQuery(ctx, s.r, `SELECT `+storyColumns+` FROM stories`+where+

@@ -82,6 +82,9 @@ func testPrune(t *testing.T, s store.Store) {
 	if n, err := s.CountArticles(c); err != nil || n != before-2 {
 		t.Errorf("CountArticles after prune = %d, %v; want %d", n, err, before-2)
 	}
+	if _, total, err := s.ListArticles(c, store.ArticleFilter{Limit: 1}); err != nil || total != before-2 {
+		t.Errorf("ListArticles total after prune = %d, %v; want %d", total, err, before-2)
+	}
 	// The copy stands alone in its story, now of one article.
 	got, err := s.GetArticle(c, copyA.ID)
 	if err != nil {

@@ -270,6 +270,21 @@ func testSources(t *testing.T, s store.Store) {
 	if list[0].Articles != 3 || list[1].Articles != 1 {
 		t.Errorf("ListSources counts = %d, %d; want 3, 1", list[0].Articles, list[1].Articles)
 	}
+	// An article saved again under the other source moves its count.
+	moved := article("https://example.com/a2", "خبر", day(2))
+	moved.SourceID = b.ID
+	save(t, s, moved, idx("خبر", "نص"))
+	if list, err = s.ListSources(c); err != nil || len(list) != 2 || list[0].Articles != 2 || list[1].Articles != 2 {
+		t.Errorf("ListSources after a move = %+v, %v; want 2 articles each", list, err)
+	}
+	if got, err := s.GetSource(c, b.ID); err != nil || got.Articles != 2 {
+		t.Errorf("GetSource after a move: %d articles, %v; want 2", got.Articles, err)
+	}
+	if _, total, err := s.ListArticles(c, store.ArticleFilter{SourceID: b.ID, Limit: 1}); err != nil || total != 2 {
+		t.Errorf("ListArticles(source) total after a move = %d, %v; want 2", total, err)
+	}
+	moved.SourceID = a.ID
+	save(t, s, moved, idx("خبر", "نص"))
 
 	if err := s.DeleteSource(c, a.ID); err != nil {
 		t.Fatal(err)
@@ -995,6 +1010,10 @@ func testListStories(t *testing.T, s store.Store) {
 	page, total, err := s.ListStories(c, store.StoryFilter{Limit: 1, Offset: 1})
 	if err != nil || total != 3 || len(page) != 1 || page[0].ID != stories[2] {
 		t.Errorf("ListStories page 2: %+v, %d, %v", page, total, err)
+	}
+	page, total, err = s.ListStories(c, store.StoryFilter{Limit: 1, Offset: 1, NoTotal: true})
+	if err != nil || total != 0 || len(page) != 1 || page[0].ID != stories[2] {
+		t.Errorf("ListStories page 2 with no total: %+v, %d, %v; want the same page, total 0", page, total, err)
 	}
 	recent, total, err := s.ListStories(c, store.StoryFilter{Since: day(2)})
 	if err != nil || total != 2 || len(recent) != 2 {
