@@ -67,10 +67,15 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	return OpenFile(ctx, filepath.Join(dir, FileName))
 }
 
+// driverName is the database/sql driver the store's two pools open:
+// modernc.org/sqlite's. A test of the query plans wraps it to see the
+// statements pages run.
+var driverName = "sqlite"
+
 // OpenFile opens or creates the database at path (Open uses
 // <dir>/khabar.db); Backup files open with it.
 func OpenFile(ctx context.Context, path string) (*Store, error) {
-	w, err := sql.Open("sqlite", dsn(path, false))
+	w, err := sql.Open(driverName, dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -88,7 +93,7 @@ func OpenFile(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", dsn(path, true))
+	r, err := sql.Open(driverName, dsn(path, true))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
