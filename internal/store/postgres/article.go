@@ -660,8 +660,17 @@ func (s *Store) ListArticles(ctx context.Context, f store.ArticleFilter) ([]mode
 	}
 	q, done := s.db(ctx)
 	defer done()
+	// The total of an unfiltered list, or of one source's, comes from the
+	// counts the store keeps per source, not a walk over every article.
+	count := `SELECT COUNT(*) FROM articles a` + where
+	switch {
+	case len(conds) == 0:
+		count = `SELECT COALESCE(SUM(n), 0)::bigint FROM source_counts`
+	case len(conds) == 1 && f.SourceID != 0:
+		count = `SELECT COALESCE((SELECT n FROM source_counts WHERE source_id = $1), 0)`
+	}
 	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM articles a`+where, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("postgres: list articles: count: %w", err)
 	}
 	var list []*model.Article

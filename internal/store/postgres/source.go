@@ -84,7 +84,9 @@ func (s *Store) insertSource(ctx context.Context, src model.Source, keepID bool)
 	return out, err
 }
 
-const sourceCountQuery = `(SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id)`
+// sourceCountQuery is a source's number of articles, which a trigger keeps
+// (migration 0008).
+const sourceCountQuery = `COALESCE((SELECT c.n FROM source_counts c WHERE c.source_id = s.id), 0)`
 
 // GetSource returns the source with its article count.
 func (s *Store) GetSource(ctx context.Context, id int64) (model.Source, error) {
@@ -124,7 +126,7 @@ func (s *Store) ListSources(ctx context.Context) ([]model.Source, error) {
 	var out []model.Source
 	err := runQuery(ctx, q, `SELECT `+sourceColumns+`, COALESCE(c.n, 0)
 		FROM sources s
-		LEFT JOIN (SELECT source_id, COUNT(*) AS n FROM articles GROUP BY source_id) c ON c.source_id = s.id
+		LEFT JOIN source_counts c ON c.source_id = s.id
 		ORDER BY s.id`, func(rows pgx.Rows) error {
 		var n int
 		src, err := scanSource(rows, &n)
