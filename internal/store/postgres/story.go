@@ -59,29 +59,26 @@ const storyHeadColumns = `id, title, first_seen, last_seen, articles, outlets, r
 // GetStory returns the story with all its Members, earliest first. A
 // member's Published is its published time, or its fetch time when unknown.
 func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
-	q, done := s.db(ctx)
-	defer done()
-	st, err := scanStory(q.QueryRow(ctx, `SELECT `+storyColumns+` FROM stories WHERE id = $1`, id))
-	if err != nil {
-		return model.Story{}, fmt.Errorf("postgres: get story %d: %w", id, notFound(err))
-	}
-	if st.Members, err = members(ctx, q, id, 0); err != nil {
-		return model.Story{}, fmt.Errorf("postgres: get story %d: members: %w", id, err)
-	}
-	return st, nil
+	return s.story(ctx, "get story", storyColumns, id, 0)
 }
 
 // StoryPreview returns the story without its Details, with at most
 // members Members, earliest first.
 func (s *Store) StoryPreview(ctx context.Context, id int64, n int) (model.Story, error) {
+	return s.story(ctx, "story preview", storyHeadColumns, id, max(n, 1))
+}
+
+// story reads story id's columns cols with up to limit members (limit <=
+// 0: all); op names the call in errors.
+func (s *Store) story(ctx context.Context, op, cols string, id int64, limit int) (model.Story, error) {
 	q, done := s.db(ctx)
 	defer done()
-	st, err := scanStory(q.QueryRow(ctx, `SELECT `+storyHeadColumns+` FROM stories WHERE id = $1`, id))
+	st, err := scanStory(q.QueryRow(ctx, `SELECT `+cols+` FROM stories WHERE id = $1`, id))
 	if err != nil {
-		return model.Story{}, fmt.Errorf("postgres: story preview %d: %w", id, notFound(err))
+		return model.Story{}, fmt.Errorf("postgres: %s %d: %w", op, id, notFound(err))
 	}
-	if st.Members, err = members(ctx, q, id, max(n, 1)); err != nil {
-		return model.Story{}, fmt.Errorf("postgres: story preview %d: members: %w", id, err)
+	if st.Members, err = members(ctx, q, id, limit); err != nil {
+		return model.Story{}, fmt.Errorf("postgres: %s %d: members: %w", op, id, err)
 	}
 	return st, nil
 }

@@ -186,6 +186,9 @@ var scanStep = regexp.MustCompile(`^SCAN (\w+)( USING (?:COVERING )?INDEX \w+)?$
 // tableRef finds the tables a statement reads and their aliases.
 var tableRef = regexp.MustCompile(`(?i)\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?`)
 
+// hasLimit finds a LIMIT clause in a statement.
+var hasLimit = regexp.MustCompile(`(?i)\bLIMIT\b`)
+
 // notAlias are the words that may follow a table's name in place of an alias.
 var notAlias = map[string]bool{"WHERE": true, "JOIN": true, "LEFT": true, "INNER": true, "CROSS": true, "ON": true,
 	"GROUP": true, "ORDER": true, "LIMIT": true, "INDEXED": true, "USING": true, "UNION": true, "WINDOW": true}
@@ -201,7 +204,7 @@ func growingScans(query string, steps []string) []string {
 			tables[m[2]] = m[1]
 		}
 	}
-	limited := regexp.MustCompile(`(?i)\bLIMIT\b`).MatchString(query)
+	limited := hasLimit.MatchString(query)
 	var out []string
 	for _, st := range steps {
 		m := scanStep.FindStringSubmatch(strings.TrimSpace(st))
@@ -270,7 +273,7 @@ func seedPlans(t *testing.T, s *Store, n int) (ids []int64) {
 		title := fmt.Sprintf("خبر عن %s رقم %d", kw, i)
 		text := fmt.Sprintf("قال مسؤول إن %s يشهد تطورا جديدا في %s اليوم، وأضاف أن الخطة رقم %d تبدأ قريبا.", kw, e.Name, i)
 		a := &model.Article{URL: fmt.Sprintf("https://outlet%d.example/%d", i%3, i), SourceID: srcs[i%3],
-			SourceName: "", Title: title, Text: text, Published: start.Add(time.Duration(i) * 8 * time.Hour),
+			Title: title, Text: text, Published: start.Add(time.Duration(i) * 8 * time.Hour),
 			Language: "ar", Keywords: []string{kw}, Entities: []model.Entity{e}}
 		if i%3 != 0 {
 			a.StoryID = story

@@ -59,25 +59,24 @@ const storyHeadColumns = `id, title, first_seen, last_seen, articles, outlets, r
 // GetStory returns the story with all its Members, earliest first. A
 // member's Published is its published time, or its fetch time when unknown.
 func (s *Store) GetStory(ctx context.Context, id int64) (model.Story, error) {
-	st, err := scanStory(s.pstmts.story.QueryRowContext(ctx, id))
-	if err != nil {
-		return model.Story{}, fmt.Errorf("sqlite: get story %d: %w", id, notFound(err))
-	}
-	if st.Members, err = s.members(ctx, id, 0); err != nil {
-		return model.Story{}, fmt.Errorf("sqlite: get story %d: members: %w", id, err)
-	}
-	return st, nil
+	return s.story(ctx, "get story", s.pstmts.story, id, 0)
 }
 
 // StoryPreview returns the story without its Details, with at most
 // members Members, earliest first.
 func (s *Store) StoryPreview(ctx context.Context, id int64, members int) (model.Story, error) {
-	st, err := scanStory(s.pstmts.storyHead.QueryRowContext(ctx, id))
+	return s.story(ctx, "story preview", s.pstmts.storyHead, id, max(members, 1))
+}
+
+// story reads story id by stmt (its row by id) with up to limit members
+// (limit <= 0: all); op names the call in errors.
+func (s *Store) story(ctx context.Context, op string, stmt *sql.Stmt, id int64, limit int) (model.Story, error) {
+	st, err := scanStory(stmt.QueryRowContext(ctx, id))
 	if err != nil {
-		return model.Story{}, fmt.Errorf("sqlite: story preview %d: %w", id, notFound(err))
+		return model.Story{}, fmt.Errorf("sqlite: %s %d: %w", op, id, notFound(err))
 	}
-	if st.Members, err = s.members(ctx, id, max(members, 1)); err != nil {
-		return model.Story{}, fmt.Errorf("sqlite: story preview %d: members: %w", id, err)
+	if st.Members, err = s.members(ctx, id, limit); err != nil {
+		return model.Story{}, fmt.Errorf("sqlite: %s %d: members: %w", op, id, err)
 	}
 	return st, nil
 }
